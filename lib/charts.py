@@ -1,0 +1,387 @@
+"""Pure figure builders: frames in, a new Plotly figure out. No Streamlit, no I/O, no globals mutated.
+
+Every figure carries its title (indicator, unit, period) and a source line under the plot, uses a
+colour-blind-safe palette (Okabe–Ito) doubled by patterns, dashes or symbols so it reads in greyscale,
+and never draws missing data as zero.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lib.i18n import fmt_date, fmt_value, t
+
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+PATTERNS = ["", "/", "\\", "x", "-", "|", "+", "."]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "hexagon", "cross"]
+EVENT_SYMBOLS = {"agreement": "diamond", "review": "circle", "ioc_launch": "star", "launch": "triangle-up",
+                 "merger": "x", "policy": "square"}
+FONT = "DejaVu Sans, Arial, sans-serif"
+HIGHLIGHT, MUTED, NO_DATA = "#08306B", "#BDBDBD", "#EEEEEE"
+EVENT_KIND = {
+    "agreement": {"vi": "Thỏa thuận hợp tác", "en": "Cooperation agreement"},
+    "review": {"vi": "Sơ kết / tổng kết", "en": "Review"},
+    "ioc_launch": {"vi": "Khai trương IOC", "en": "IOC launch"},
+    "launch": {"vi": "Khai trương hệ thống", "en": "System launch"},
+    "merger": {"vi": "Sáp nhập 2025", "en": "2025 merger"},
+    "policy": {"vi": "Văn bản chính sách", "en": "Policy document"},
+}
+
+
+# --- Text helpers ----------------------------------------------------------------------------------
+
+
+def meta_of(indicators: pd.DataFrame, indicator: str) -> dict:
+    return indicators.set_index("id").loc[indicator].to_dict() | {"id": indicator}
+
+
+def ind_title(meta: dict, lang: str) -> str:
+    return meta[f"title_{lang}"]
+
+
+def ind_unit(meta: dict, lang: str) -> str:
+    return meta[f"unit_{lang}"]
+
+
+def period_text(years: tuple[int, int]) -> str:
+    return f"{years[0]}" if years[0] == years[1] else f"{years[0]}–{years[1]}"
+
+
+def chart_title(meta: dict, lang: str, years: tuple[int, int]) -> str:
+    """'Tỷ lệ DVCTT mức độ 4 / toàn trình (%) · 2020–2024'."""
+    unit = ind_unit(meta, lang)
+    return f"{ind_title(meta, lang)}{f' ({unit})' if unit else ''} · {period_text(years)}"
+
+
+def format_obs(value: float, meta: dict, lang: str, qualifier: str | None = None) -> str:
+    return fmt_value(value, meta["kind"], int(meta["decimals"]), ind_unit(meta, lang), lang, qualifier)
+
+
+def source_line(source_ids: Iterable[str], sources: pd.DataFrame, lang: str, limit: int = 4) -> str:
+    """OWID-style 'Nguồn: Bộ TT&TT (2023); Báo Quảng Bình (2020)'; long lists are cut with a count."""
+    ids: list[str] = []
+    for sid in source_ids:
+        for part in str(sid).split("; "):
+            if part and part not in ids:
+                ids.append(part)
+    if not ids:
+        return ""
+    src = sources.set_index("id")
+    labels = []
+    for sid in ids:
+        if sid not in src.index:
+            continue
+        row = src.loc[sid]
+        year = str(row["published"])[:4] if row["published"] else "n.d." if lang == "en" else "k.r.n."
+        label = f"{row['publisher']} ({year})"
+        if label not in labels:
+            labels.append(label)
+    more = len(labels) - limit
+    text = "; ".join(labels[:limit])
+    if more > 0:
+        text += f"; {'và' if lang == 'vi' else 'and'} {more} {'nguồn khác' if lang == 'vi' else 'more'}"
+    return f"{t('source', lang)}: {text}"
+
+
+def _finish(fig: go.Figure, title: str, source: str, *, height: int = 460, bottom: int = 90) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        font={"family": FONT, "size": 12, "color": "#222"},
+        template="plotly_white", height=height, margin={"l": 10, "r": 10, "t": 60, "b": bottom},
+        legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
+    )
+    if source:
+        fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 12,
+                           xanchor="left", yanchor="bottom", showarrow=False, font={"size": 10, "color": "#555"})
+    return fig
+
+
+def empty_figure(message: str, title: str = "") -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font={"size": 14, "color": "#555"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _finish(fig, title, "", height=240, bottom=20)
+
+
+def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFrame | None = None) -> str:
+    parts = [f"<b>{name}</b>", format_obs(row["value"], meta, lang, row.get("qualifier"))]
+    if meta["kind"] == "rank" and pd.notna(row.get("out_of")):
+        parts[-1] += f" / {int(row['out_of'])}"
+    parts.append(f"{t('as_of', lang)}: {row.get('period') or fmt_date(row['as_of'], row['precision'], lang)}")
+    if row.get("derived"):
+        parts.append(f"<i>{t('derived', lang)} ({row.get('rule')})</i>")
+    if sources is not None and isinstance(row.get("source"), str):
+        parts.append(source_line([row["source"]], sources, lang, limit=2))
+    return "<br>".join(parts)
+
+
+def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
+    """The newest observation of each (unit, indicator)."""
+    return obs.sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
+
+
+# --- Figures ---------------------------------------------------------------------------------------
+
+
+def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highlight: Iterable[str], *,
+                   lang: str, year: int, sources: pd.DataFrame) -> go.Figure:
+    """All units that have the indicator in `year`, best first; the selected ones highlighted."""
+    rows = obs[(obs["indicator"] == meta["id"]) & (obs["year"] == year)]
+    rows = latest_per_unit(rows)
+    title = chart_title(meta, lang, (year, year))
+    if rows.empty:
+        return empty_figure(t("no_data_filters", lang), title)
+    best_first = meta["kind"] == "rank" or not meta["higher_is_better"]
+    rows = rows.sort_values("value", ascending=best_first)
+    hl = set(highlight)
+    names = [labels.get(u, u) for u in rows["unit"]]
+    colors = [HIGHLIGHT if u in hl else MUTED for u in rows["unit"]]
+    fig = go.Figure(go.Bar(
+        x=rows["value"], y=names, orientation="h", marker={"color": colors},
+        text=[format_obs(v, meta, lang, q) for v, q in zip(rows["value"], rows["qualifier"])],
+        textposition="outside", cliponaxis=False,
+        hovertext=[_hover(r, meta, lang, n, sources) for (_, r), n in zip(rows.iterrows(), names)],
+        hoverinfo="text",
+    ))
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
+    fig.update_xaxes(title=ind_unit(meta, lang) or None)
+    if meta["kind"] == "rank":
+        fig.update_xaxes(range=[0, max(rows["value"].max(), 1) * 1.12])
+    return _finish(fig, title, source_line(rows["source"], sources, lang),
+                   height=max(300, 22 * len(rows) + 150))
+
+
+def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *,
+                       lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
+    """One group per year, one bar per selected unit (latest value of that year); gaps stay gaps."""
+    rows = obs[(obs["indicator"] == meta["id"]) & obs["unit"].isin(units)
+               & obs["year"].between(years[0], years[1])]
+    title = chart_title(meta, lang, years)
+    if rows.empty:
+        return empty_figure(t("no_data_filters", lang), title)
+    rows = rows.sort_values("as_of").groupby(["unit", "year"], as_index=False).tail(1)
+    fig = go.Figure()
+    xs = sorted(rows["year"].unique())
+    for i, unit in enumerate(u for u in units if u in set(rows["unit"])):
+        r = rows[rows["unit"] == unit].set_index("year").reindex(xs)
+        name = labels.get(unit, unit)
+        fig.add_bar(
+            x=[str(x) for x in xs], y=r["value"], name=name,
+            marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
+                    "line": {"color": "#333", "width": 0.5}},
+            text=[format_obs(v, meta, lang, q) if pd.notna(v) else "" for v, q in zip(r["value"], r["qualifier"])],
+            textposition="outside", cliponaxis=False,
+            hovertext=[_hover(row, meta, lang, name, sources) if pd.notna(row["value"]) else ""
+                       for _, row in r.reset_index().iterrows()],
+            hoverinfo="text",
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=ind_unit(meta, lang) or None, rangemode="tozero",
+                     autorange="reversed" if meta["kind"] == "rank" else True)
+    fig.update_xaxes(type="category")
+    return _finish(fig, title, source_line(rows["source"], sources, lang))
+
+
+def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Add `score` in 0–1 per indicator (1 = best), min–max over the units given; ties/one unit -> 0.5."""
+    meta = indicators.set_index("id")
+    out = latest.copy()
+    scores = []
+    for _, row in out.iterrows():
+        col = out.loc[out["indicator"] == row["indicator"], "value"]
+        lo, hi = col.min(), col.max()
+        if hi == lo or math.isnan(hi):
+            scores.append(0.5)
+            continue
+        s = (row["value"] - lo) / (hi - lo)
+        good_high = bool(meta.loc[row["indicator"], "higher_is_better"]) and meta.loc[row["indicator"], "kind"] != "rank"
+        scores.append(s if good_high else 1 - s)
+    out["score"] = scores
+    return out
+
+
+def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[str, str], units: list[str], *,
+                   lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
+    """Province × indicator; colour = normalised score (per indicator, best = dark); empty = 'no data'."""
+    title = f"{'Bản đồ nhiệt chỉ tiêu (chuẩn hóa 0–1, 1 = tốt nhất)' if lang == 'vi' else 'Indicator heatmap (normalised 0–1, 1 = best)'} · {period_text(years)}"
+    rows = latest[latest["unit"].isin(units)]
+    if rows.empty:
+        return empty_figure(t("no_data_filters", lang), title)
+    meta = indicators.set_index("id")
+    inds = [i for i in indicators["id"] if i in set(rows["indicator"])]
+    us = [u for u in units if u in set(latest["unit"]) or True]
+    z, text, hover = [], [], []
+    for u in us:
+        zr, tr, hr = [], [], []
+        for i in inds:
+            m = meta.loc[i].to_dict() | {"id": i}
+            cell = rows[(rows["unit"] == u) & (rows["indicator"] == i)]
+            if cell.empty:
+                zr.append(None)
+                tr.append(t("no_data", lang))
+                hr.append(f"<b>{labels.get(u, u)}</b><br>{ind_title(m, lang)}<br>{t('no_data', lang)}")
+            else:
+                c = cell.iloc[0]
+                zr.append(float(c["score"]))
+                tr.append(format_obs(c["value"], m, lang, c["qualifier"]))
+                hr.append(f"{_hover(c, m, lang, labels.get(u, u), sources)}<br>{ind_title(m, lang)}")
+        z.append(zr)
+        text.append(tr)
+        hover.append(hr)
+    xlabels = [ind_title(meta.loc[i].to_dict(), lang) for i in inds]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=xlabels, y=[labels.get(u, u) for u in us], text=text, texttemplate="%{text}",
+        textfont={"size": 10}, hovertext=hover, hoverinfo="text", colorscale="Cividis", zmin=0, zmax=1,
+        xgap=2, ygap=2, colorbar={"title": {"text": "0–1"}, "thickness": 12},
+    ))
+    fig.update_layout(plot_bgcolor=NO_DATA)
+    fig.update_xaxes(tickangle=-35, tickfont={"size": 10}, showgrid=False)
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    return _finish(fig, title, source_line(rows["source"], sources, lang),
+                   height=max(360, 40 * len(us) + 260), bottom=140)
+
+
+def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[str, str], units: list[str], *,
+                 lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
+    """Normalised indicators for up to six units; an axis with no value for a unit stays a gap."""
+    units = units[:6]
+    title = f"{'Hồ sơ chỉ tiêu chuẩn hóa (1 = tốt nhất)' if lang == 'vi' else 'Normalised indicator profile (1 = best)'} · {period_text(years)}"
+    rows = latest[latest["unit"].isin(units)]
+    inds = [i for i in indicators["id"] if i in set(rows["indicator"])]
+    if len(inds) < 3:
+        return empty_figure("Cần ít nhất 3 chỉ tiêu có dữ liệu để vẽ biểu đồ radar." if lang == "vi"
+                            else "A radar needs at least 3 indicators with data.", title)
+    meta = indicators.set_index("id")
+    theta = [ind_title(meta.loc[i].to_dict(), lang) for i in inds]
+    fig = go.Figure()
+    for k, u in enumerate(units):
+        r = rows[rows["unit"] == u].set_index("indicator").reindex(inds)
+        fig.add_trace(go.Scatterpolar(
+            r=list(r["score"]) + [r["score"].iloc[0]], theta=theta + [theta[0]], name=labels.get(u, u),
+            connectgaps=False, mode="lines+markers",
+            line={"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)]},
+            marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 8},
+            hovertext=[f"{labels.get(u, u)}<br>{th}<br>" + (format_obs(v, meta.loc[i].to_dict() | {"id": i}, lang)
+                       if pd.notna(v) else t("no_data", lang))
+                       for th, i, v in zip(theta + [theta[0]], inds + [inds[0]], list(r["value"]) + [r["value"].iloc[0]])],
+            hoverinfo="text",
+        ))
+    fig.update_layout(polar={"radialaxis": {"range": [0, 1], "tickvals": [0, 0.5, 1]},
+                             "angularaxis": {"tickfont": {"size": 9}}})
+    return _finish(fig, title, source_line(rows["source"], sources, lang), height=520, bottom=110)
+
+
+def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels: dict[str, str],
+                    units: list[str], *, lang: str, years: tuple[int, int], sources: pd.DataFrame,
+                    history: pd.DataFrame | None = None, merger_units: Iterable[str] = ()) -> go.Figure:
+    """The indicator over time per unit (markers at as-of dates, lines only between real values),
+    predecessors' lines up to the merger, and the milestones on the same time axis below."""
+    title = chart_title(meta, lang, years)
+    rows = obs[(obs["indicator"] == meta["id"]) & obs["unit"].isin(units) & obs["year"].between(*years)]
+    hist = pd.DataFrame() if history is None else history[
+        (history["indicator"] == meta["id"]) & history["year"].between(*years)]
+    evs = events[events["as_of"].dt.year.between(*years)]
+    evs = evs[[any(u in units or u in set(hist.get("unit", [])) for u in us) for us in evs["units"]]]
+    if rows.empty and hist.empty and evs.empty:
+        return empty_figure(t("no_data_filters", lang), title)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
+    k = 0
+    for unit in units:
+        r = rows[rows["unit"] == unit].sort_values("as_of")
+        if r.empty:
+            continue
+        name = labels.get(unit, unit)
+        real = r[~r.get("derived", pd.Series(False, index=r.index)).fillna(False).astype(bool)]
+        fake = r[r.get("derived", pd.Series(False, index=r.index)).fillna(False).astype(bool)]
+        style = {"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)]}
+        if len(real):
+            fig.add_trace(go.Scatter(
+                x=real["as_of"], y=real["value"], name=name, mode="lines+markers", line=style,
+                marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 9},
+                hovertext=[_hover(x, meta, lang, name, sources) for _, x in real.iterrows()], hoverinfo="text",
+            ), row=1, col=1)
+        if len(fake):
+            fig.add_trace(go.Scatter(
+                x=fake["as_of"], y=fake["value"], name=f"{name} ({t('derived', lang)})", mode="markers",
+                marker={"symbol": SYMBOLS[k % len(SYMBOLS)] + "-open", "size": 11, "color": style["color"]},
+                hovertext=[_hover(x, meta, lang, name, sources) for _, x in fake.iterrows()], hoverinfo="text",
+            ), row=1, col=1)
+        k += 1
+    for pred, r in (hist.groupby("unit") if len(hist) else []):
+        r = r.sort_values("as_of")
+        name = labels.get(pred, pred)
+        fig.add_trace(go.Scatter(
+            x=r["as_of"], y=r["value"], name=name, mode="lines+markers",
+            line={"color": "#666", "dash": DASHES[k % len(DASHES)], "width": 1.5},
+            marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 7, "color": "#666"},
+            hovertext=[_hover(x, meta, lang, name, sources) for _, x in r.iterrows()], hoverinfo="text",
+        ), row=1, col=1)
+        k += 1
+    if meta["kind"] == "rank":
+        fig.update_yaxes(autorange="reversed", row=1, col=1)
+    fig.update_yaxes(title=ind_unit(meta, lang) or None, row=1, col=1)
+    # Milestones: one row per unit label, a symbol per kind.
+    ev_rows = []
+    for _, e in evs.iterrows():
+        for u in e["units"]:
+            if u in units or (len(hist) and u in set(hist["unit"])):
+                ev_rows.append((labels.get(u, u), e))
+    for kind, sym in EVENT_SYMBOLS.items():
+        sel = [(lab, e) for lab, e in ev_rows if e["kind"] == kind]
+        if not sel:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[e["as_of"] for _, e in sel], y=[lab for lab, _ in sel], mode="markers",
+            name=EVENT_KIND[kind][lang], marker={"symbol": sym, "size": 12, "color": "#333",
+                                                 "line": {"width": 1, "color": "#fff"}},
+            hovertext=[f"<b>{e[f'title_{lang}']}</b><br>{fmt_date(e['date'], 'day' if len(e['date']) == 10 else 'month', lang)}"
+                       f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e in sel],
+            hoverinfo="text",
+        ), row=2, col=1)
+    for code in merger_units:
+        fig.add_vline(x=pd.Timestamp("2025-07-01").timestamp() * 1000, line={"color": "#D55E00", "dash": "dot"})
+        break
+    fig.update_yaxes(type="category", row=2, col=1, tickfont={"size": 10})
+    src = list(rows["source"]) + (list(hist["source"]) if len(hist) else []) + list(evs["source"])
+    return _finish(fig, title, source_line(src, sources, lang), height=560, bottom=110)
+
+
+def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str], *, lang: str,
+                 years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
+    """Cooperation-agreement periods per unit, as horizontal bars from start to end year."""
+    title = ("Thời hạn các thỏa thuận hợp tác" if lang == "vi" else "Cooperation agreement periods") + \
+        f" · {period_text(years)}"
+    ag = events[(events["kind"] == "agreement") & events["period_start"].notna()]
+    rows = [(labels.get(u, u), e) for _, e in ag.iterrows() for u in e["units"] if u in units]
+    rows = [(lab, e) for lab, e in rows if e["period_end"] >= years[0] and e["period_start"] <= years[1]]
+    if not rows:
+        return empty_figure(t("no_data_filters", lang), title)
+    partners = list(dict.fromkeys(e["partner"] or "—" for _, e in rows))
+    fig = go.Figure()
+    for k, partner in enumerate(partners):
+        sel = [(lab, e) for lab, e in rows if (e["partner"] or "—") == partner]
+        start = [pd.Timestamp(f"{int(e['period_start'])}-01-01") for _, e in sel]
+        end = [pd.Timestamp(f"{int(e['period_end'])}-12-31") for _, e in sel]
+        fig.add_trace(go.Bar(
+            y=[lab for lab, _ in sel], base=start, x=[(b - a).total_seconds() * 1000 for a, b in zip(start, end)],
+            orientation="h", name=partner,
+            marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
+                    "line": {"color": "#333", "width": 0.5}},
+            text=[f"{int(e['period_start'])}–{int(e['period_end'])}" for _, e in sel], textposition="inside",
+            hovertext=[f"<b>{e[f'title_{lang}']}</b><br>{partner}: {int(e['period_start'])}–{int(e['period_end'])}"
+                       f"<br>{fmt_date(e['date'], 'day' if len(e['date']) == 10 else 'month', lang)}" for _, e in sel],
+            hoverinfo="text",
+        ))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(type="category", autorange="reversed")
+    return _finish(fig, title, source_line([e["source"] for _, e in rows], sources, lang),
+                   height=max(280, 45 * len({lab for lab, _ in rows}) + 180))

@@ -1,0 +1,663 @@
+"""Chart export: PNG/SVG/HTML files and the briefing pack (PowerPoint and PDF).
+
+Pure Python: no Streamlit here, so it can be tested and used from scripts. The UI lives in ``lib/downloads.py``.
+
+Static images come from kaleido 1.x driving the system Chromium (see TOOLING-NOTES §3):
+
+- one kaleido "sync server" per process, started lazily and at most once (``_ensure_server``);
+- every export holds ``_EXPORT_LOCK``, because kaleido's server hands results back in queue order and concurrent
+  callers (Streamlit runs one thread per session) would otherwise receive each other's images;
+- kaleido is never allowed to download a browser: we only use ``BROWSER_PATH`` or a Chromium already on the machine.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import io
+import logging
+import os
+import re
+import shutil
+import textwrap
+import threading
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+_LOG = logging.getLogger(__name__)
+
+# --------------------------------------------------------------------------------------------------------------------
+# Constants and labels
+# --------------------------------------------------------------------------------------------------------------------
+
+EXPORT_WIDTH = 1200
+EXPORT_HEIGHT = 675
+EXPORT_SCALE = 2
+FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
+FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+
+# The few labels the exported files carry. The UI's own strings are in lib/i18n.py.
+LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "source": "Nguồn",
+        "sources": "Nguồn",
+        "sources_cont": "Nguồn (tiếp)",
+        "as_of": "Số liệu tính đến",
+        "filters": "Bộ lọc",
+        "notes": "Ghi chú",
+        "generated": "Ngày tạo",
+        "page": "Trang",
+        "none": "(không có)",
+        "export_failed": "Không tạo được ảnh biểu đồ trên máy chủ.",
+        "export_failed_hint": "Hãy tải bản HTML hoặc dùng nút máy ảnh của biểu đồ.",
+    },
+    "en": {
+        "source": "Source",
+        "sources": "Sources",
+        "sources_cont": "Sources (continued)",
+        "as_of": "Data as of",
+        "filters": "Filters",
+        "notes": "Notes",
+        "generated": "Generated",
+        "page": "Page",
+        "none": "(none)",
+        "export_failed": "The server could not render the chart image.",
+        "export_failed_hint": "Download the HTML version or use the chart's camera button.",
+    },
+}
+
+
+def label(key: str, lang: str) -> str:
+    """One export label in ``lang`` (falls back to Vietnamese, the default language)."""
+    return LABELS.get(lang, LABELS["vi"])[key]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The chart description passed around by the pages
+# --------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChartSpec:
+    """A chart plus everything an exported file must say about it (all text already in the chosen language)."""
+
+    key: str  # stable id, e.g. "overview-ranking"; used for widget keys
+    figure: go.Figure  # the on-screen figure (title + source annotation already set); never mutated here
+    title: str  # indicator, unit, period
+    filename_stem: str  # ASCII-safe, no extension
+    filters: str  # the active filters as one line
+    source: str  # the source line
+    as_of: str  # the data's as-of dates as text
+    notes: str = ""  # longer notes: sources with URLs, as-of dates
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# File names
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def _ascii_slug(text: str) -> str:
+    text = str(text).replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9_]+", "-", text)  # "_" survives so an existing stem keeps its part separators
+    return re.sub(r"-*_[-_]*", "_", text).strip("-_")
+
+
+def safe_filename(*parts: str, ext: str) -> str:
+    """An ASCII-safe, readable file name: diacritics stripped, đ→d, lower case, other characters → "-", parts joined
+    by "_".
+
+    >>> safe_filename("Tỷ lệ DVCTT mức độ 4", "4 tỉnh", "2020-2024", ext="png")
+    'ty-le-dvctt-muc-do-4_4-tinh_2020-2024.png'
+    """
+    slugs = [s for s in (_ascii_slug(p) for p in parts if p is not None) if s]
+    stem = "_".join(slugs)[:150].strip("-_") or "chart"
+    ext = _ascii_slug(ext)
+    return f"{stem}.{ext}" if ext else stem
+
+
+def plotly_config(spec: ChartSpec) -> dict:
+    """Config for ``st.plotly_chart`` so Plotly's own camera button uses the same file name and scale."""
+    return {
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": spec.filename_stem,
+            "scale": EXPORT_SCALE,
+        },
+        "displaylogo": False,
+    }
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The print figure
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for para in str(text or "").split("\n"):
+        lines.extend(textwrap.wrap(para, width=width, break_long_words=True, break_on_hyphens=False) or [""])
+    return [line for line in lines if line.strip()] or []
+
+
+def _prefixed(text: str, prefix: str) -> str:
+    """``"Nguồn: …"`` unless the text already starts with that label."""
+    text = (text or "").strip()
+    if not text or text.lower().startswith(prefix.lower()):
+        return text
+    return f"{prefix}: {text}"
+
+
+def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT) -> go.Figure:
+    """A new figure sized for print that carries the title, the filters, the source line and the as-of date.
+
+    ``spec.figure`` is deep-copied, never changed. Annotations placed below the plot area (the on-screen source line)
+    are replaced by this function's footer so the source is not printed twice.
+    """
+    fig = go.Figure(copy.deepcopy(spec.figure.to_dict()))
+
+    # Characters per line for 13 px / 11 px DejaVu Sans (about 0.6 em per character on average).
+    title_chars = max(30, int((width - 60) / 11))
+    foot_chars = max(40, int((width - 60) / 6.4))
+
+    title_lines = _wrap(spec.title, title_chars)[:3] or [" "]
+    filter_lines = _wrap(_prefixed(spec.filters, label("filters", lang)), foot_chars)[:2]
+    footer_lines = _wrap(_prefixed(spec.source, label("source", lang)), foot_chars)[:3]
+    if spec.as_of:
+        footer_lines += _wrap(_prefixed(spec.as_of, label("as_of", lang)), foot_chars)[:2]
+
+    # Top: title (18 px lines) + filters (12 px lines); bottom: axis room + footer (15 px lines).
+    margin_t = 26 + 24 * len(title_lines) + 16 * len(filter_lines) + 24
+    axis_room = 70
+    margin_b = axis_room + 15 * len(footer_lines) + 12
+    old_margin = fig.layout.margin
+    margin_l = max(old_margin.l if old_margin.l is not None else 0, 70)
+    margin_r = max(old_margin.r if old_margin.r is not None else 0, 40)
+    plot_h = max(height - margin_t - margin_b, 50)
+
+    # Drop the on-screen footer annotations (below the plot, in paper coordinates); keep the rest.
+    kept = [
+        a for a in (fig.layout.annotations or ())
+        if not ((a.yref in (None, "paper")) and a.y is not None and a.y < 0)
+    ]
+    footer = go.layout.Annotation(
+        text="<br>".join(html.escape(line, quote=False) for line in footer_lines),
+        xref="paper", yref="paper", x=0, xanchor="left",
+        # Anchor the footer to the bottom of the canvas, 8 px above the edge.
+        y=-(margin_b - 8) / plot_h, yanchor="bottom",
+        align="left", showarrow=False,
+        font=dict(size=11, color="#444444", family=FONT_FAMILY),
+    )
+    fig.layout.annotations = [*kept, footer] if footer_lines else kept
+
+    title_html = "<br>".join(f"<b>{html.escape(line, quote=False)}</b>" for line in title_lines)
+    subtitle_html = "<br>".join(html.escape(line, quote=False) for line in filter_lines)
+    fig.update_layout(
+        width=width,
+        height=height,
+        autosize=False,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        font=dict(family=FONT_FAMILY, color="#222222"),
+        title=dict(
+            text=title_html,
+            subtitle=dict(text=subtitle_html, font=dict(size=13, color="#555555", family=FONT_FAMILY)),
+            x=0, xanchor="left", xref="paper",
+            y=1 - 14 / height, yanchor="top", yref="container",
+            font=dict(size=18, color="#111111", family=FONT_FAMILY),
+            pad=dict(l=0, t=0, b=0, r=0),
+        ),
+        margin=dict(t=margin_t, b=margin_b, l=margin_l, r=margin_r, autoexpand=True),
+    )
+    # The default template's grey plot area would vanish on white; keep a light grid where none was set.
+    fig.for_each_xaxis(lambda ax: ax.update(gridcolor="#e6e6e6") if ax.gridcolor is None else None)
+    fig.for_each_yaxis(lambda ax: ax.update(gridcolor="#e6e6e6") if ax.gridcolor is None else None)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# kaleido management
+# --------------------------------------------------------------------------------------------------------------------
+
+_EXPORT_LOCK = threading.Lock()  # serialises every kaleido call (see module docstring)
+_START_LOCK = threading.Lock()  # guards the once-only server start
+_server_state: dict[str, object] = {"started": False, "error": None}
+_PROBE_TIMEOUT_S = 60.0
+
+warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+
+
+def _find_browser() -> str | None:
+    """The Chromium/Chrome to use, or None. Sets ``BROWSER_PATH`` so kaleido never looks elsewhere (or downloads)."""
+    candidates = [os.environ.get("BROWSER_PATH"), "/usr/bin/chromium", "/usr/lib/chromium/chromium"]
+    candidates += [shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome", "chrome")]
+    for path in candidates:
+        if path and os.path.isfile(path) and os.access(path, os.X_OK):
+            os.environ["BROWSER_PATH"] = path
+            return path
+    return None
+
+
+def _server_thread_alive() -> bool:
+    try:
+        import kaleido
+
+        thread = getattr(kaleido._global_server, "_thread", None)  # noqa: SLF001 - no public health check
+        return thread is None or thread.is_alive()
+    except Exception:  # noqa: BLE001
+        return True
+
+
+def _ensure_server() -> None:
+    """Start kaleido's sync server once per process and check it with a tiny export; raise RuntimeError if not."""
+    if _server_state["started"]:
+        if not _server_thread_alive():
+            _server_state["error"] = "The kaleido rendering thread stopped (Chromium may have crashed)."
+            _server_state["started"] = False
+        else:
+            return
+    if _server_state["error"]:
+        raise RuntimeError(str(_server_state["error"]))
+    with _START_LOCK:
+        if _server_state["started"]:
+            return
+        if _server_state["error"]:
+            raise RuntimeError(str(_server_state["error"]))
+        try:
+            if _find_browser() is None:
+                raise RuntimeError("No Chromium or Chrome browser was found on the server (looked for /usr/bin/chromium).")
+            import kaleido
+
+            # mathjax=False: no CDN request from an offline server. plotly.js comes from the plotly package.
+            kaleido.start_sync_server(mathjax=False, timeout=60, silence_warnings=True)
+            # A server whose browser failed to launch would block forever, so probe it in a thread with a timeout.
+            result: dict[str, object] = {}
+
+            def probe() -> None:
+                try:
+                    with _EXPORT_LOCK:
+                        result["png"] = pio.to_image(go.Figure(), format="png", width=20, height=20, scale=1)
+                except Exception as exc:  # noqa: BLE001
+                    result["error"] = exc
+
+            t = threading.Thread(target=probe, name="kaleido-probe", daemon=True)
+            t.start()
+            t.join(_PROBE_TIMEOUT_S)
+            if t.is_alive():
+                raise RuntimeError(f"Chromium did not answer within {_PROBE_TIMEOUT_S:.0f} s.")
+            if "error" in result:
+                raise RuntimeError(f"Chromium could not render a test image: {result['error']}")
+            _server_state["started"] = True
+        except Exception as exc:  # noqa: BLE001
+            _LOG.warning("Static image export is unavailable: %s", exc)
+            _server_state["error"] = str(exc) if isinstance(exc, RuntimeError) else f"kaleido failed to start: {exc}"
+            raise RuntimeError(str(_server_state["error"])) from exc
+
+
+def export_available(*, start: bool = True) -> tuple[bool, str]:
+    """Whether PNG/SVG export works here, and if not why (plain English for the logs; the UI shows its own text).
+
+    With ``start=True`` (default) the kaleido server is started if needed (about 3–5 s the first time in a process).
+    With ``start=False`` it only checks that a browser exists and that no earlier start failed: never blocks.
+    """
+    if _server_state["error"]:
+        return False, str(_server_state["error"])
+    if _find_browser() is None:
+        return False, "No Chromium or Chrome browser was found on the server (looked for /usr/bin/chromium)."
+    if not start:
+        return True, ""
+    try:
+        _ensure_server()
+    except RuntimeError as exc:
+        return False, str(exc)
+    return True, ""
+
+
+_warm_started = False
+_warm_lock = threading.Lock()
+
+
+def warm_up() -> None:
+    """Start the kaleido server in a background thread, once per process, so the first click is fast."""
+    global _warm_started
+    with _warm_lock:
+        if _warm_started:
+            return
+        _warm_started = True
+
+    def run() -> None:
+        try:
+            _ensure_server()
+        except RuntimeError:
+            pass  # already logged; export_available() reports it
+
+    threading.Thread(target=run, name="kaleido-warm-up", daemon=True).start()
+
+
+def _to_image(fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
+    _ensure_server()
+    with _EXPORT_LOCK, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+        return pio.to_image(fig, format=fmt, width=width, height=height, scale=scale)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Single-chart files
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def to_png(spec: ChartSpec, lang: str, scale: float = EXPORT_SCALE, *,
+           width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT) -> bytes:
+    """PNG of the print figure, ``width*scale`` × ``height*scale`` pixels. Raises RuntimeError without a browser."""
+    return _to_image(export_figure(spec, lang, width=width, height=height), "png", width, height, scale)
+
+
+def to_svg(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT) -> bytes:
+    """SVG of the print figure (text stays text). Raises RuntimeError without a browser."""
+    return _to_image(export_figure(spec, lang, width=width, height=height), "svg", width, height, 1)
+
+
+def to_html(spec: ChartSpec, lang: str) -> bytes:
+    """A self-contained interactive HTML page (plotly.js inlined, opens offline). Needs no browser on the server."""
+    fig = export_figure(spec, lang)
+    page = pio.to_html(
+        fig,
+        include_plotlyjs=True,
+        include_mathjax=False,
+        full_html=True,
+        config=plotly_config(spec),
+        validate=False,
+    )
+    head = f'<meta charset="utf-8" /><title>{html.escape(spec.title)}</title>'
+    page = page.replace("<html>", f'<html lang="{html.escape(lang)}">', 1)
+    page = page.replace('<meta charset="utf-8" />', head, 1)
+    return page.encode("utf-8")
+
+
+def placeholder_png(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT,
+                    scale: float = 1) -> bytes:
+    """A plain PNG that says the chart could not be rendered (title, message, source). Needs only Pillow."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    w, h = int(width * scale), int(height * scale)
+    img = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(img)
+
+    def font(path: Path, size: int):
+        try:
+            return ImageFont.truetype(str(path), int(size * scale))
+        except OSError:
+            return ImageFont.load_default()
+
+    y = int(30 * scale)
+    x = int(40 * scale)
+    chars = max(30, int((width - 80) / 11))
+    for line in _wrap(spec.title, chars)[:3]:
+        draw.text((x, y), line, fill="#111111", font=font(FONT_BOLD, 20))
+        y += int(28 * scale)
+    y += int(40 * scale)
+    for key in ("export_failed", "export_failed_hint"):
+        draw.text((x, y), label(key, lang), fill="#8a1c1c", font=font(FONT_REGULAR, 18))
+        y += int(30 * scale)
+    y = h - int(60 * scale)
+    for line in [_prefixed(spec.source, label("source", lang)), _prefixed(spec.as_of, label("as_of", lang))]:
+        if line:
+            draw.text((x, y), line[:160], fill="#444444", font=font(FONT_REGULAR, 12))
+            y += int(18 * scale)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def placeholder_svg(spec: ChartSpec, lang: str) -> bytes:
+    """A plain SVG that says the chart could not be rendered."""
+    lines = [spec.title, label("export_failed", lang), label("export_failed_hint", lang),
+             _prefixed(spec.source, label("source", lang))]
+    texts = "".join(
+        f'<text x="40" y="{50 + 36 * i}" font-family="{FONT_FAMILY}" font-size="{20 if i == 0 else 16}">'
+        f"{html.escape(t, quote=False)}</text>"
+        for i, t in enumerate(lines) if t
+    )
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{EXPORT_WIDTH}" height="{EXPORT_HEIGHT}">'
+            f'<rect width="100%" height="100%" fill="white"/>{texts}</svg>').encode("utf-8")
+
+
+def _png_or_placeholder(spec: ChartSpec, lang: str) -> bytes:
+    try:
+        return to_png(spec, lang)
+    except Exception:  # noqa: BLE001 - a pack without one image beats no pack
+        _LOG.exception("PNG export failed for %s; using a placeholder image", spec.key)
+        return placeholder_png(spec, lang, scale=EXPORT_SCALE)
+
+
+def _notes_text(spec: ChartSpec, lang: str) -> str:
+    """The speaker notes / PDF notes: filters, source, as-of date, then the long notes."""
+    parts = [
+        _prefixed(spec.filters, label("filters", lang)),
+        _prefixed(spec.source, label("source", lang)),
+        _prefixed(spec.as_of, label("as_of", lang)),
+    ]
+    text = "\n".join(p for p in parts if p)
+    if spec.notes.strip():
+        text += f"\n\n{label('notes', lang)}:\n{spec.notes.strip()}"
+    return text
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Briefing pack: PowerPoint
+# --------------------------------------------------------------------------------------------------------------------
+
+_URL_RE = re.compile(r"https?://[^\s<>\"')\]]+")
+
+
+def _chunk_sources(sources: list[str], max_lines: int, chars_per_line: int) -> list[list[str]]:
+    """Split the source list into pages of at most ``max_lines`` wrapped lines (a long item gets a page of its own)."""
+    pages: list[list[str]] = [[]]
+    used = 0
+    for src in sources:
+        n = max(1, len(_wrap(src, chars_per_line)))
+        if pages[-1] and used + n > max_lines:
+            pages.append([])
+            used = 0
+        pages[-1].append(src)
+        used += n
+    return pages
+
+
+def _add_runs_with_links(paragraph, text: str, size_pt: float) -> None:
+    from pptx.util import Pt
+
+    pos = 0
+    for m in _URL_RE.finditer(text):
+        if m.start() > pos:
+            run = paragraph.add_run()
+            run.text = text[pos:m.start()]
+            run.font.size = Pt(size_pt)
+        run = paragraph.add_run()
+        run.text = m.group(0)
+        run.font.size = Pt(size_pt)
+        run.hyperlink.address = m.group(0)
+        pos = m.end()
+    if pos < len(text) or not text:
+        run = paragraph.add_run()
+        run.text = text[pos:]
+        run.font.size = Pt(size_pt)
+
+
+def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: str, sources: list[str],
+               lang: str) -> bytes:
+    """A 16:9 deck: title slide, one slide per chart (image + speaker notes), then the sources slide(s)."""
+    from pptx import Presentation
+    from pptx.util import Emu, Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    layout_title, layout_title_only = prs.slide_layouts[0], prs.slide_layouts[5]
+    font_name = "Arial"  # present on every PowerPoint install and has Vietnamese
+
+    # Title slide.
+    slide = prs.slides.add_slide(layout_title)
+    slide.shapes.title.text = title
+    slide.shapes.title.left, slide.shapes.title.top = Inches(0.9), Inches(2.0)
+    slide.shapes.title.width, slide.shapes.title.height = Inches(11.5), Inches(1.6)
+    sub = slide.placeholders[1]
+    sub.left, sub.top, sub.width, sub.height = Inches(0.9), Inches(3.8), Inches(11.5), Inches(1.6)
+    sub.text_frame.text = subtitle
+    p = sub.text_frame.add_paragraph()
+    p.text = f"{label('generated', lang)}: {generated}"
+    for para in sub.text_frame.paragraphs:
+        for run in para.runs:
+            run.font.size = Pt(22)
+            run.font.name = font_name
+
+    # One slide per chart.
+    for spec in specs:
+        slide = prs.slides.add_slide(layout_title_only)
+        t = slide.shapes.title
+        t.left, t.top, t.width, t.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(0.9)
+        t.text = spec.title
+        for para in t.text_frame.paragraphs:
+            for run in para.runs:
+                run.font.size = Pt(24)
+                run.font.name = font_name
+        png = _png_or_placeholder(spec, lang)
+        pic_h = Inches(6.2)
+        pic_w = Emu(int(pic_h * EXPORT_WIDTH / EXPORT_HEIGHT))
+        pic = slide.shapes.add_picture(io.BytesIO(png), int((prs.slide_width - pic_w) / 2), Inches(1.15),
+                                       width=pic_w, height=pic_h)
+        pic._element.nvPicPr.cNvPr.set("descr", f"{spec.title}. {spec.filters}")  # noqa: SLF001 - alt text
+        slide.notes_slide.notes_text_frame.text = _notes_text(spec, lang)
+
+    # Sources slide(s).
+    src_list = [s for s in sources if s and s.strip()] or [label("none", lang)]
+    pages = _chunk_sources(src_list, max_lines=16, chars_per_line=120)
+    for i, page in enumerate(pages):
+        slide = prs.slides.add_slide(layout_title_only)
+        t = slide.shapes.title
+        t.left, t.top, t.width, t.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(0.9)
+        t.text = label("sources" if i == 0 else "sources_cont", lang)
+        box = slide.shapes.add_textbox(Inches(0.6), Inches(1.2), Inches(12.1), Inches(5.9))
+        tf = box.text_frame
+        tf.word_wrap = True
+        for j, src in enumerate(page):
+            para = tf.paragraphs[0] if j == 0 else tf.add_paragraph()
+            _add_runs_with_links(para, f"• {src}", 14)
+            para.space_after = Pt(4)
+            for run in para.runs:
+                run.font.name = font_name
+
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Briefing pack: PDF
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: str, sources: list[str],
+              lang: str) -> bytes:
+    """An A4 landscape PDF with the same content as ``build_pptx`` (notes printed under each chart)."""
+    from fpdf import FPDF
+
+    class _PDF(FPDF):
+        continued_title: str | None = None  # printed at the top of pages the sources list runs onto
+
+        def header(self) -> None:  # noqa: D401 - fpdf2 hook
+            if self.continued_title:
+                self.set_font("DejaVu", "B", 16)
+                self.cell(0, 9, self.continued_title, new_x="LMARGIN", new_y="NEXT")
+                self.ln(2)
+                self.set_font("DejaVu", size=10)
+
+        def footer(self) -> None:  # noqa: D401 - fpdf2 hook
+            self.set_y(-10)
+            self.set_font("DejaVu", size=8)
+            self.set_text_color(110, 110, 110)
+            self.cell(0, 5, f"{title} · {label('generated', lang)}: {generated}", align="L")
+            self.set_x(self.l_margin)
+            self.cell(0, 5, f"{label('page', lang)} {self.page_no()}/{{nb}}", align="R")
+
+    pdf = _PDF(orientation="L", unit="mm", format="A4")
+    pdf.set_title(title)
+    pdf.set_lang(lang)
+    pdf.set_creator("provinces dashboard")
+    pdf.add_font("DejaVu", fname=str(FONT_REGULAR))
+    pdf.add_font("DejaVu", style="B", fname=str(FONT_BOLD))
+    pdf.set_margins(15, 12, 15)
+    pdf.set_auto_page_break(True, margin=14)
+    epw = pdf.w - pdf.l_margin - pdf.r_margin
+    bottom = pdf.h - 14
+
+    # Title page.
+    pdf.add_page()
+    pdf.set_y(60)
+    pdf.set_font("DejaVu", "B", 26)
+    pdf.multi_cell(epw, 12, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("DejaVu", size=15)
+    pdf.multi_cell(epw, 8, subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("DejaVu", size=12)
+    pdf.set_text_color(90, 90, 90)
+    pdf.multi_cell(epw, 7, f"{label('generated', lang)}: {generated}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+
+    # One page per chart; the image shrinks so that the notes fit on the same page.
+    ratio = EXPORT_HEIGHT / EXPORT_WIDTH
+    for spec in specs:
+        pdf.add_page()
+        pdf.start_section(spec.title)  # PDF outline (bookmarks)
+        pdf.set_font("DejaVu", "B", 14)
+        pdf.multi_cell(epw, 7, spec.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        notes = _notes_text(spec, lang)
+        pdf.set_font("DejaVu", size=9)
+        note_lines = pdf.multi_cell(epw, 4.6, notes, dry_run=True, output="LINES") if notes else []
+        notes_h = 4.6 * len(note_lines)
+        img_h = min(epw * ratio, bottom - pdf.get_y() - notes_h - 4)
+        img_h = max(img_h, 90.0)
+        img_w = img_h / ratio
+        png = _png_or_placeholder(spec, lang)
+        pdf.image(io.BytesIO(png), x=pdf.l_margin + (epw - img_w) / 2, y=pdf.get_y(), w=img_w, h=img_h,
+                  alt_text=f"{spec.title}. {spec.filters}")
+        pdf.set_y(pdf.get_y() + img_h + 3)
+        if notes:
+            pdf.set_font("DejaVu", size=9)
+            pdf.set_text_color(50, 50, 50)
+            pdf.multi_cell(epw, 4.6, notes, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+
+    # Sources page(s): fpdf2 continues on a new page when the list is long.
+    pdf.add_page()
+    pdf.start_section(label("sources", lang))
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.cell(epw, 9, label("sources", lang), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.continued_title = label("sources_cont", lang)
+    pdf.set_font("DejaVu", size=10)
+    src_list = [s for s in sources if s and s.strip()] or [label("none", lang)]
+    for src in src_list:
+        pos = 0
+        pdf.write(5.2, "• ")
+        for m in _URL_RE.finditer(src):
+            pdf.write(5.2, src[pos:m.start()])
+            pdf.set_text_color(20, 70, 160)
+            pdf.write(5.2, m.group(0), link=m.group(0))
+            pdf.set_text_color(0, 0, 0)
+            pos = m.end()
+        pdf.write(5.2, src[pos:])
+        pdf.ln(7)
+
+    return bytes(pdf.output())

@@ -1,0 +1,187 @@
+"""The shared filters as plain functions: which units a view offers, labels, search, presets, URL state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from lib.data import Frames
+from lib.i18n import fold, t
+
+BOUNDARIES = ("63", "34")
+MERGER_YEAR = 2025
+# The four provinces of the founding articles, as they were, and the units that carry them on.
+FOUNDING = {"63": ["quang-tri", "quang-binh", "lang-son", "quang-nam"],
+            "34": ["quang-tri-2025", "lang-son", "da-nang-2025"]}
+PRESETS = ("founding", "all", "custom")
+
+
+@dataclass
+class FilterState:
+    boundaries: str = "63"
+    units: list[str] = field(default_factory=list)
+    years: tuple[int, int] = (2016, 2026)
+    indicator: str = ""
+    lang: str = "vi"
+
+
+def year_bounds(frames: Frames) -> tuple[int, int]:
+    years = pd.concat([frames.observations["year"], frames.events["as_of"].dt.year])
+    return (int(years.min()), int(years.max())) if len(years) else (2016, 2026)
+
+
+def units_for_view(units: pd.DataFrame, boundaries: str) -> pd.DataFrame:
+    """63-province view: the old provinces (and the unchanged ones); 34-unit view: the new units."""
+    eras = ("pre", "both") if boundaries == "63" else ("post", "both")
+    return units[units["era"].isin(eras)]
+
+
+def unit_label(unit: pd.Series | dict, lang: str) -> str:
+    """'Quảng Trị (trước 7/2025)' for an old province, 'Quảng Trị (từ 7/2025)' for a new unit."""
+    name = unit["name_vi"] if lang == "vi" else unit["name_en"]
+    era = unit["era"]
+    if era == "pre":
+        return f"{name} ({t('before_merger', lang)})"
+    if era == "post":
+        return f"{name} ({t('after_merger', lang)})"
+    return name
+
+
+def unit_labels(units: pd.DataFrame, lang: str) -> dict[str, str]:
+    return {row["code"]: unit_label(row, lang) for _, row in units.iterrows()}
+
+
+def unit_names(units: pd.DataFrame, codes, lang: str) -> list[str]:
+    col = "name_vi" if lang == "vi" else "name_en"
+    names = units.set_index("code")[col]
+    return [names.get(c, c) for c in codes]
+
+
+def search_units(units: pd.DataFrame, query: str, boundaries: str, lang: str) -> list[tuple[str, str]]:
+    """Units of the view matching `query`, diacritics ignored; an old name offers its successor.
+
+    Returns (code, label) pairs; a successor found through an old name says so in its label.
+    """
+    q = " ".join(fold(query).split())
+    if not q:
+        return []
+    view = units_for_view(units, boundaries)
+    by_code = units.set_index("code")
+    out: dict[str, str] = {}
+    for _, row in units.iterrows():
+        names = [row["name_vi"], row["name_en"], row["full_name"], *row["aliases"]]
+        if not any(q in " ".join(fold(n).replace("-", " ").split()) for n in names):
+            continue
+        if row["code"] in view["code"].values:
+            out.setdefault(row["code"], unit_label(row, lang))
+        elif row["successor"] and row["successor"] in view["code"].values:
+            succ = by_code.loc[row["successor"]]
+            label = unit_label({**succ.to_dict(), "code": row["successor"]}, lang)
+            old = row["name_vi"] if lang == "vi" else row["name_en"]
+            out.setdefault(row["successor"], f"{label} ← {old}")
+        else:  # a new unit searched in the 63 view: offer its predecessors
+            for pred in row["predecessors"]:
+                if pred in view["code"].values:
+                    out.setdefault(pred, unit_label(by_code.loc[pred].to_dict() | {"code": pred}, lang))
+    return list(out.items())
+
+
+def preset_units(units: pd.DataFrame, preset: str, boundaries: str) -> list[str]:
+    """'founding', 'all' or 'region:<id>' as a list of unit codes of the view."""
+    view = units_for_view(units, boundaries)
+    if preset == "founding":
+        return [c for c in FOUNDING[boundaries] if c in view["code"].values]
+    if preset == "all":
+        return view["code"].tolist()
+    if preset.startswith("region:"):
+        return view.loc[view["region"] == preset.split(":", 1)[1], "code"].tolist()
+    return []
+
+
+def default_indicator(frames: Frames) -> str:
+    """The first indicator of the registry that has data."""
+    has = set(frames.observations["indicator"])
+    for ind in frames.indicators["id"]:
+        if ind in has:
+            return ind
+    return frames.indicators["id"].iloc[0] if len(frames.indicators) else ""
+
+
+def default_state(frames: Frames, lang: str = "vi") -> FilterState:
+    return FilterState(boundaries="63", units=preset_units(frames.units, "founding", "63"),
+                       years=year_bounds(frames), indicator=default_indicator(frames), lang=lang)
+
+
+def parse_query(params: dict[str, str | list[str]], frames: Frames) -> tuple[FilterState, list[str]]:
+    """Read a shared link; every bad or stale value falls back to its default, named in `problems`."""
+    def get(key: str) -> str | None:
+        v = params.get(key)
+        if isinstance(v, list):
+            v = v[-1] if v else None
+        return v if v not in (None, "") else None
+
+    problems: list[str] = []
+    lang = get("lang")
+    if lang not in (None, "vi", "en"):
+        problems.append(f"lang={lang}")
+        lang = None
+    state = default_state(frames, lang or "vi")
+
+    b = get("view")
+    if b is not None:
+        if b in BOUNDARIES:
+            state.boundaries = b
+            state.units = preset_units(frames.units, "founding", b)
+        else:
+            problems.append(f"view={b}")
+
+    lo, hi = year_bounds(frames)
+    y = get("years")
+    if y is not None:
+        try:
+            a, c = (int(p) for p in y.split("-", 1))
+            if not (lo <= a <= c <= hi):
+                raise ValueError
+            state.years = (a, c)
+        except ValueError:
+            problems.append(f"years={y}")
+
+    ind = get("ind")
+    if ind is not None:
+        if ind in set(frames.indicators["id"]):
+            state.indicator = ind
+        else:
+            problems.append(f"ind={ind}")
+
+    u = get("units")
+    if u is not None:
+        view_codes = set(units_for_view(frames.units, state.boundaries)["code"])
+        codes = [c for c in u.split(",") if c]
+        good = [c for c in codes if c in view_codes]
+        bad = [c for c in codes if c not in view_codes]
+        if bad:
+            problems.append("units=" + ",".join(bad))
+        if good or not codes:
+            state.units = good
+    return state, problems
+
+
+def to_query(state: FilterState) -> dict[str, str]:
+    return {"lang": state.lang, "view": state.boundaries, "units": ",".join(state.units),
+            "years": f"{state.years[0]}-{state.years[1]}", "ind": state.indicator}
+
+
+def with_units(state: FilterState, units: list[str]) -> FilterState:
+    return replace(state, units=list(units))
+
+
+def units_offered(units: pd.DataFrame, boundaries: str, years: tuple[int, int]) -> pd.DataFrame:
+    """The view's units valid at some time in the period. New units are always offered in the 34
+    view: their history before 7/2025 is their predecessors'."""
+    view = units_for_view(units, boundaries)
+    start = pd.Timestamp(f"{years[0]}-01-01")
+    end = pd.Timestamp(f"{years[1]}-12-31")
+    ok = (view["valid_to"].isna() | (view["valid_to"] >= start)) & \
+         (view["valid_from"].isna() | (view["valid_from"] <= end) | (view["era"] == "post"))
+    return view[ok]

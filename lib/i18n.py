@@ -1,0 +1,135 @@
+"""UI strings in Vietnamese and English, and number/date formats for each language.
+
+Indicator titles and units are not here: they live in the dataset's registry.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from typing import Any
+
+import pandas as pd
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app_title": {"vi": "Chính quyền số cấp tỉnh", "en": "Provincial digital government"},
+    "language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "page_overview": {"vi": "Tổng quan", "en": "Overview"},
+    "page_compare": {"vi": "So sánh", "en": "Compare"},
+    "page_timeline": {"vi": "Dòng thời gian", "en": "Timeline"},
+    "page_sources": {"vi": "Nguồn & dữ liệu", "en": "Sources & data"},
+    "filters": {"vi": "Bộ lọc", "en": "Filters"},
+    "boundaries": {"vi": "Địa giới", "en": "Boundaries"},
+    "boundaries_63": {"vi": "63 tỉnh (trước 7/2025)", "en": "63 provinces (before 7/2025)"},
+    "boundaries_34": {"vi": "34 đơn vị (từ 7/2025)", "en": "34 units (from 7/2025)"},
+    "provinces": {"vi": "Tỉnh, thành phố", "en": "Provinces"},
+    "provinces_help": {"vi": "Gõ tên, có dấu hoặc không dấu (ví dụ: quang tri).",
+                       "en": "Type a name, with or without diacritics (e.g. quang tri)."},
+    "preset": {"vi": "Chọn nhanh", "en": "Quick pick"},
+    "preset_custom": {"vi": "Tự chọn", "en": "Custom"},
+    "preset_founding": {"vi": "4 tỉnh của các bài báo gốc", "en": "The 4 provinces of the founding articles"},
+    "preset_all": {"vi": "Tất cả", "en": "All"},
+    "preset_region": {"vi": "Vùng: {region}", "en": "Region: {region}"},
+    "search_old_name": {"vi": "Tìm theo tên cũ", "en": "Find by former name"},
+    "period": {"vi": "Giai đoạn", "en": "Period"},
+    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "before_merger": {"vi": "trước 7/2025", "en": "before 7/2025"},
+    "after_merger": {"vi": "từ 7/2025", "en": "from 7/2025"},
+    "formed_from": {"vi": "thành lập 1/7/2025 từ {names}", "en": "formed on 1/7/2025 from {names}"},
+    "merged_into": {"vi": "sáp nhập vào {name} từ 1/7/2025", "en": "merged into {name} on 1/7/2025"},
+    "and": {"vi": "và", "en": "and"},
+    "no_data": {"vi": "Không có dữ liệu", "en": "No data"},
+    "no_data_filters": {"vi": "Không có dữ liệu cho bộ lọc đang chọn. Hãy chọn thêm tỉnh, mở rộng giai đoạn hoặc đổi chỉ tiêu.",
+                        "en": "No data for the current filters. Add provinces, widen the period or choose another indicator."},
+    "no_provinces": {"vi": "Chưa chọn tỉnh nào. Hãy chọn ít nhất một tỉnh ở thanh bên.",
+                     "en": "No province selected. Pick at least one in the sidebar."},
+    "bad_link": {"vi": "Liên kết có giá trị không hợp lệ ({what}); đã dùng mặc định.",
+                 "en": "The link had an invalid value ({what}); the default is used."},
+    "dataset_broken": {"vi": "Tệp dữ liệu có lỗi nên bảng điều khiển chưa thể hiển thị. Danh sách lỗi:",
+                       "en": "The dataset has errors, so the dashboard cannot show it. The errors:"},
+    "source": {"vi": "Nguồn", "en": "Source"},
+    "sources": {"vi": "Nguồn", "en": "Sources"},
+    "as_of": {"vi": "thời điểm", "en": "as of"},
+    "change_since": {"vi": "so với {date}", "en": "since {date}"},
+    "latest_value": {"vi": "Giá trị mới nhất", "en": "Latest value"},
+    "provinces_with_data": {"vi": "{n} tỉnh/đơn vị có dữ liệu {indicator}.",
+                            "en": "{n} provinces/units have data for {indicator}."},
+    "ranking": {"vi": "Xếp hạng", "en": "Ranking"},
+    "derived": {"vi": "giá trị tính gộp", "en": "derived value"},
+    "not_combinable": {"vi": "không cộng gộp được", "en": "not combinable"},
+    "yes": {"vi": "Có", "en": "Yes"},
+    "no": {"vi": "Không", "en": "No"},
+    "low_confidence": {"vi": "độ tin cậy thấp", "en": "low confidence"},
+    "summary_units": {"vi": "Đơn vị hành chính", "en": "Administrative units"},
+    "summary_indicators": {"vi": "Chỉ tiêu", "en": "Indicators"},
+    "summary_sources": {"vi": "Nguồn", "en": "Sources"},
+    "summary_observations": {"vi": "Số liệu", "en": "Observations"},
+    "summary_events": {"vi": "Sự kiện", "en": "Events"},
+    "dataset_file": {"vi": "Tệp dữ liệu: {path} (cập nhật {date})", "en": "Dataset: {path} (updated {date})"},
+}
+
+
+def t(key: str, lang: str, **params: Any) -> str:
+    """The UI string `key` in `lang` (falls back to Vietnamese), with {named} parameters filled in."""
+    entry = STRINGS[key]
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    return text.format(**params) if params else text
+
+
+def register(extra: dict[str, dict[str, str]]) -> None:
+    """Let a module add its own strings (every key in every language)."""
+    for key, entry in extra.items():
+        missing = [lang for lang in LANGS if lang not in entry]
+        if missing:
+            raise ValueError(f"string {key!r} lacks {missing}")
+        STRINGS[key] = entry
+
+
+# --- Formats --------------------------------------------------------------------------------------
+
+
+def fmt_number(value: float | None, decimals: int = 0, lang: str = DEFAULT_LANG) -> str:
+    """1529 -> '1.529' (vi) / '1,529' (en); 30.5 -> '30,5' / '30.5'. Missing stays visibly missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    return text
+
+
+def fmt_value(value: float | None, kind: str, decimals: int, unit: str, lang: str,
+              qualifier: str | None = None) -> str:
+    """A value with its unit as a reader expects it: '30,5 %', '213 điểm cầu', 'hạng 6', 'Có'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if kind == "milestone":
+        return t("yes" if value else "no", lang)
+    num = fmt_number(value, decimals, lang)
+    prefix = f"{qualifier} " if qualifier else ""
+    if kind == "percent":
+        return f"{prefix}{num} %"
+    if kind == "rank":
+        return f"{prefix}{num}"
+    return f"{prefix}{num} {unit}".strip()
+
+
+def fmt_date(value: Any, precision: str = "day", lang: str = DEFAULT_LANG) -> str:
+    """24/09/2020 in both languages (day first, as Vietnamese readers write it); 09/2020; 2020."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    ts = pd.Timestamp(value)
+    if precision == "year":
+        return f"{ts.year}"
+    if precision == "month":
+        return f"{ts.month:02d}/{ts.year}"
+    return f"{ts.day:02d}/{ts.month:02d}/{ts.year}"
+
+
+def fold(text: str) -> str:
+    """Lower-case text without diacritics, for searching: 'Quảng Trị' -> 'quang tri'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn").lower()

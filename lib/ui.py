@@ -1,0 +1,201 @@
+"""The only lib module (with lib.downloads) that imports Streamlit: cached data, the shared sidebar,
+URL state, and the chart block every page uses."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from lib import filters as F
+from lib.charts import ind_title
+from lib.combine import view_observations
+from lib.data import DatasetError, Frames, Problem, load_frames, resolve_path
+from lib.i18n import fmt_date, t
+
+STATE_KEY = "filters"
+
+
+# --- Data ------------------------------------------------------------------------------------------
+
+
+def dataset_path() -> Path:
+    """`streamlit run app.py -- --data FILE`, else $PROVINCES_DATA, else data/provinces.yaml."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data")
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    return resolve_path(args.data)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(path: str, mtime_ns: int, size: int) -> tuple[Frames | None, list[Problem]]:
+    try:
+        return load_frames(path), []
+    except DatasetError as exc:
+        return None, exc.problems
+
+
+def get_frames() -> tuple[Frames | None, list[Problem]]:
+    """Frames built once per file version (path, mtime, size); a broken file gives its problems."""
+    path = dataset_path()
+    try:
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (0, 0)
+    return _load(str(path), *key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _view(_frames: Frames, frames_id: int, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return view_observations(_frames, boundaries)
+
+
+def get_view(frames: Frames, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The observations of the 63- or 34-unit view (34: with derived values), cached per dataset."""
+    return _view(frames, id(frames), boundaries)
+
+
+def show_problems(problems: list[Problem], lang: str) -> None:
+    st.error(t("dataset_broken", lang))
+    st.code("\n".join(str(p) for p in problems), language=None)
+
+
+# --- Sidebar and URL state -------------------------------------------------------------------------
+
+
+def _init_from_url(frames: Frames) -> None:
+    """First run of a session: take the filters from the link, noting bad values."""
+    if "f_view" in st.session_state:
+        return
+    state, problems = F.parse_query(dict(st.query_params.to_dict()), frames)
+    st.session_state.f_lang = "Tiếng Việt" if state.lang == "vi" else "English"
+    st.session_state.f_view = state.boundaries
+    st.session_state.f_units = state.units
+    st.session_state.f_years = state.years
+    st.session_state.f_ind = state.indicator
+    st.session_state.f_link_problems = problems
+
+
+def _on_view_change() -> None:
+    """Carry the selection across the 2025 boundary: old provinces -> successor, new -> predecessors."""
+    frames = st.session_state.get("_frames")
+    if frames is None:
+        return
+    units = frames.units.set_index("code")
+    out: list[str] = []
+    for code in st.session_state.get("f_units", []):
+        if code not in units.index:
+            continue
+        row = units.loc[code]
+        if st.session_state.f_view == "34":
+            nxt = [row["successor"]] if isinstance(row["successor"], str) else [code]
+        else:
+            nxt = list(row["predecessors"]) or [code]
+        out += [c for c in nxt if c not in out]
+    st.session_state.f_units = out
+
+
+def _on_preset() -> None:
+    frames = st.session_state.get("_frames")
+    preset = st.session_state.get("f_preset", "custom")
+    if frames is not None and preset != "custom":
+        st.session_state.f_units = F.preset_units(frames.units, preset, st.session_state.f_view)
+    st.session_state.f_preset = "custom"
+
+
+def _add_unit(code: str) -> None:
+    cur = list(st.session_state.get("f_units", []))
+    if code not in cur:
+        st.session_state.f_units = cur + [code]
+    st.session_state.f_search = ""
+
+
+def lang_now() -> str:
+    return "en" if st.session_state.get("f_lang") == "English" else "vi"
+
+
+def sidebar(frames: Frames) -> F.FilterState:
+    """Draw the shared filters, keep them in the URL, and return the state every page reads."""
+    st.session_state["_frames"] = frames
+    _init_from_url(frames)
+    with st.sidebar:
+        st.segmented_control(t("language", lang_now()), ["Tiếng Việt", "English"], key="f_lang",
+                             selection_mode="single", label_visibility="collapsed")
+        if st.session_state.get("f_lang") is None:
+            st.session_state.f_lang = "Tiếng Việt"
+        lang = lang_now()
+        for bad in st.session_state.get("f_link_problems", []):
+            st.warning(t("bad_link", lang, what=bad), icon="🔗")
+        st.header(t("filters", lang))
+        st.radio(t("boundaries", lang), F.BOUNDARIES, key="f_view", on_change=_on_view_change,
+                 format_func=lambda b: t(f"boundaries_{b}", lang))
+        view = st.session_state.f_view
+        lo, hi = F.year_bounds(frames)
+        st.slider(t("period", lang), lo, hi, key="f_years")
+        years = tuple(st.session_state.f_years)
+
+        regions = frames.regions
+        presets = ["custom", "founding", "all"] + [f"region:{r}" for r in regions["id"]]
+        region_names = dict(zip(regions["id"], regions[f"name_{lang}"]))
+
+        def preset_label(p: str) -> str:
+            if p.startswith("region:"):
+                return t("preset_region", lang, region=region_names[p.split(":", 1)[1]])
+            return t(f"preset_{p}", lang)
+
+        if "f_preset" not in st.session_state:
+            st.session_state.f_preset = "custom"
+        st.selectbox(t("preset", lang), presets, key="f_preset", format_func=preset_label, on_change=_on_preset)
+
+        offered = F.units_offered(frames.units, view, years)
+        labels = F.unit_labels(offered, lang)
+        st.session_state.f_units = [c for c in st.session_state.get("f_units", []) if c in labels]
+        st.text_input(t("search_old_name", lang), key="f_search", placeholder="quang tri, quảng nam…",
+                      help=t("provinces_help", lang))
+        query = st.session_state.get("f_search", "")
+        if query:
+            hits = [(c, lab) for c, lab in F.search_units(frames.units, query, view, lang) if c in labels]
+            for code, label in hits[:8]:
+                st.button(f"＋ {label}", key=f"f_add_{code}", on_click=_add_unit, args=(code,),
+                          use_container_width=True)
+            if not hits:
+                st.caption(t("no_data", lang))
+        st.multiselect(t("provinces", lang), list(labels), key="f_units", format_func=labels.get,
+                       help=t("provinces_help", lang), placeholder=t("provinces_help", lang))
+
+        ind_ids = list(frames.indicators["id"])
+        if st.session_state.get("f_ind") not in ind_ids:
+            st.session_state.f_ind = F.default_indicator(frames)
+        counts = frames.observations.groupby("indicator").size()
+        st.selectbox(t("indicator", lang), ind_ids, key="f_ind",
+                     format_func=lambda i: f"{ind_title(frames.indicators.set_index('id').loc[i].to_dict(), lang)}"
+                                           f" ({int(counts.get(i, 0))})")
+        st.caption(t("dataset_file", lang, path=os.path.basename(frames.path),
+                     date=fmt_date(frames.meta.get("updated"), "day", lang)))
+    state = F.FilterState(boundaries=view, units=list(st.session_state.f_units), years=years,
+                          indicator=st.session_state.f_ind, lang=lang)
+    st.query_params.from_dict(F.to_query(state))
+    st.session_state[STATE_KEY] = state
+    return state
+
+
+def current() -> tuple[Frames, F.FilterState]:
+    """What a page needs: the frames and the filter state drawn by app.py."""
+    return st.session_state["_frames"], st.session_state[STATE_KEY]
+
+
+def chart_block(spec, lang: str) -> None:
+    """A chart with its Plotly config (toolbar download named like ours) and the download buttons."""
+    from lib.export import plotly_config
+
+    st.plotly_chart(spec.figure, config=plotly_config(spec), key=f"chart_{spec.key}")
+    try:
+        from lib.downloads import chart_downloads
+    except ImportError:  # the downloads layer is optional for the pages to work
+        return
+    chart_downloads(spec, lang)

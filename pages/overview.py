@@ -1,0 +1,57 @@
+"""Tổng quan / Overview: latest values per indicator for the selected units, and the full ranking."""
+
+import streamlit as st
+
+from lib import views
+from lib.i18n import t
+from lib.ui import chart_block, current, get_view
+
+frames, state = current()
+lang = state.lang
+vobs, status = get_view(frames, state.boundaries)
+
+# --- Header ---
+st.title(t("app_title", lang))
+c = st.columns(5)
+for col, (key, n) in zip(c, [("summary_units", len(views.labels_for(frames, lang))),
+                             ("summary_indicators", len(frames.indicators)), ("summary_sources", len(frames.sources)),
+                             ("summary_observations", len(frames.observations)), ("summary_events", len(frames.events))]):
+    col.metric(t(key, lang), f"{n:,}".replace(",", "." if lang == "vi" else ","))
+for note in views.merger_notes(frames, state):
+    st.info(note, icon="🧭")
+
+if not state.units:
+    st.warning(t("no_provinces", lang))
+    st.stop()
+
+# --- Cards ---
+st.subheader(t("latest_value", lang))
+cards = views.overview_cards(vobs, frames, state)
+if not cards:
+    st.info(t("no_data_filters", lang))
+else:
+    by_ind: dict[str, list] = {}
+    for card in cards:
+        by_ind.setdefault(card.indicator, []).append(card)
+    ind = frames.indicators.set_index("id")
+    for indicator, group in by_ind.items():
+        with st.container(border=True):
+            st.markdown(f"**{ind.loc[indicator, f'title_{lang}']}**")
+            cols = st.columns(min(len(group), 4))
+            for i, card in enumerate(group):
+                extra = (f" · {t('derived', lang)}" if card.derived else "") + \
+                        (f" · {t('low_confidence', lang)}" if card.low_confidence else "")
+                cols[i % len(cols)].metric(
+                    card.label, card.value, delta=card.delta,
+                    delta_color="off" if card.delta_good is None else ("normal" if card.delta_good else "inverse"),
+                    help=f"{t('as_of', lang)}: {card.as_of}{extra}")
+                cols[i % len(cols)].caption(f"{t('as_of', lang)} {card.as_of}{extra}")
+
+# --- Ranking ---
+st.subheader(t("ranking", lang))
+for note in views.not_combinable_notes(status, frames, state):
+    st.markdown(note)
+spec, n_units, year = views.ranking_spec(vobs, frames, state)
+ind_name = frames.indicators.set_index("id").loc[state.indicator, f"title_{lang}"]
+st.caption(t("provinces_with_data", lang, n=n_units, indicator=f"{ind_name} ({year})"))
+chart_block(spec, lang)

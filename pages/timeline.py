@@ -1,0 +1,25 @@
+"""Dòng thời gian / Timeline: the indicator over time, milestones on the same axis, agreement periods."""
+
+import streamlit as st
+
+from lib import views
+from lib.i18n import t
+from lib.ui import chart_block, current, get_view
+
+frames, state = current()
+lang = state.lang
+vobs, _ = get_view(frames, state.boundaries)
+
+st.title(t("page_timeline", lang))
+if not state.units:
+    st.warning(t("no_provinces", lang))
+    st.stop()
+for note in views.merger_notes(frames, state):
+    st.info(note, icon="🧭")
+for spec in views.timeline_specs(vobs, frames, state):
+    chart_block(spec, lang)
+table = views.events_table(frames, state)
+if table.empty:
+    st.info(t("no_data_filters", lang))
+else:
+    st.dataframe(table, hide_index=True, use_container_width=True)

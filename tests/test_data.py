@@ -1,0 +1,224 @@
+"""The data layer: the shipped dataset validates; every class of bad input is refused with its file,
+line and field named in plain words."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from lib.data import DEFAULT_PATH, DatasetError, load_dataset, load_frames
+from tests.conftest import ROOT
+
+
+def problems_of(path, **kw) -> list[str]:
+    with pytest.raises(DatasetError) as exc:
+        load_dataset(path, **kw)
+    return [str(p) for p in exc.value.problems]
+
+
+def line_of(path, needle: str) -> int:
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(needle)
+
+
+# --- The shipped dataset ---
+
+
+def test_shipped_dataset_validates_with_every_section_filled():
+    frames = load_frames(DEFAULT_PATH)
+    assert len(frames.units) == 86
+    assert (frames.units.era != "post").sum() == 63  # the provinces until 30/6/2025
+    assert (frames.units.era != "pre").sum() == 34   # the units from 1/7/2025
+    assert len(frames.sources) > 20 and len(frames.observations) > 150 and len(frames.events) > 15
+    # Every observation quotes its source.
+    assert frames.observations["quote"].str.len().min() > 0
+    assert set(frames.observations["source"]) <= set(frames.sources["id"])
+
+
+def test_dti_2022_ranks_all_63_provinces():
+    frames = load_frames(DEFAULT_PATH)
+    dti = frames.observations.query("indicator == 'dti_rank' and date == '2022'")
+    assert len(dti) == 63
+    assert dti.set_index("unit").loc["lang-son", "value"] == 6
+    assert dti.set_index("unit").loc["quang-tri", "value"] == 55
+
+
+def test_reused_numeric_code_is_two_units():
+    frames = load_frames(DEFAULT_PATH)
+    u = frames.units.set_index("code")
+    assert u.loc["quang-binh", "admin_code"] == "44" and u.loc["quang-tri-2025", "admin_code"] == "44"
+    assert u.loc["quang-binh", "successor"] == "quang-tri-2025"
+    assert set(u.loc["quang-tri-2025", "predecessors"]) == {"quang-binh", "quang-tri"}
+    assert set(u.loc["da-nang-2025", "predecessors"]) == {"da-nang", "quang-nam"}
+
+
+def test_units_block_is_regenerable():
+    out = subprocess.run([sys.executable, "scripts/build_units.py", "--check"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_valid_tiny_dataset_loads(dataset, write_yaml):
+    frames = load_frames(write_yaml(dataset))
+    assert len(frames.observations) == len(dataset["observations"])
+    assert frames.units.set_index("code").loc["new-ab", "predecessors"] == ("old-a", "old-b")
+
+
+# --- Refused files ---
+
+
+def test_missing_file(tmp_path):
+    assert problems_of(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}: the file does not exist"]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "# only a comment\n"])
+def test_empty_file(write_yaml, text):
+    path = write_yaml(text)
+    (msg,) = problems_of(path)
+    assert str(path) in msg and ("empty" in msg or "no YAML document" in msg)
+
+
+def test_not_yaml_names_the_line(write_yaml):
+    path = write_yaml("schema_version: 1\nsources:\n  - id: [unclosed\n  - x: y\n")
+    (msg,) = problems_of(path)
+    assert "not valid YAML" in msg
+    assert re.match(rf"{re.escape(str(path))}:\d+: ", msg)
+
+
+def test_top_level_list_is_refused(write_yaml):
+    (msg,) = problems_of(write_yaml("- a\n- b\n"))
+    assert "top level must be a mapping" in msg
+
+
+def test_file_over_size_limit(write_yaml, monkeypatch):
+    path = write_yaml("a: " + "x" * 2000 + "\n")
+    (msg,) = problems_of(path, max_bytes=1000)
+    assert "over the limit of 1,000 bytes" in msg
+    monkeypatch.setenv("PROVINCES_MAX_BYTES", "500")
+    assert "over the limit of 500 bytes" in problems_of(path)[0]
+
+
+def test_alias_bomb_is_refused_quickly(write_yaml):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i, name in enumerate("bcdefghi"):
+        prev = "abcdefghi"[i]
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    (msg,) = problems_of(write_yaml("\n".join(lines) + "\n"))
+    assert "alias bomb" in msg
+
+
+def test_python_object_tag_is_refused(write_yaml):
+    path = write_yaml("schema_version: 1\nevil: !!python/object/apply:os.system ['echo hi']\n")
+    (msg,) = problems_of(path)
+    assert f"{path}:2:" in msg and "python/object" in msg and "not allowed" in msg
+
+
+# --- Schema problems: file, line, field ---
+
+
+def test_unknown_key_names_line_and_field(dataset, write_yaml):
+    dataset["observations"][0]["valeu"] = 3
+    path = write_yaml(dataset)
+    msgs = problems_of(path)
+    assert any(m.startswith(f"{path}:{line_of(path, 'valeu')}: observations.0.valeu: unknown key") for m in msgs)
+
+
+def test_wrong_type_names_the_value(dataset, write_yaml):
+    dataset["observations"][1]["value"] = "many"
+    path = write_yaml(dataset)
+    (msg,) = problems_of(path)
+    assert msg.startswith(f"{path}:{line_of(path, 'value: many')}: observations.1.value:")
+    assert "'many'" in msg
+
+
+def test_all_problems_in_one_pass(dataset, write_yaml):
+    dataset["observations"][0]["source"] = "nope"
+    dataset["observations"][1]["indicator"] = "nope_indicator"
+    dataset["observations"][2]["value"] = 130
+    dataset["events"][0]["units"] = ["ghost"]
+    msgs = problems_of(write_yaml(dataset))
+    assert len(msgs) == 4
+    joined = "\n".join(msgs)
+    assert "unknown source 'nope'" in joined
+    assert "unknown indicator 'nope_indicator'" in joined
+    assert "130 % is outside the bounds of 'dvc_level4_share' (0 – 100)" in joined
+    assert "unknown unit 'ghost'" in joined
+
+
+def test_duplicate_observation(dataset, write_yaml):
+    dataset["observations"].append(dict(dataset["observations"][0], value=214))
+    path = write_yaml(dataset)
+    (msg,) = problems_of(path)
+    assert "duplicate observation of 'vc_endpoints' for 'old-a' on 2020-07-01" in msg
+    assert f"(also at line {line_of(path, 'gồm 213') - 4})" in msg or "also at line" in msg
+
+
+def test_date_that_does_not_parse(dataset, write_yaml):
+    dataset["observations"][0]["date"] = "2020-02-30"
+    path = write_yaml(dataset)
+    (msg,) = problems_of(path)
+    assert "observations.0.date" in msg and "'2020-02-30' does not exist" in msg
+
+
+def test_badly_shaped_date(dataset, write_yaml):
+    dataset["events"][0]["date"] = "1/7/2020"
+    (msg,) = problems_of(write_yaml(dataset))
+    assert "events.0.date" in msg and "pattern" in msg
+
+
+def test_observation_after_merger_on_old_province(dataset, write_yaml):
+    dataset["observations"][0]["date"] = "2025-09-26"
+    path = write_yaml(dataset)
+    (msg,) = problems_of(path)
+    assert msg.startswith(f"{path}:")
+    assert "observations.0.date: 2025-09-26 is outside the validity of unit 'old-a'" in msg
+    assert "record the value on the successor" in msg
+
+
+def test_observation_before_new_unit_existed(dataset, write_yaml):
+    dataset["observations"].append({"unit": "new-ab", "indicator": "vc_endpoints", "value": 1, "date": "2024",
+                                    "source": "s1", "quote": "1"})
+    (msg,) = problems_of(write_yaml(dataset))
+    assert "outside the validity of unit 'new-ab'" in msg
+
+
+def test_merger_to_unknown_unit(dataset, write_yaml):
+    dataset["units"][0]["successor"] = "atlantis"
+    (msg,) = problems_of(write_yaml(dataset))
+    assert "units.0.successor: the merger points to unit 'atlantis', which does not exist" in msg
+
+
+def test_rank_can_never_be_combined(dataset, write_yaml):
+    dataset["indicators"][5]["combine"] = {"rule": "sum"}
+    (msg,) = problems_of(write_yaml(dataset))
+    assert "indicators.5.combine.rule" in msg and "never be combined" in msg
+
+
+def test_weighted_mean_needs_weight(dataset, write_yaml):
+    dataset["indicators"][2]["combine"] = {"rule": "weighted_mean"}
+    (msg,) = problems_of(write_yaml(dataset))
+    assert "indicators.2.combine" in msg and "needs `weight`" in msg
+
+
+def test_validate_command_exit_codes(dataset, write_yaml):
+    good = subprocess.run([sys.executable, "-m", "lib.validate", str(write_yaml(dataset))], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert good.returncode == 0
+    assert "observations: 12" in good.stdout and "vc_endpoints" in good.stdout
+    dataset["observations"][0]["value"] = -5
+    bad_path = write_yaml(dataset, "bad.yaml")
+    bad = subprocess.run([sys.executable, "-m", "lib.validate", str(bad_path)], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert f"{bad_path}:" in bad.stderr and "observations.0.value" in bad.stderr
+
+
+def test_yaml_round_trip_of_fixture_is_plain(dataset):
+    # The fixture itself must be plain YAML (no tags), or the negative tests above prove nothing.
+    assert "!!" not in yaml.safe_dump(dataset, allow_unicode=True)
