@@ -78,7 +78,8 @@ def source_line(source_ids: Iterable[str], sources: pd.DataFrame, lang: str, lim
         if sid not in src.index:
             continue
         row = src.loc[sid]
-        year = str(row["published"])[:4] if row["published"] else "n.d." if lang == "en" else "k.r.n."
+        pub = row["published"]
+        year = str(pub)[:4] if isinstance(pub, str) and pub else ("n.d." if lang == "en" else "không rõ năm")
         label = f"{row['publisher']} ({year})"
         if label not in labels:
             labels.append(label)
@@ -86,19 +87,33 @@ def source_line(source_ids: Iterable[str], sources: pd.DataFrame, lang: str, lim
     text = "; ".join(labels[:limit])
     if more > 0:
         text += f"; {'và' if lang == 'vi' else 'and'} {more} {'nguồn khác' if lang == 'vi' else 'more'}"
-    return f"{t('source', lang)}: {text}"
+    return wrap(f"{t('source', lang)}: {text}")
+
+
+def wrap(text: str, width: int = 150) -> str:
+    """Break a long caption into <br>-separated lines at spaces, so it never runs off the image."""
+    lines, cur = [], ""
+    for word in text.split(" "):
+        if cur and len(cur) + 1 + len(word) > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}" if cur else word
+    lines.append(cur)
+    return "<br>".join(lines)
 
 
 def _finish(fig: go.Figure, title: str, source: str, *, height: int = 460, bottom: int = 90) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "size": 12, "color": "#222"},
-        template="plotly_white", height=height, margin={"l": 10, "r": 10, "t": 60, "b": bottom},
-        legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
+        template="plotly_white", height=height, margin={"l": 10, "r": 10, "t": 90, "b": bottom},
+        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "font": {"size": 11}},
     )
     if source:
         fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 12,
-                           xanchor="left", yanchor="bottom", showarrow=False, font={"size": 10, "color": "#555"})
+                           xanchor="left", yanchor="bottom", showarrow=False, align="left",
+                           font={"size": 10, "color": "#555"})
     return fig
 
 
@@ -210,43 +225,48 @@ def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
 
 def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[str, str], units: list[str], *,
                    lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
-    """Province × indicator; colour = normalised score (per indicator, best = dark); empty = 'no data'."""
-    title = f"{'Bản đồ nhiệt chỉ tiêu (chuẩn hóa 0–1, 1 = tốt nhất)' if lang == 'vi' else 'Indicator heatmap (normalised 0–1, 1 = best)'} · {period_text(years)}"
+    """Indicator × province; colour = normalised score (per indicator, 1 = best = light); empty = 'no data'.
+
+    Only indicators that at least one selected unit has are drawn; a missing cell is grey with the
+    words "no data", never a colour that could be read as zero.
+    """
+    title = (("Bản đồ nhiệt chỉ tiêu (chuẩn hóa 0–1, 1 = tốt nhất)" if lang == "vi"
+              else "Indicator heatmap (normalised 0–1, 1 = best)") + f" · {period_text(years)}")
     rows = latest[latest["unit"].isin(units)]
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title)
     meta = indicators.set_index("id")
     inds = [i for i in indicators["id"] if i in set(rows["indicator"])]
-    us = [u for u in units if u in set(latest["unit"]) or True]
+    cells = rows.set_index(["indicator", "unit"])
     z, text, hover = [], [], []
-    for u in us:
+    for i in inds:
+        m = meta.loc[i].to_dict() | {"id": i}
         zr, tr, hr = [], [], []
-        for i in inds:
-            m = meta.loc[i].to_dict() | {"id": i}
-            cell = rows[(rows["unit"] == u) & (rows["indicator"] == i)]
-            if cell.empty:
+        for u in units:
+            if (i, u) not in cells.index:
                 zr.append(None)
                 tr.append(t("no_data", lang))
                 hr.append(f"<b>{labels.get(u, u)}</b><br>{ind_title(m, lang)}<br>{t('no_data', lang)}")
-            else:
-                c = cell.iloc[0]
-                zr.append(float(c["score"]))
-                tr.append(format_obs(c["value"], m, lang, c["qualifier"]))
-                hr.append(f"{_hover(c, m, lang, labels.get(u, u), sources)}<br>{ind_title(m, lang)}")
+                continue
+            c = cells.loc[(i, u)]
+            c = c.iloc[0] if isinstance(c, pd.DataFrame) else c
+            zr.append(float(c["score"]))
+            tr.append(format_obs(c["value"], m, lang, c["qualifier"]))
+            hr.append(f"{_hover(c, m, lang, labels.get(u, u), sources)}<br>{ind_title(m, lang)}")
         z.append(zr)
         text.append(tr)
         hover.append(hr)
-    xlabels = [ind_title(meta.loc[i].to_dict(), lang) for i in inds]
+    ylabels = [wrap(ind_title(meta.loc[i].to_dict(), lang), 38) for i in inds]
     fig = go.Figure(go.Heatmap(
-        z=z, x=xlabels, y=[labels.get(u, u) for u in us], text=text, texttemplate="%{text}",
+        z=z, x=[wrap(labels.get(u, u), 18) for u in units], y=ylabels, text=text, texttemplate="%{text}",
         textfont={"size": 10}, hovertext=hover, hoverinfo="text", colorscale="Cividis", zmin=0, zmax=1,
         xgap=2, ygap=2, colorbar={"title": {"text": "0–1"}, "thickness": 12},
     ))
     fig.update_layout(plot_bgcolor=NO_DATA)
-    fig.update_xaxes(tickangle=-35, tickfont={"size": 10}, showgrid=False)
-    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(side="top", tickfont={"size": 11}, showgrid=False)
+    fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang),
-                   height=max(360, 40 * len(us) + 260), bottom=140)
+                   height=max(360, 34 * len(inds) + 200), bottom=90)
 
 
 def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[str, str], units: list[str], *,
@@ -255,12 +275,19 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
     units = units[:6]
     title = f"{'Hồ sơ chỉ tiêu chuẩn hóa (1 = tốt nhất)' if lang == 'vi' else 'Normalised indicator profile (1 = best)'} · {period_text(years)}"
     rows = latest[latest["unit"].isin(units)]
-    inds = [i for i in indicators["id"] if i in set(rows["indicator"])]
+    # The axes: indicators most of the selected units have (at most 10), so the shape compares like with like.
+    cover = rows.groupby("indicator")["unit"].nunique()
+    need = max(2, (len(units) + 1) // 2) if len(units) > 1 else 1
+    order = {i: n for n, i in enumerate(indicators["id"])}
+    inds = sorted([i for i, n in cover.items() if n >= need], key=lambda i: (-cover[i], order[i]))[:10]
+    inds = sorted(inds, key=order.get)
+    rows = rows[rows["indicator"].isin(inds)]
     if len(inds) < 3:
-        return empty_figure("Cần ít nhất 3 chỉ tiêu có dữ liệu để vẽ biểu đồ radar." if lang == "vi"
-                            else "A radar needs at least 3 indicators with data.", title)
+        return empty_figure("Cần ít nhất 3 chỉ tiêu mà phần lớn các tỉnh đã chọn đều có dữ liệu để vẽ biểu đồ radar."
+                            if lang == "vi" else "A radar needs at least 3 indicators that most selected units have.",
+                            title)
     meta = indicators.set_index("id")
-    theta = [ind_title(meta.loc[i].to_dict(), lang) for i in inds]
+    theta = [wrap(ind_title(meta.loc[i].to_dict(), lang), 28) for i in inds]
     fig = go.Figure()
     for k, u in enumerate(units):
         r = rows[rows["unit"] == u].set_index("indicator").reindex(inds)

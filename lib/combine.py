@@ -55,7 +55,7 @@ def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
             if missing:
                 status.append({**base, "status": STATUS_MISSING})
                 continue
-            if latest["qualifier"].notna().any():
+            if (latest["qualifier"] != "").any():
                 status.append({**base, "status": STATUS_QUALIFIED})
                 continue
             if meta["rule"] == "sum":
@@ -64,7 +64,7 @@ def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
             else:  # weighted_mean
                 w = obs[(obs["indicator"] == meta["weight"]) & (obs["year"] == year) & obs["unit"].isin(preds)]
                 weights = _latest_per_unit(w) if len(w) else w
-                if any(p not in weights.index for p in preds) or weights["qualifier"].notna().any() \
+                if any(p not in weights.index for p in preds) or (weights["qualifier"] != "").any() \
                         or float(weights["value"].sum()) == 0:
                     status.append({**base, "status": STATUS_NO_WEIGHT})
                     continue
@@ -77,9 +77,9 @@ def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
                 "unit": succ, "indicator": indicator, "value": value, "date": str(year),
                 "as_of": used["as_of"].max(), "year": int(year), "precision": "year", "period": str(year),
                 "out_of": pd.NA, "source": "; ".join(dict.fromkeys(used["source"])),
-                "quote": " | ".join(dict.fromkeys(used["quote"])), "qualifier": None,
-                "confidence": "low" if (used["confidence"] == "low").any() else None,
-                "note": None, "derived": True, "rule": meta["rule"], "inputs": preds,
+                "quote": " | ".join(dict.fromkeys(used["quote"])), "qualifier": "",
+                "confidence": "low" if (used["confidence"] == "low").any() else "",
+                "note": "", "derived": True, "rule": meta["rule"], "inputs": preds,
             })
     cols = list(obs.columns) + [c for c in ("derived", "rule", "inputs") if c not in obs.columns]
     return pd.DataFrame(derived, columns=cols), pd.DataFrame(status, columns=STATUS_COLUMNS)

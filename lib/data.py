@@ -447,6 +447,9 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
                 "source", "quote", "qualifier", "confidence", "note"]
     observations = pd.DataFrame(rows, columns=obs_cols)
     observations["out_of"] = observations["out_of"].astype("Int64")
+    # Optional text is "" when absent, so `if row.period:` and string joins never meet NaN.
+    for col in ("period", "qualifier", "confidence", "note"):
+        observations[col] = observations[col].fillna("").astype(object)
     observations = observations.sort_values(["indicator", "unit", "as_of"], ignore_index=True)
     events = pd.DataFrame([{
         "id": e.id, "date": e.date, "as_of": pd.Timestamp(plot_date(parse_date(e.date))), "kind": e.kind,

@@ -12,10 +12,10 @@ Static images come from kaleido 1.x driving the system Chromium (see TOOLING-NOT
 
 from __future__ import annotations
 
-import copy
 import html
 import io
 import logging
+import math
 import os
 import re
 import shutil
@@ -24,6 +24,7 @@ import threading
 import unicodedata
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -158,47 +159,193 @@ def _prefixed(text: str, prefix: str) -> str:
     return f"{prefix}: {text}"
 
 
+# --- measuring text with the same font Chromium uses for the export (DejaVu Sans) ---------------------------------
+
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+@lru_cache(maxsize=16)
+def _pil_font(size: int, bold: bool = False):
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype(str(FONT_BOLD if bold else FONT_REGULAR), size)
+    except OSError:
+        return None
+
+
+def _text_w(text: str, size: float = 12, bold: bool = False) -> float:
+    """Width in CSS px of one line of text in DejaVu Sans (an over-estimate for Arial/Liberation, which are narrower)."""
+    text = html.unescape(_TAG_RE.sub("", str(text)))
+    font = _pil_font(int(round(size)), bold)
+    if font is None:
+        return 0.62 * size * len(text)
+    return float(font.getlength(text))
+
+
+def _wrap_px(text: str, max_px: float, size: float, bold: bool = False) -> list[str]:
+    """Greedy word wrap to ``max_px`` pixels (explicit newlines kept; over-long words broken)."""
+    lines: list[str] = []
+    for para in str(text or "").split("\n"):
+        line = ""
+        for word in para.split():
+            candidate = f"{line} {word}" if line else word
+            if _text_w(candidate, size, bold) <= max_px:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while _text_w(word, size, bold) > max_px and len(word) > 1:  # a URL longer than the line
+                cut = max(1, int(len(word) * max_px / _text_w(word, size, bold)) - 1)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _is_cartesian(trace) -> bool:
+    try:
+        return "xaxis" in trace._valid_props  # noqa: SLF001 - plotly has no public "is cartesian" test
+    except AttributeError:
+        return False
+
+
+def _str_values(values) -> list[str]:
+    if values is None:
+        return []
+    try:
+        return [str(v) for v in values if isinstance(v, str)]
+    except TypeError:
+        return []
+
+
+def _legend_shown(fig: go.Figure) -> bool:
+    if fig.layout.showlegend is not None:
+        return bool(fig.layout.showlegend)
+    shown = [t for t in fig.data if t.showlegend is not False]
+    return len(shown) >= 2 or any(t.type == "pie" for t in fig.data)
+
+
+def _has_colorbar(fig: go.Figure) -> bool:
+    scale_types = {"choropleth", "choroplethmap", "choroplethmapbox", "heatmap", "contour", "histogram2d",
+                   "histogram2dcontour", "densitymap", "densitymapbox", "surface"}
+    for t in fig.data:
+        if t.type in scale_types and getattr(t, "showscale", None) is not False and not getattr(t, "coloraxis", None):
+            return True
+        marker = getattr(t, "marker", None)
+        if marker is not None and getattr(marker, "showscale", None):
+            return True
+    used = {getattr(t, "coloraxis", None) or getattr(getattr(t, "marker", None), "coloraxis", None) for t in fig.data}
+    return any(ax and fig.layout[ax].showscale is not False for ax in used)
+
+
+_PAD = 24  # canvas padding (px) for the title, filters and footer
+
+
 def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT) -> go.Figure:
     """A new figure sized for print that carries the title, the filters, the source line and the as-of date.
 
     ``spec.figure`` is deep-copied, never changed. Annotations placed below the plot area (the on-screen source line)
-    are replaced by this function's footer so the source is not printed twice.
+    are replaced by this function's footer so the source is not printed twice. A horizontal legend is moved just above
+    the footer.
+
+    Plotly cannot pin an annotation to the canvas, only to the plot area, and it grows margins for long tick labels and
+    legends. So the margins are *measured* here (DejaVu Sans metrics for category labels and legend names) and set
+    generously enough that Plotly has no reason to grow them, which keeps the footer exactly where it is put.
     """
-    fig = go.Figure(copy.deepcopy(spec.figure.to_dict()))
+    fig = go.Figure(spec.figure)  # deep copy (plotly copies the data and layout)
+    base_size = float(fig.layout.font.size or 12)
+    text_px = width - 2 * _PAD
 
-    # Characters per line for 13 px / 11 px DejaVu Sans (about 0.6 em per character on average).
-    title_chars = max(30, int((width - 60) / 11))
-    foot_chars = max(40, int((width - 60) / 6.4))
-
-    title_lines = _wrap(spec.title, title_chars)[:3] or [" "]
-    filter_lines = _wrap(_prefixed(spec.filters, label("filters", lang)), foot_chars)[:2]
-    footer_lines = _wrap(_prefixed(spec.source, label("source", lang)), foot_chars)[:3]
+    title_lines = _wrap_px(spec.title, text_px, 18, bold=True)[:3] or [" "]
+    filter_lines = _wrap_px(_prefixed(spec.filters, label("filters", lang)), text_px, 13)[:2]
+    footer_lines = _wrap_px(_prefixed(spec.source, label("source", lang)), text_px, 11)[:3]
     if spec.as_of:
-        footer_lines += _wrap(_prefixed(spec.as_of, label("as_of", lang)), foot_chars)[:2]
+        footer_lines += _wrap_px(_prefixed(spec.as_of, label("as_of", lang)), text_px, 11)[:2]
+    footer_h = 15 * len(footer_lines)
 
-    # Top: title (18 px lines) + filters (12 px lines); bottom: axis room + footer (15 px lines).
-    margin_t = 26 + 24 * len(title_lines) + 16 * len(filter_lines) + 24
-    axis_room = 70
-    margin_b = axis_room + 15 * len(footer_lines) + 12
-    old_margin = fig.layout.margin
-    margin_l = max(old_margin.l if old_margin.l is not None else 0, 70)
-    margin_r = max(old_margin.r if old_margin.r is not None else 0, 40)
+    # ---- horizontal space ---------------------------------------------------------------------------------------
+    cartesian = [t for t in fig.data if _is_cartesian(t)]
+    old = fig.layout.margin
+    margin_l = float(old.l or 0)
+    margin_r = float(old.r or 0)
+    if cartesian:
+        yfont = float(fig.layout.yaxis.tickfont.size or base_size)
+        ylabels = [s for t in cartesian for s in _str_values(t.y)] + _str_values(fig.layout.yaxis.ticktext)
+        ytick_w = max((_text_w(s, yfont) for s in ylabels), default=0) if ylabels else 5 * 0.62 * yfont
+        ytitle = 26 if fig.layout.yaxis.title.text else 0
+        margin_l = max(margin_l, _PAD + ytitle + ytick_w + 12)
+    else:
+        margin_l = max(margin_l, _PAD)
+    margin_r = max(margin_r, _PAD + 6)
+
+    legend = fig.layout.legend
+    show_legend = _legend_shown(fig)
+    legend_inside = (legend.x is not None and 0 <= legend.x <= 1 and legend.y is not None and 0 <= legend.y <= 1)
+    legend_font = float(legend.font.size or base_size)
+    names = [str(t.name) for t in fig.data if t.name and t.showlegend is not False]
+    legend_title = str(legend.title.text or "")
+    horizontal_legend = show_legend and not legend_inside and legend.orientation == "h"
+    if show_legend and not legend_inside and not horizontal_legend:
+        legend_w = max([_text_w(n, legend_font) for n in names] + [_text_w(legend_title, legend_font)], default=0)
+        margin_r = max(margin_r, _PAD + 0.02 * (width - margin_l - margin_r) + 40 + legend_w + 14)
+    if _has_colorbar(fig):
+        margin_r = max(margin_r, _PAD + 110)
+    plot_w = max(width - margin_l - margin_r, 50)
+
+    # ---- vertical space ---------------------------------------------------------------------------------------
+    margin_t = max(float(old.t or 0), 14 + 24 * len(title_lines) + 18 * len(filter_lines) + 26)
+
+    legend_h = 0.0
+    if horizontal_legend:
+        per_row = text_px - (_text_w(legend_title, legend_font) + 10 if legend_title else 0)
+        items = [40 + _text_w(n, legend_font) + 10 for n in names]
+        rows, used = 1, 0.0
+        for w in items:
+            if used and used + w > per_row:
+                rows, used = rows + 1, 0.0
+            used += w
+        legend_h = rows * (legend_font + 10) + 6
+
+    axis_room = 10.0
+    if cartesian:
+        xfont = float(fig.layout.xaxis.tickfont.size or base_size)
+        xlabels = list(dict.fromkeys(s for t in cartesian for s in _str_values(t.x)))
+        max_w = max((_text_w(s, xfont) for s in xlabels), default=0.0)
+        angle = fig.layout.xaxis.tickangle
+        if isinstance(angle, (int, float)):
+            a = math.radians(abs(angle))
+            tick_h = max_w * math.sin(a) + xfont * math.cos(a)
+        elif not xlabels or max_w + 10 <= plot_w / len(xlabels):
+            tick_h = xfont + 6  # labels fit side by side
+        elif plot_w / len(xlabels) >= 2.2 * xfont:
+            tick_h = 0.5 * max_w + xfont  # Plotly tilts them by 30°
+        else:
+            tick_h = max_w + 6  # Plotly turns them by 90°
+        axis_room = 14 + tick_h + (32 if fig.layout.xaxis.title.text else 0)
+    margin_b = max(float(old.b or 0), axis_room + legend_h + footer_h + 16)
     plot_h = max(height - margin_t - margin_b, 50)
 
-    # Drop the on-screen footer annotations (below the plot, in paper coordinates); keep the rest.
+    # ---- footer (annotations are placed in plot-area fractions, so convert from pixels) ------------------------
     kept = [
         a for a in (fig.layout.annotations or ())
         if not ((a.yref in (None, "paper")) and a.y is not None and a.y < 0)
     ]
     footer = go.layout.Annotation(
         text="<br>".join(html.escape(line, quote=False) for line in footer_lines),
-        xref="paper", yref="paper", x=0, xanchor="left",
-        # Anchor the footer to the bottom of the canvas, 8 px above the edge.
+        xref="paper", yref="paper",
+        x=-(margin_l - _PAD) / plot_w, xanchor="left",
         y=-(margin_b - 8) / plot_h, yanchor="bottom",
         align="left", showarrow=False,
         font=dict(size=11, color="#444444", family=FONT_FAMILY),
     )
     fig.layout.annotations = [*kept, footer] if footer_lines else kept
+
+    if horizontal_legend:
+        fig.update_layout(legend=dict(xref="container", yref="container", x=_PAD / width, xanchor="left",
+                                      y=(8 + footer_h + 6) / height, yanchor="bottom"))
 
     title_html = "<br>".join(f"<b>{html.escape(line, quote=False)}</b>" for line in title_lines)
     subtitle_html = "<br>".join(html.escape(line, quote=False) for line in filter_lines)
@@ -212,7 +359,7 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
         title=dict(
             text=title_html,
             subtitle=dict(text=subtitle_html, font=dict(size=13, color="#555555", family=FONT_FAMILY)),
-            x=0, xanchor="left", xref="paper",
+            x=_PAD / width, xanchor="left", xref="container",
             y=1 - 14 / height, yanchor="top", yref="container",
             font=dict(size=18, color="#111111", family=FONT_FAMILY),
             pad=dict(l=0, t=0, b=0, r=0),

@@ -162,7 +162,7 @@ def sidebar(frames: Frames) -> F.FilterState:
             hits = [(c, lab) for c, lab in F.search_units(frames.units, query, view, lang) if c in labels]
             for code, label in hits[:8]:
                 st.button(f"＋ {label}", key=f"f_add_{code}", on_click=_add_unit, args=(code,),
-                          use_container_width=True)
+                          width="stretch")
             if not hits:
                 st.caption(t("no_data", lang))
         st.multiselect(t("provinces", lang), list(labels), key="f_units", format_func=labels.get,

@@ -17,8 +17,9 @@ for col, (key, n) in zip(c, [("summary_units", len(views.labels_for(frames, lang
                              ("summary_indicators", len(frames.indicators)), ("summary_sources", len(frames.sources)),
                              ("summary_observations", len(frames.observations)), ("summary_events", len(frames.events))]):
     col.metric(t(key, lang), f"{n:,}".replace(",", "." if lang == "vi" else ","))
-for note in views.merger_notes(frames, state):
-    st.info(note, icon="🧭")
+notes = views.merger_notes(frames, state)
+if notes:
+    st.info("  \n".join(notes), icon="🧭")
 
 if not state.units:
     st.warning(t("no_provinces", lang))

@@ -19,7 +19,7 @@ if table.empty:
     st.info(t("no_data_filters", lang))
     st.stop()
 link_col = "Liên kết" if lang == "vi" else "Link"
-st.dataframe(table, hide_index=True, use_container_width=True,
+st.dataframe(table, hide_index=True, width="stretch",
              column_config={link_col: st.column_config.LinkColumn(link_col)})
 
 from lib.tables import csv_bytes, xlsx_bytes  # noqa: E402
@@ -34,7 +34,7 @@ c2.download_button("Tải Excel" if lang == "vi" else "Download Excel", data=lam
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 st.subheader("Độ phủ dữ liệu (năm mới nhất)" if lang == "vi" else "Coverage (latest year)")
-st.dataframe(views.coverage_matrix(vobs, frames, state), use_container_width=True)
+st.dataframe(views.coverage_matrix(vobs, frames, state), width="stretch")
 st.subheader(t("sources", lang))
-st.dataframe(sources, hide_index=True, use_container_width=True,
+st.dataframe(sources, hide_index=True, width="stretch",
              column_config={"url": st.column_config.LinkColumn("url")})

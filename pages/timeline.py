@@ -14,12 +14,13 @@ st.title(t("page_timeline", lang))
 if not state.units:
     st.warning(t("no_provinces", lang))
     st.stop()
-for note in views.merger_notes(frames, state):
-    st.info(note, icon="🧭")
+notes = views.merger_notes(frames, state)
+if notes:
+    st.info("  \n".join(notes), icon="🧭")
 for spec in views.timeline_specs(vobs, frames, state):
     chart_block(spec, lang)
 table = views.events_table(frames, state)
 if table.empty:
     st.info(t("no_data_filters", lang))
 else:
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
