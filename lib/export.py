@@ -296,7 +296,9 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
     plot_w = max(width - margin_l - margin_r, 50)
 
     # ---- vertical space ---------------------------------------------------------------------------------------
-    margin_t = max(float(old.t or 0), 14 + 24 * len(title_lines) + 18 * len(filter_lines) + 26)
+    # Title and filters are one Plotly title (pinned to the canvas top); every line takes ~23.5 px (1.3 × 18 px).
+    header_lines = len(title_lines) + len(filter_lines)
+    margin_t = max(float(old.t or 0), 9 + 23.5 * header_lines + 22)
 
     legend_h = 0.0
     if horizontal_legend:
@@ -347,8 +349,11 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
         fig.update_layout(legend=dict(xref="container", yref="container", x=_PAD / width, xanchor="left",
                                       y=(8 + footer_h + 6) / height, yanchor="bottom"))
 
-    title_html = "<br>".join(f"<b>{html.escape(line, quote=False)}</b>" for line in title_lines)
-    subtitle_html = "<br>".join(html.escape(line, quote=False) for line in filter_lines)
+    header_html = "<br>".join(
+        [f"<b>{html.escape(line, quote=False)}</b>" for line in title_lines]
+        + [f'<span style="font-size:13px;color:#555555">{html.escape(line, quote=False)}</span>'
+           for line in filter_lines]
+    )
     fig.update_layout(
         width=width,
         height=height,
@@ -356,11 +361,13 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
         paper_bgcolor="white",
         plot_bgcolor="white",
         font=dict(family=FONT_FAMILY, color="#222222"),
+        # Measured: with yanchor="top" Plotly draws a multi-line title 13 px too high, so move it down by that much.
+        # (Plotly's separate title.subtitle is not used: its second line overlaps the first.)
         title=dict(
-            text=title_html,
-            subtitle=dict(text=subtitle_html, font=dict(size=13, color="#555555", family=FONT_FAMILY)),
+            text=header_html,
+            subtitle=dict(text=""),  # drop an on-screen subtitle: the filters line replaces it
             x=_PAD / width, xanchor="left", xref="container",
-            y=1 - 14 / height, yanchor="top", yref="container",
+            y=1 - (14 + (13 if header_lines > 1 else 0)) / height, yanchor="top", yref="container",
             font=dict(size=18, color="#111111", family=FONT_FAMILY),
             pad=dict(l=0, t=0, b=0, r=0),
         ),

@@ -1,0 +1,151 @@
+"""Pages through Streamlit's AppTest: default view, a filter change, a URL round trip, the language
+switch, the 63/34 boundaries switch, and a broken dataset shown as a list of errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP
+
+PAGES = {"overview": "pages/overview.py", "compare": "pages/compare.py",
+         "timeline": "pages/timeline.py", "sources": "pages/sources.py"}
+CHARTS = {"overview": 1, "compare": 3, "timeline": 2, "sources": 0}
+TITLES = {"overview": ("Chính quyền số cấp tỉnh", "Provincial digital government"),
+          "compare": ("So sánh", "Compare"), "timeline": ("Dòng thời gian", "Timeline"),
+          "sources": ("Nguồn & dữ liệu", "Sources & data")}
+
+
+def app(query: dict | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page and page != "overview":
+        at.switch_page(PAGES[page]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_default_view(page):
+    at = app(page=page)
+    assert at.title[0].value == TITLES[page][0]
+    assert len(charts(at)) == CHARTS[page]
+    assert at.multiselect(key="f_units").value == ["quang-tri", "quang-binh", "lang-son", "quang-nam"]
+    if page == "sources":
+        assert len(at.dataframe) >= 2
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_language_switch(page):
+    at = app(page=page)
+    at.session_state["f_lang"] = "English"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == TITLES[page][1]
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
+    assert at.multiselect(key="f_units").label == "Provinces"
+
+
+@pytest.mark.parametrize("page", ["overview", "compare", "timeline"])
+def test_url_round_trip(page):
+    query = {"lang": "en", "view": "63", "units": "lang-son,ha-noi", "years": "2017-2022", "ind": "dti_rank"}
+    at = app(query, page)
+    assert at.multiselect(key="f_units").value == ["lang-son", "ha-noi"]
+    assert at.slider(key="f_years").value == (2017, 2022)
+    assert at.selectbox(key="f_ind").value == "dti_rank"
+    assert not at.warning
+    back = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert back == query
+    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    assert any("DTI" in t for t in titles)
+
+
+def test_filter_change_updates_the_ranking_highlight():
+    at = app({"ind": "dti_rank", "years": "2022-2022"})
+    bars = charts(at)[0]["data"][0]
+    assert len(bars["y"]) == 63  # DTI 2022 ranks all 63 provinces
+    highlighted = {y for y, c in zip(bars["y"], bars["marker"]["color"]) if c != "#BDBDBD"}
+    assert highlighted == {"Quảng Trị (trước 7/2025)", "Quảng Bình (trước 7/2025)", "Lạng Sơn",
+                           "Quảng Nam (trước 7/2025)"}
+    at.multiselect(key="f_units").set_value(["ha-noi"]).run()
+    bars = charts(at)[0]["data"][0]
+    assert {y for y, c in zip(bars["y"], bars["marker"]["color"]) if c != "#BDBDBD"} == {"Hà Nội"}
+    assert "units=ha-noi" in "&".join(f"{k}={v}" for k, v in at.query_params.items()) or \
+        at.query_params["units"] in ("ha-noi", ["ha-noi"])
+
+
+def test_bad_link_falls_back_with_a_notice():
+    at = app({"units": "atlantis", "years": "1900-1901", "ind": "nope", "view": "99"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "units=atlantis" in warnings and "years=1900-1901" in warnings and "ind=nope" in warnings
+    assert at.multiselect(key="f_units").value == ["quang-tri", "quang-binh", "lang-son", "quang-nam"]
+    assert len(charts(at)) == 1
+
+
+def test_no_province_selected_says_so():
+    at = app(page="compare")
+    at.multiselect(key="f_units").set_value([]).run()
+    assert not at.exception
+    assert "Chưa chọn tỉnh nào" in at.warning[0].value
+    assert charts(at) == []
+
+
+def test_empty_selection_of_data_says_so():
+    at = app({"ind": "vc_endpoints", "units": "ha-giang", "years": "2016-2017"}, "compare")
+    text = json.dumps(charts(at)[0], ensure_ascii=False)
+    assert "Không có dữ liệu cho bộ lọc đang chọn" in text
+
+
+# --- The 2025 boundaries (issue: before and after 1 July 2025) ---
+
+
+def test_boundaries_switch_carries_the_selection_to_successors():
+    at = app()
+    at.radio(key="f_view").set_value("34").run()
+    assert not at.exception
+    assert at.multiselect(key="f_units").value == ["quang-tri-2025", "lang-son", "da-nang-2025"]
+    assert at.query_params["view"] in ("34", ["34"])
+    info = " ".join(i.value for i in at.info)
+    assert "thành lập 1/7/2025 từ Quảng Bình và Quảng Trị" in info
+    assert "thành lập 1/7/2025 từ Đà Nẵng và Quảng Nam" in info
+
+
+def test_34_view_url_round_trip_and_not_combinable_ranks():
+    query = {"view": "34", "units": "quang-tri-2025,lang-son", "years": "2016-2025", "ind": "dti_rank",
+             "lang": "vi"}
+    at = app(query)
+    back = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert back == query
+    text = " ".join(m.value for m in at.markdown)
+    assert "không cộng gộp được" in text
+    assert "Quảng Bình (trước 7/2025): 46" in text and "Quảng Trị (trước 7/2025): 55" in text
+    # A ranking never mixes the 63-province and the 34-unit bases: 2024 is the 34-unit DTI.
+    ranking = charts(at)[0]
+    assert "2025" in ranking["layout"]["title"]["text"]
+    assert len(ranking["data"][0]["y"]) <= 34
+
+
+def test_34_view_timeline_shows_predecessors_and_merger():
+    at = app({"view": "34", "units": "quang-tri-2025", "ind": "dti_rank", "years": "2016-2026"}, "timeline")
+    names = [tr.get("name") for tr in charts(at)[0]["data"]]
+    assert "Quảng Bình (trước 7/2025)" in names and "Quảng Trị (trước 7/2025)" in names
+    shapes = charts(at)[0]["layout"].get("shapes", [])
+    assert shapes, "the merger date is drawn on the time axis"
+
+
+def test_broken_dataset_lists_errors_not_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("schema_version: 1\nobservations:\n  - {unit: x, value: [unclosed\n", encoding="utf-8")
+    monkeypatch.setenv("PROVINCES_DATA", str(bad))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "Tệp dữ liệu có lỗi" in at.error[0].value
+    assert f"{bad}:" in at.code[0].value and "not valid YAML" in at.code[0].value

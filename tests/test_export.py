@@ -1,0 +1,187 @@
+"""Tests for lib/export.py: image files, the HTML file, the briefing pack and the kaleido lock."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lib import export as ex  # noqa: E402
+
+TITLE = "Tỷ lệ DVCTT mức độ 4 (%) — 2020–2024"
+SOURCE = "Bộ Thông tin và Truyền thông, https://dti.gov.vn"
+HAS_CHROMIUM = os.path.exists("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason="/usr/bin/chromium is not installed: no image export")
+
+
+def make_spec(key: str = "overview-trend", offset: int = 0) -> ex.ChartSpec:
+    fig = go.Figure()
+    for i, name in enumerate(["Quảng Trị", "Thừa Thiên Huế", "Đà Nẵng", "Hà Tĩnh"]):
+        fig.add_scatter(x=[2020, 2021, 2022, 2023, 2024], y=[10 + 5 * i + 8 * k + offset for k in range(5)],
+                        name=name)
+    fig.update_layout(
+        title=TITLE,
+        annotations=[dict(text=f"Nguồn: {SOURCE}", xref="paper", yref="paper", x=0, y=-0.2, showarrow=False)],
+    )
+    return ex.ChartSpec(
+        key=key,
+        figure=fig,
+        title=TITLE,
+        filename_stem="ty-le-dvctt-muc-do-4_4-tinh_2020-2024",
+        filters="Tỉnh: Quảng Trị, Thừa Thiên Huế, Đà Nẵng, Hà Tĩnh · 2020–2024",
+        source=SOURCE,
+        as_of="31/12/2024",
+        notes="Nguồn: https://dti.gov.vn (truy cập 12/03/2025). Số liệu 2024 của Hà Tĩnh là ước tính.",
+    )
+
+
+PACK_KW = dict(title="Chính quyền số cấp tỉnh", subtitle="4 tỉnh · 2020–2024", generated="05/06/2025",
+               sources=[SOURCE, "Cổng Dịch vụ công quốc gia, https://dichvucong.gov.vn"], lang="vi")
+
+
+@pytest.fixture(scope="module")
+def kaleido_ready():
+    ok, reason = ex.export_available()
+    assert ok, reason
+
+
+# ---- pure -----------------------------------------------------------------------------------------------------------
+
+
+def test_safe_filename_examples():
+    assert ex.safe_filename("Tỷ lệ DVCTT mức độ 4", "4 tỉnh", "2020-2024", ext="png") == \
+        "ty-le-dvctt-muc-do-4_4-tinh_2020-2024.png"
+    assert ex.safe_filename("Đắk Lắk — ĐỒNG THÁP", ext="pdf") == "dak-lak-dong-thap.pdf"
+    assert ex.safe_filename("ty-le_4-tinh", ext="svg") == "ty-le_4-tinh.svg"  # an existing stem is kept
+    assert ex.safe_filename("", "  ", ext="png") == "chart.png"
+    assert ex.safe_filename("Bà Rịa – Vũng Tàu", ext="").isascii()
+
+
+def test_plotly_config_uses_stem_and_scale():
+    cfg = ex.plotly_config(make_spec())
+    assert cfg["toImageButtonOptions"]["filename"] == "ty-le-dvctt-muc-do-4_4-tinh_2020-2024"
+    assert cfg["toImageButtonOptions"]["scale"] == 2
+    assert cfg["displaylogo"] is False
+
+
+def test_export_figure_does_not_mutate_and_carries_all_four():
+    spec = make_spec()
+    before = spec.figure.to_json()
+    fig = ex.export_figure(spec, "vi")
+    assert spec.figure.to_json() == before
+    assert fig is not spec.figure
+    layout = fig.layout
+    assert (layout.width, layout.height) == (ex.EXPORT_WIDTH, ex.EXPORT_HEIGHT)
+    assert layout.paper_bgcolor == "white"
+    assert TITLE in layout.title.text and "Quảng Trị" in layout.title.text  # title + filters line
+    footer = " ".join(a.text for a in layout.annotations)
+    assert "dti.gov.vn" in footer and "31/12/2024" in footer
+    assert sum("Nguồn" in a.text for a in layout.annotations) == 1  # the on-screen source line was replaced
+
+
+def test_html_is_self_contained():
+    page = ex.to_html(make_spec(), "vi").decode("utf-8")
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page, flags=re.IGNORECASE)  # plotly.js is inlined
+    assert "Plotly.newPlot" in page or "Plotly.react" in page
+    assert "Thừa Thiên Huế" in page or "Th\\u1eeba Thi\\u00ean Hu\\u1ebf" in page  # the trace data
+    assert '<html lang="vi">' in page
+
+
+def test_pack_without_browser_uses_placeholders(monkeypatch):
+    """No Chromium: the pack still builds (titles, notes, sources), with a notice instead of each image."""
+    monkeypatch.setattr(ex, "_server_state", {"started": False, "error": None})
+    monkeypatch.setattr(ex, "_find_browser", lambda: None)
+    ok, reason = ex.export_available()
+    assert not ok and "Chromium" in reason
+    from pptx import Presentation
+
+    prs = Presentation(io.BytesIO(ex.build_pptx([make_spec()], **PACK_KW)))
+    assert len(prs.slides) == 3
+
+
+# ---- kaleido ------------------------------------------------------------------------------------------------------
+
+
+@needs_chromium
+def test_png_has_print_size(kaleido_ready):
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(ex.to_png(make_spec(), "vi", scale=2)))
+    assert img.format == "PNG"
+    assert img.size == (ex.EXPORT_WIDTH * 2, ex.EXPORT_HEIGHT * 2)
+
+
+@needs_chromium
+def test_svg_keeps_vietnamese_title_as_text(kaleido_ready):
+    svg = ex.to_svg(make_spec(), "en")
+    root = ET.fromstring(svg)  # also proves the XML is well formed; entities are decoded by the parser
+    texts = ["".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert any(TITLE in t for t in texts), texts[:5]
+    assert any("Source: " in t for t in texts)
+
+
+@needs_chromium
+def test_pptx_slides_and_notes(kaleido_ready):
+    from pptx import Presentation
+
+    specs = [make_spec(f"c{i}", i) for i in range(2)]
+    prs = Presentation(io.BytesIO(ex.build_pptx(specs, **PACK_KW)))
+    slides = list(prs.slides)
+    assert len(slides) == 1 + 2 + 1
+    assert slides[0].shapes.title.text == "Chính quyền số cấp tỉnh"
+    for slide in slides[1:3]:
+        assert slide.shapes.title.text == TITLE
+        assert any(sh.shape_type == 13 for sh in slide.shapes)  # a picture
+        notes = slide.notes_slide.notes_text_frame.text
+        assert SOURCE in notes and "31/12/2024" in notes
+    assert "dichvucong.gov.vn" in " ".join(sh.text_frame.text for sh in slides[-1].shapes if sh.has_text_frame)
+
+
+@needs_chromium
+def test_pdf_page_count_and_text(kaleido_ready):
+    from pypdf import PdfReader
+
+    specs = [make_spec(f"c{i}", i) for i in range(2)]
+    long_sources = [f"Nguồn {i}: Sở Thông tin và Truyền thông, https://example.gov.vn/{i}" for i in range(60)]
+    short = PdfReader(io.BytesIO(ex.build_pdf(specs, **PACK_KW)))
+    assert len(short.pages) == 1 + 2 + 1
+    assert "Quảng Trị" in short.pages[1].extract_text()
+    long = PdfReader(io.BytesIO(ex.build_pdf(specs, **{**PACK_KW, "sources": long_sources})))
+    assert len(long.pages) > 4  # the sources continue on more pages
+
+
+@needs_chromium
+def test_concurrent_exports_get_their_own_image(kaleido_ready):
+    """Kaleido's server returns results in queue order; without the lock threads receive each other's images."""
+    from PIL import Image
+
+    spec = make_spec()
+    sizes: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    errors: list[BaseException] = []
+
+    def worker(t: int) -> None:
+        try:
+            for k in range(3):
+                w = 300 + 40 * (3 * t + k)
+                png = ex.to_png(spec, "vi", scale=1, width=w, height=200)
+                sizes[(t, k)] = [(w, 200), Image.open(io.BytesIO(png)).size]
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert not errors
+    assert len(sizes) == 12
+    assert all(want == got for want, got in sizes.values()), sizes

@@ -1,0 +1,183 @@
+"""Pure functions behind the pages: formats, search, presets, link parsing, figures."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from lib import charts as C
+from lib import filters as F
+from lib import views
+from lib.combine import view_observations
+from lib.data import DEFAULT_PATH, load_frames
+from lib.i18n import fmt_date, fmt_number, fmt_value
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load_frames(DEFAULT_PATH)
+
+
+@pytest.fixture
+def tiny(dataset, write_yaml):
+    return load_frames(write_yaml(dataset))
+
+
+# --- Formats ---
+
+
+@pytest.mark.parametrize("value,decimals,lang,expected", [
+    (1529, 0, "vi", "1.529"), (1529, 0, "en", "1,529"), (30.5, 1, "vi", "30,5"), (30.5, 1, "en", "30.5"),
+    (239723, 0, "vi", "239.723"), (0.6077, 4, "vi", "0,6077"), (float("nan"), 1, "vi", "—"), (None, 0, "en", "—"),
+])
+def test_numbers(value, decimals, lang, expected):
+    assert fmt_number(value, decimals, lang) == expected
+
+
+def test_values_with_units():
+    assert fmt_value(30.5, "percent", 1, "%", "vi") == "30,5 %"
+    assert fmt_value(213, "count", 0, "điểm cầu", "vi") == "213 điểm cầu"
+    assert fmt_value(99, "percent", 1, "%", "vi", ">") == "> 99,0 %"
+    assert fmt_value(1.0, "milestone", 0, "", "vi") == "Có"
+    assert fmt_value(0.0, "milestone", 0, "", "en") == "No"
+
+
+def test_dates():
+    assert fmt_date("2020-09-24", "day", "vi") == "24/09/2020"
+    assert fmt_date(pd.Timestamp("2020-09-15"), "month", "vi") == "09/2020"
+    assert fmt_date(pd.Timestamp("2022-06-30"), "year", "en") == "2022"
+
+
+# --- Filters ---
+
+
+def test_labels_tell_old_from_new(real):
+    labels = F.unit_labels(real.units, "vi")
+    assert labels["quang-tri"] == "Quảng Trị (trước 7/2025)"
+    assert labels["quang-tri-2025"] == "Quảng Trị (từ 7/2025)"
+    assert labels["lang-son"] == "Lạng Sơn"
+    assert F.unit_labels(real.units, "en")["quang-tri"] == "Quang Tri (before 7/2025)"
+
+
+def test_search_ignores_diacritics(real):
+    hits = dict(F.search_units(real.units, "quang tri", "63", "vi"))
+    assert "quang-tri" in hits
+    assert dict(F.search_units(real.units, "QUẢNG TRỊ", "34", "vi")).keys() >= {"quang-tri-2025"}
+    assert "hue" in dict(F.search_units(real.units, "thua thien", "63", "vi"))
+
+
+def test_search_old_name_offers_successor(real):
+    hits = dict(F.search_units(real.units, "Quảng Nam", "34", "vi"))
+    assert hits == {"da-nang-2025": "Đà Nẵng (từ 7/2025) ← Quảng Nam"}
+
+
+def test_presets(real):
+    assert F.preset_units(real.units, "founding", "63") == ["quang-tri", "quang-binh", "lang-son", "quang-nam"]
+    assert len(F.preset_units(real.units, "all", "63")) == 63
+    assert len(F.preset_units(real.units, "all", "34")) == 34
+    north = F.preset_units(real.units, "region:trung-du-mien-nui-phia-bac", "63")
+    assert "lang-son" in north and len(north) == 14
+
+
+def test_units_offered_follow_the_period(real):
+    late = set(F.units_offered(real.units, "63", (2026, 2026))["code"])
+    assert "quang-tri" not in late and "lang-son" in late
+    assert "quang-tri" in set(F.units_offered(real.units, "63", (2020, 2024))["code"])
+
+
+def test_link_round_trip(real):
+    state = F.FilterState("34", ["da-nang-2025", "lang-son"], (2018, 2024), "dti_score", "en")
+    parsed, problems = F.parse_query(F.to_query(state), real)
+    assert parsed == state and problems == []
+
+
+def test_stale_link_values_fall_back(real):
+    parsed, problems = F.parse_query({"units": "quang-tri-2025,lang-son", "view": "63", "lang": "fr"}, real)
+    assert parsed.units == ["lang-son"] and parsed.lang == "vi"
+    assert problems == ["lang=fr", "units=quang-tri-2025"]
+
+
+# --- Figures (pure: frames in, figure out) ---
+
+
+def test_ranking_highlights_selection_and_carries_source(real):
+    obs, _ = view_observations(real, "63")
+    before = obs.copy()
+    meta = C.meta_of(real.indicators, "dti_rank")
+    fig = C.ranking_figure(obs, meta, F.unit_labels(real.units, "vi"), ["lang-son"], lang="vi", year=2022,
+                           sources=real.sources)
+    bar = fig.data[0]
+    assert len(bar.y) == 63
+    assert bar.y[0] == "Đà Nẵng (trước 7/2025)" and bar.y[-1] == "Bắc Kạn (trước 7/2025)"  # rank 1 first
+    assert [c for y, c in zip(bar.y, bar.marker.color) if y == "Lạng Sơn"] == [C.HIGHLIGHT]
+    assert "Xếp hạng DTI cấp tỉnh" in fig.layout.title.text and "2022" in fig.layout.title.text
+    assert any("Nguồn:" in a.text for a in fig.layout.annotations)
+    pd.testing.assert_frame_equal(obs, before)  # the input frame is untouched
+
+
+def test_heatmap_draws_missing_as_no_data_not_zero(tiny):
+    obs, _ = view_observations(tiny, "63")
+    state = F.FilterState("63", ["old-a", "same-c"], (2016, 2026), "vc_endpoints", "vi")
+    latest = views.latest_normalised(obs, tiny, state)
+    fig = C.heatmap_figure(latest, tiny.indicators, F.unit_labels(tiny.units, "vi"), state.units,
+                           lang="vi", years=state.years, sources=tiny.sources)
+    h = fig.data[0]
+    rows = list(h.y)
+    col_c = 1
+    share_row = rows.index("Tỷ lệ DVCTT mức độ 4")
+    assert h.z[share_row][col_c] is None          # same-c has no share: a gap, not 0
+    assert h.text[share_row][col_c] == "Không có dữ liệu"
+    rank_row = rows.index("Xếp hạng DTI")
+    # Rank 6 (old-a) is better than 46 (old-b) and 10 (same-c): best score 1 goes to rank 6.
+    assert h.z[rank_row][0] == 1.0
+
+
+def test_grouped_bars_leave_gaps(tiny):
+    obs, _ = view_observations(tiny, "63")
+    meta = C.meta_of(tiny.indicators, "vc_endpoints")
+    fig = C.grouped_bar_figure(obs, meta, F.unit_labels(tiny.units, "en"), ["old-a", "old-b", "same-c"],
+                               lang="en", years=(2019, 2021), sources=tiny.sources)
+    assert [tr.name for tr in fig.data] == ["Quang A (before 7/2025)", "Binh Be (before 7/2025)", "Cam Co"]
+    assert "Endpoints (endpoints) · 2019–2021" == fig.layout.title.text
+
+
+def test_timeline_in_34_view_draws_predecessors_and_derived(tiny):
+    obs, _ = view_observations(tiny, "34")
+    state = F.FilterState("34", ["new-ab"], (2016, 2026), "vc_endpoints", "vi")
+    (lines, gantt) = views.timeline_specs(obs, tiny, state)
+    names = [tr.name for tr in lines.figure.data]
+    assert "Quảng Ả (từ 7/2025) (giá trị tính gộp)" in names   # the derived sum, marked as such
+    assert "Quảng Ả (trước 7/2025)" in names and "Bình Bé (trước 7/2025)" in names
+    derived = next(tr for tr in lines.figure.data if "tính gộp" in tr.name)
+    assert list(derived.y) == [313.0] and derived.mode == "markers"  # never joined by a line
+    assert "tính gộp" in derived.hovertext[0] and "sum" in derived.hovertext[0]
+
+
+def test_overview_cards_latest_and_change(tiny):
+    obs, _ = view_observations(tiny, "34")
+    state = F.FilterState("34", ["new-ab"], (2016, 2026), "vc_endpoints", "vi")
+    cards = {c.indicator: c for c in views.overview_cards(obs, tiny, state)}
+    assert cards["vc_endpoints"].value == "313 điểm cầu" and cards["vc_endpoints"].derived
+    assert cards["dvc_level4_share"].value == "52,5 %"
+    assert "dti_rank" not in cards  # ranks are never combined
+
+
+def test_not_combinable_note_lists_predecessor_values(tiny):
+    obs, status = view_observations(tiny, "34")
+    state = F.FilterState("34", ["new-ab"], (2016, 2026), "dti_rank", "vi")
+    (note,) = views.not_combinable_notes(status, tiny, state)
+    assert "không cộng gộp được" in note and "Quảng Ả (trước 7/2025): 6" in note and "Bình Bé (trước 7/2025): 46" in note
+
+
+def test_data_table_and_csv_keep_sources_and_vietnamese(real):
+    from lib.tables import csv_bytes
+
+    obs, _ = view_observations(real, "63")
+    state = F.FilterState("63", ["lang-son"], (2020, 2020), "vc_endpoints", "vi")
+    table = views.data_table(obs, real, state)
+    row = table[table["Chỉ tiêu"] == "Số điểm cầu hội nghị truyền hình"].iloc[0]
+    assert row["Giá trị"] == "213 điểm cầu" and "213 điểm cầu" in row["Trích dẫn"]
+    data = csv_bytes(table, views.sources_table(obs, real, state))
+    assert data.startswith(b"\xef\xbb\xbf") and "Lạng Sơn".encode() in data
