@@ -319,7 +319,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
     evs = evs[[any(u in units or u in set(hist.get("unit", [])) for u in us) for us in evs["units"]]]
     if rows.empty and hist.empty and evs.empty:
         return empty_figure(t("no_data_filters", lang), title)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.06)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
     k = 0
     for unit in units:
         r = rows[rows["unit"] == unit].sort_values("as_of")
@@ -376,9 +376,14 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
     for code in merger_units:
         fig.add_vline(x=pd.Timestamp("2025-07-01").timestamp() * 1000, line={"color": "#D55E00", "dash": "dot"})
         break
-    fig.update_yaxes(type="category", row=2, col=1, tickfont={"size": 10})
+    lanes = list(dict.fromkeys(lab for lab, _ in ev_rows))
+    fig.update_yaxes(type="category", row=2, col=1, tickfont={"size": 10}, tickmode="array",
+                     tickvals=lanes, categoryorder="array", categoryarray=lanes)
     src = list(rows["source"]) + (list(hist["source"]) if len(hist) else []) + list(evs["source"])
-    return _finish(fig, title, source_line(src, sources, lang), height=560, bottom=110)
+    fig = _finish(fig, title, source_line(src, sources, lang), height=max(600, 360 + 26 * len(lanes)), bottom=110)
+    fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
+                      margin={"r": 10, "t": 60})
+    return fig
 
 
 def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str], *, lang: str,
@@ -407,7 +412,7 @@ def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str],
                        f"<br>{fmt_date(e['date'], 'day' if len(e['date']) == 10 else 'month', lang)}" for _, e in sel],
             hoverinfo="text",
         ))
-    fig.update_layout(barmode="overlay")
+    fig.update_layout(barmode="overlay", showlegend=True)
     fig.update_xaxes(type="date")
     fig.update_yaxes(type="category", autorange="reversed")
     return _finish(fig, title, source_line([e["source"] for _, e in rows], sources, lang),

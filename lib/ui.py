@@ -199,3 +199,13 @@ def chart_block(spec, lang: str) -> None:
     except ImportError:  # the downloads layer is optional for the pages to work
         return
     chart_downloads(spec, lang)
+
+
+def briefing_block(specs: list, frames: Frames, state: F.FilterState, key: str) -> None:
+    """One click: the current view as a PowerPoint and a PDF (built only when clicked)."""
+    from lib import views
+    from lib.downloads import briefing_pack
+
+    if specs:
+        st.divider()
+        briefing_pack(specs, **views.pack_texts(specs, frames, state), lang=state.lang, key=key)

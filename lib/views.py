@@ -220,7 +220,12 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     line = C.timeline_figure(vobs, frames.events, meta, labels, state.units, lang=lang, years=state.years,
                              sources=frames.sources, history=history, merger_units=merged)
     evs = frames.events[[any(u in state.units for u in us) for us in frames.events["units"]]]
-    gantt = C.gantt_figure(frames.events, labels, state.units, lang=lang, years=state.years, sources=frames.sources)
+    # In the 34-unit view a new unit's agreements include its predecessors' (drawn on their own rows).
+    gantt_units = list(state.units) + (sorted(set(history["unit"])) if history is not None and len(history)
+                                       else [p for u in state.units for p in
+                                             frames.units.set_index("code").loc[u, "predecessors"]]
+                                       if state.boundaries == "34" else [])
+    gantt = C.gantt_figure(frames.events, labels, gantt_units, lang=lang, years=state.years, sources=frames.sources)
     hist_rows = history[history["indicator"] == state.indicator] if history is not None else rows.iloc[0:0]
     used = pd.concat([rows, hist_rows, evs.assign(date=evs["date"])[["source", "date"]]], ignore_index=True)
     ag = evs[evs["kind"] == "agreement"]
@@ -302,3 +307,19 @@ def sources_table(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.
     rows = in_period(vobs[vobs["unit"].isin(state.units)], state)
     ids = list(dict.fromkeys(p for s in rows["source"] for p in str(s).split("; ")))
     return frames.sources[frames.sources["id"].isin(ids)].reset_index(drop=True)
+
+
+def pack_texts(specs: list[ChartSpec], frames: Frames, state: FilterState) -> dict:
+    """Title, subtitle and the full list of sources cited by the charts, for the briefing pack."""
+    lang = state.lang
+    cited: list[str] = []
+    for spec in specs:
+        for line in spec.notes.splitlines():
+            entry = line.lstrip("- ").split(" [")[0].strip()
+            if entry and entry not in cited:
+                cited.append(entry)
+    names = unit_names(frames.units, state.units, lang)
+    shown = ", ".join(names[:8]) + (f" (+{len(names) - 8})" if len(names) > 8 else "")
+    return {"title": t("app_title", lang),
+            "subtitle": f"{shown} · {C.period_text(state.years)} · {t('boundaries_' + state.boundaries, lang)}",
+            "sources": cited}

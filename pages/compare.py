@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import views
 from lib.i18n import t
-from lib.ui import chart_block, current, get_view
+from lib.ui import briefing_block, chart_block, current, get_view
 
 frames, state = current()
 lang = state.lang
@@ -19,3 +19,4 @@ for spec in specs:
     chart_block(spec, lang)
 if len(state.units) > 6:
     st.caption("Biểu đồ radar chỉ vẽ 6 tỉnh đầu tiên." if lang == "vi" else "The radar shows the first six units only.")
+briefing_block(specs, frames, state, key="compare")

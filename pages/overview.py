@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import views
 from lib.i18n import t
-from lib.ui import chart_block, current, get_view
+from lib.ui import briefing_block, chart_block, current, get_view
 
 frames, state = current()
 lang = state.lang
@@ -56,3 +56,4 @@ spec, n_units, year = views.ranking_spec(vobs, frames, state)
 ind_name = frames.indicators.set_index("id").loc[state.indicator, f"title_{lang}"]
 st.caption(t("provinces_with_data", lang, n=n_units, indicator=f"{ind_name} ({year})"))
 chart_block(spec, lang)
+briefing_block([spec], frames, state, key="overview")

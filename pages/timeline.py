@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import views
 from lib.i18n import t
-from lib.ui import chart_block, current, get_view
+from lib.ui import briefing_block, chart_block, current, get_view
 
 frames, state = current()
 lang = state.lang
@@ -17,10 +17,12 @@ if not state.units:
 notes = views.merger_notes(frames, state)
 if notes:
     st.info("  \n".join(notes), icon="🧭")
-for spec in views.timeline_specs(vobs, frames, state):
+tl_specs = views.timeline_specs(vobs, frames, state)
+for spec in tl_specs:
     chart_block(spec, lang)
 table = views.events_table(frames, state)
 if table.empty:
     st.info(t("no_data_filters", lang))
 else:
     st.dataframe(table, hide_index=True, width="stretch")
+briefing_block(tl_specs, frames, state, key="timeline")
