@@ -25,6 +25,14 @@ if not state.units:
     st.warning(t("no_provinces", lang))
     st.stop()
 
+# --- Ranking ---
+st.subheader(t("ranking", lang))
+for note in views.not_combinable_notes(status, frames, state):
+    st.markdown(note)
+spec, n_units, year = views.ranking_spec(vobs, frames, state)
+ind_name = frames.indicators.set_index("id").loc[state.indicator, f"title_{lang}"]
+st.caption(t("provinces_with_data", lang, n=n_units, indicator=f"{ind_name} ({year})"))
+chart_block(spec, lang)
 # --- Cards ---
 st.subheader(t("latest_value", lang))
 cards = views.overview_cards(vobs, frames, state)
@@ -35,10 +43,11 @@ else:
     for card in cards:
         by_ind.setdefault(card.indicator, []).append(card)
     ind = frames.indicators.set_index("id")
-    for indicator, group in by_ind.items():
-        with st.container(border=True):
+    grid = st.columns(2)
+    for n, (indicator, group) in enumerate(by_ind.items()):
+        with grid[n % 2].container(border=True):
             st.markdown(f"**{ind.loc[indicator, f'title_{lang}']}**")
-            cols = st.columns(min(len(group), 4))
+            cols = st.columns(min(len(group), 2))
             for i, card in enumerate(group):
                 extra = (f" · {t('derived', lang)}" if card.derived else "") + \
                         (f" · {t('low_confidence', lang)}" if card.low_confidence else "")
@@ -48,12 +57,4 @@ else:
                     help=f"{t('as_of', lang)}: {card.as_of}{extra}")
                 cols[i % len(cols)].caption(f"{t('as_of', lang)} {card.as_of}{extra}")
 
-# --- Ranking ---
-st.subheader(t("ranking", lang))
-for note in views.not_combinable_notes(status, frames, state):
-    st.markdown(note)
-spec, n_units, year = views.ranking_spec(vobs, frames, state)
-ind_name = frames.indicators.set_index("id").loc[state.indicator, f"title_{lang}"]
-st.caption(t("provinces_with_data", lang, n=n_units, indicator=f"{ind_name} ({year})"))
-chart_block(spec, lang)
 briefing_block([spec], frames, state, key="overview")

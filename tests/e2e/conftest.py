@@ -1,0 +1,197 @@
+"""Fixtures for the real-browser tests: one Streamlit server and one Chromium per test session.
+
+The server runs the real ``app.py`` on a free port of 127.0.0.1; the browser is Debian's ``/usr/bin/chromium``
+driven by Playwright (no ``playwright install``). Every test gets a fresh page, hence a fresh Streamlit session.
+Without Chromium (or Playwright) the whole package is skipped at collection with the reason given.
+Deselect these tests with ``-m "not e2e"``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+try:
+    from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+    from playwright.sync_api import TimeoutError as PWTimeout
+except ImportError:  # the skip below says why
+    PLAYWRIGHT = False
+else:
+    PLAYWRIGHT = True
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SERVER_LOG = ARTIFACTS / "streamlit-server.log"
+CHROMIUM = Path("/usr/bin/chromium")
+# TOOLING-NOTES §4: flags that let Debian's Chromium run headless as root, offline and quietly.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1400, "height": 1600}
+HEALTH_TIMEOUT_S = 60
+# A page's first render takes 4–6 s on a 2-core machine, and Plotly charts appear a few seconds after the script ends.
+EXPECT_TIMEOUT_MS = 20_000
+APP_TIMEOUT_MS = 30_000
+
+
+def _skip_reason() -> str | None:
+    if not PLAYWRIGHT:
+        return "browser tests need the 'playwright' package (pip install playwright)"
+    if not CHROMIUM.exists():
+        return f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: real-browser test (Streamlit server + Chromium); slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test of this package ``e2e``, and skip them all when the browser is missing."""
+    here = Path(__file__).parent
+    reason = _skip_reason()
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+# --- Server ---------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.status == 200 and resp.read().decode().strip() == "ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def server_output() -> str:
+    """What the Streamlit server has printed so far (stdout and stderr)."""
+    return SERVER_LOG.read_text(encoding="utf-8", errors="replace") if SERVER_LOG.exists() else ""
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free port, wait for /_stcore/health, yield the base URL, stop it."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP),
+           "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
+    log = SERVER_LOG.open("w", encoding="utf-8")
+    # Own process group, so the Chromium that the app starts for image export goes away with the server.
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        while not _healthy(url):
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was healthy:\n"
+                                   f"{server_output()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit was not healthy at {url} after {HEALTH_TIMEOUT_S} s:\n"
+                                   f"{server_output()}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        try:  # children of our own server (kaleido's Chromium), by our process group id only
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        log.close()
+
+
+# --- Browser --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, app_url: str) -> Iterator[Page]:
+    """A fresh page (its own context, so its own Streamlit session) that accepts downloads."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="vi-VN")
+    pg = context.new_page()
+    pg.set_default_timeout(APP_TIMEOUT_MS)
+    yield pg
+    context.close()
+
+
+# --- Helpers --------------------------------------------------------------------------------------
+
+
+def wait_for_app(page: Page, timeout: int = APP_TIMEOUT_MS) -> None:
+    """Wait until the app is connected and its script has finished running (TOOLING-NOTES §4).
+
+    Right after an action the state may still read ``notRunning``, so assert the expected result with ``expect``
+    afterwards: that is the real wait.
+    """
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout)
+    try:
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=1000)
+    except PWTimeout:
+        pass  # the run may not have started yet, or may already be over
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+
+
+def open_app(page: Page, url: str) -> None:
+    """Go to ``url`` and wait for the first run of the script."""
+    page.goto(url)
+    wait_for_app(page)
+
+
+def sidebar(page: Page) -> Locator:
+    return page.get_by_test_id("stSidebar")
+
+
+def save_main_screenshot(page: Page, name: str) -> Path:
+    """Screenshot the whole main area into tests/artifacts/<name>.png.
+
+    Streamlit scrolls inside ``stMain``, so a full-page screenshot stops at the fold: grow the viewport to the
+    content's height first.
+    """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    main = page.get_by_test_id("stMain")
+    height = main.evaluate("el => el.scrollHeight")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(height, 12_000))})
+    path = ARTIFACTS / f"{name}.png"
+    main.screenshot(path=str(path))
+    return path
