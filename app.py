@@ -9,7 +9,7 @@ from lib.i18n import t
 from lib.ui import get_frames, lang_now, show_problems, sidebar
 
 HERE = Path(__file__).parent
-st.set_page_config(page_title="Chính quyền số cấp tỉnh", page_icon="🏛️", layout="wide")
+st.set_page_config(page_title="Chính quyền số cấp tỉnh", page_icon=":material/account_balance:", layout="wide")
 
 frames, problems = get_frames()
 if frames is None:
@@ -21,10 +21,10 @@ if frames is None:
 state = sidebar(frames)
 lang = state.lang
 pages = [
-    st.Page(str(HERE / "pages" / "overview.py"), title=t("page_overview", lang), icon="📊", url_path="tong-quan",
+    st.Page(str(HERE / "pages" / "overview.py"), title=t("page_overview", lang), icon=":material/dashboard:", url_path="tong-quan",
             default=True),
-    st.Page(str(HERE / "pages" / "compare.py"), title=t("page_compare", lang), icon="⚖️", url_path="so-sanh"),
-    st.Page(str(HERE / "pages" / "timeline.py"), title=t("page_timeline", lang), icon="🗓️", url_path="dong-thoi-gian"),
-    st.Page(str(HERE / "pages" / "sources.py"), title=t("page_sources", lang), icon="📚", url_path="nguon-du-lieu"),
+    st.Page(str(HERE / "pages" / "compare.py"), title=t("page_compare", lang), icon=":material/compare_arrows:", url_path="so-sanh"),
+    st.Page(str(HERE / "pages" / "timeline.py"), title=t("page_timeline", lang), icon=":material/timeline:", url_path="dong-thoi-gian"),
+    st.Page(str(HERE / "pages" / "sources.py"), title=t("page_sources", lang), icon=":material/menu_book:", url_path="nguon-du-lieu"),
 ]
 st.navigation(pages, position="top").run()

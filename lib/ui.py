@@ -130,7 +130,7 @@ def sidebar(frames: Frames) -> F.FilterState:
             st.session_state.f_lang = "Tiếng Việt"
         lang = lang_now()
         for bad in st.session_state.get("f_link_problems", []):
-            st.warning(t("bad_link", lang, what=bad), icon="🔗")
+            st.warning(t("bad_link", lang, what=bad), icon=":material/link_off:")
         st.header(t("filters", lang))
         st.radio(t("boundaries", lang), F.BOUNDARIES, key="f_view", on_change=_on_view_change,
                  format_func=lambda b: t(f"boundaries_{b}", lang))

@@ -19,7 +19,7 @@ for col, (key, n) in zip(c, [("summary_units", len(views.labels_for(frames, lang
     col.metric(t(key, lang), f"{n:,}".replace(",", "." if lang == "vi" else ","))
 notes = views.merger_notes(frames, state)
 if notes:
-    st.info("  \n".join(notes), icon="🧭")
+    st.info("  \n".join(notes), icon=":material/merge_type:")
 
 if not state.units:
     st.warning(t("no_provinces", lang))

@@ -16,7 +16,7 @@ if not state.units:
     st.stop()
 notes = views.merger_notes(frames, state)
 if notes:
-    st.info("  \n".join(notes), icon="🧭")
+    st.info("  \n".join(notes), icon=":material/merge_type:")
 tl_specs = views.timeline_specs(vobs, frames, state)
 for spec in tl_specs:
     chart_block(spec, lang)
