@@ -209,3 +209,14 @@ def briefing_block(specs: list, frames: Frames, state: F.FilterState, key: str) 
     if specs:
         st.divider()
         briefing_pack(specs, **views.pack_texts(specs, frames, state), lang=state.lang, key=key)
+
+
+def page_start(title_key: str, *, need_units: bool = True) -> tuple[Frames, F.FilterState, pd.DataFrame, pd.DataFrame]:
+    """Every page's opening: its title, the view's observations, and a clear stop when nothing is selected."""
+    frames, state = current()
+    vobs, status = get_view(frames, state.boundaries)
+    st.title(t(title_key, state.lang))
+    if need_units and not state.units:
+        st.warning(t("no_provinces", state.lang))
+        st.stop()
+    return frames, state, vobs, status

@@ -4,16 +4,10 @@ import streamlit as st
 
 from lib import views
 from lib.i18n import t
-from lib.ui import briefing_block, chart_block, current, get_view
+from lib.ui import briefing_block, chart_block, page_start
 
-frames, state = current()
+frames, state, vobs, status = page_start("page_compare")
 lang = state.lang
-vobs, _ = get_view(frames, state.boundaries)
-
-st.title(t("page_compare", lang))
-if not state.units:
-    st.warning(t("no_provinces", lang))
-    st.stop()
 specs = views.compare_specs(vobs, frames, state)
 for spec in specs:
     chart_block(spec, lang)

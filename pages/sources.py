@@ -4,16 +4,10 @@ import streamlit as st
 
 from lib import views
 from lib.i18n import t
-from lib.ui import current, get_view
+from lib.ui import page_start
 
-frames, state = current()
+frames, state, vobs, status = page_start("page_sources")
 lang = state.lang
-vobs, _ = get_view(frames, state.boundaries)
-
-st.title(t("page_sources", lang))
-if not state.units:
-    st.warning(t("no_provinces", lang))
-    st.stop()
 table = views.data_table(vobs, frames, state)
 if table.empty:
     st.info(t("no_data_filters", lang))
