@@ -74,6 +74,7 @@ def _init_from_url(frames: Frames) -> None:
         return
     state, problems = F.parse_query(dict(st.query_params.to_dict()), frames)
     st.session_state.f_lang = "Tiếng Việt" if state.lang == "vi" else "English"
+    st.session_state._last_lang = st.session_state.f_lang
     st.session_state.f_view = state.boundaries
     st.session_state.f_units = state.units
     st.session_state.f_years = state.years
@@ -115,6 +116,13 @@ def _add_unit(code: str) -> None:
     st.session_state.f_search = ""
 
 
+def _keep_lang() -> None:
+    """Clicking the chosen language again would unselect it: keep the last choice instead."""
+    if st.session_state.get("f_lang") is None:
+        st.session_state.f_lang = st.session_state.get("_last_lang", "Tiếng Việt")
+    st.session_state._last_lang = st.session_state.f_lang
+
+
 def lang_now() -> str:
     return "en" if st.session_state.get("f_lang") == "English" else "vi"
 
@@ -125,9 +133,7 @@ def sidebar(frames: Frames) -> F.FilterState:
     _init_from_url(frames)
     with st.sidebar:
         st.segmented_control(t("language", lang_now()), ["Tiếng Việt", "English"], key="f_lang",
-                             selection_mode="single", label_visibility="collapsed")
-        if st.session_state.get("f_lang") is None:
-            st.session_state.f_lang = "Tiếng Việt"
+                             selection_mode="single", label_visibility="collapsed", on_change=_keep_lang)
         lang = lang_now()
         for bad in st.session_state.get("f_link_problems", []):
             st.warning(t("bad_link", lang, what=bad), icon=":material/link_off:")
