@@ -186,11 +186,15 @@ def _dotted(loc: Iterable) -> str:
     return ".".join(str(p) for p in loc)
 
 
+def _is_branch_label(part: object) -> bool:
+    """pydantic adds union branches ('bool', 'float', 'function-after[...]') to error paths: not fields."""
+    return isinstance(part, str) and (part in ("bool", "float", "str", "int") or part.startswith("function-"))
+
+
 def _schema_problems(doc: RawDocument, exc: ValidationError) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("bool", "float", "str", "int")
-                                                    or p.startswith("function-") if isinstance(p, str) else False))
+        loc = tuple(p for p in err["loc"] if not _is_branch_label(p))
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key (not part of the format; check its spelling)"

@@ -118,15 +118,16 @@ def fmt_value(value: float | None, kind: str, decimals: int, unit: str, lang: st
 
 
 def fmt_date(value: Any, precision: str = "day", lang: str = DEFAULT_LANG) -> str:
-    """24/09/2020 in both languages (day first, as Vietnamese readers write it); 09/2020; 2020."""
+    """Vietnamese: 24/09/2020, 09/2020, 2020. English: 24 Sep 2020, Sep 2020, 2020."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
     ts = pd.Timestamp(value)
     if precision == "year":
         return f"{ts.year}"
+    month = ("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[ts.month - 1])
     if precision == "month":
-        return f"{ts.month:02d}/{ts.year}"
-    return f"{ts.day:02d}/{ts.month:02d}/{ts.year}"
+        return f"{month} {ts.year}" if lang == "en" else f"{ts.month:02d}/{ts.year}"
+    return f"{ts.day} {month} {ts.year}" if lang == "en" else f"{ts.day:02d}/{ts.month:02d}/{ts.year}"
 
 
 def fold(text: str) -> str:

@@ -48,6 +48,8 @@ def test_dates():
     assert fmt_date("2020-09-24", "day", "vi") == "24/09/2020"
     assert fmt_date(pd.Timestamp("2020-09-15"), "month", "vi") == "09/2020"
     assert fmt_date(pd.Timestamp("2022-06-30"), "year", "en") == "2022"
+    assert fmt_date("2020-09-24", "day", "en") == "24 Sep 2020"
+    assert fmt_date(pd.Timestamp("2020-09-15"), "month", "en") == "Sep 2020"
 
 
 # --- Filters ---
