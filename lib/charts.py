@@ -90,7 +90,7 @@ def source_line(source_ids: Iterable[str], sources: pd.DataFrame, lang: str, lim
     return wrap(f"{t('source', lang)}: {text}")
 
 
-def wrap(text: str, width: int = 150) -> str:
+def wrap(text: str, width: int = 120) -> str:
     """Break a long caption into <br>-separated lines at spaces, so it never runs off the image."""
     lines, cur = [], ""
     for word in text.split(" "):
@@ -103,10 +103,11 @@ def wrap(text: str, width: int = 150) -> str:
     return "<br>".join(lines)
 
 
-def _finish(fig: go.Figure, title: str, source: str, *, height: int = 460, bottom: int = 90) -> go.Figure:
+def _finish(fig: go.Figure, title: str, source: str, *, lang: str, height: int = 460, bottom: int = 90) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "size": 12, "color": "#222"},
+        separators=",." if lang == "vi" else ".,",  # axis and colour-bar numbers: 0,5 in Vietnamese
         template="plotly_white", height=height, margin={"l": 10, "r": 10, "t": 90, "b": bottom},
         legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "font": {"size": 11}},
     )
@@ -117,13 +118,13 @@ def _finish(fig: go.Figure, title: str, source: str, *, height: int = 460, botto
     return fig
 
 
-def empty_figure(message: str, title: str = "") -> go.Figure:
+def empty_figure(message: str, title: str = "", lang: str = "vi") -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                        font={"size": 14, "color": "#555"})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _finish(fig, title, "", height=240, bottom=20)
+    return _finish(fig, title, "", lang=lang, height=240, bottom=20)
 
 
 def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFrame | None = None) -> str:
@@ -153,7 +154,7 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
     rows = latest_per_unit(rows)
     title = chart_title(meta, lang, (year, year))
     if rows.empty:
-        return empty_figure(t("no_data_filters", lang), title)
+        return empty_figure(t("no_data_filters", lang), title, lang)
     best_first = meta["kind"] == "rank" or not meta["higher_is_better"]
     rows = rows.sort_values("value", ascending=best_first)
     hl = set(highlight)
@@ -170,7 +171,7 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
     fig.update_xaxes(title=ind_unit(meta, lang) or None)
     if meta["kind"] == "rank":
         fig.update_xaxes(range=[0, max(rows["value"].max(), 1) * 1.12])
-    return _finish(fig, title, source_line(rows["source"], sources, lang),
+    return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
                    height=max(300, 22 * len(rows) + 150))
 
 
@@ -181,7 +182,7 @@ def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], un
                & obs["year"].between(years[0], years[1])]
     title = chart_title(meta, lang, years)
     if rows.empty:
-        return empty_figure(t("no_data_filters", lang), title)
+        return empty_figure(t("no_data_filters", lang), title, lang)
     rows = rows.sort_values("as_of").groupby(["unit", "year"], as_index=False).tail(1)
     fig = go.Figure()
     xs = sorted(rows["year"].unique())
@@ -202,7 +203,7 @@ def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], un
     fig.update_yaxes(title=ind_unit(meta, lang) or None, rangemode="tozero",
                      autorange="reversed" if meta["kind"] == "rank" else True)
     fig.update_xaxes(type="category")
-    return _finish(fig, title, source_line(rows["source"], sources, lang))
+    return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang)
 
 
 def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -234,7 +235,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
               else "Indicator heatmap (normalised 0–1, 1 = best)") + f" · {period_text(years)}")
     rows = latest[latest["unit"].isin(units)]
     if rows.empty:
-        return empty_figure(t("no_data_filters", lang), title)
+        return empty_figure(t("no_data_filters", lang), title, lang)
     meta = indicators.set_index("id")
     inds = [i for i in indicators["id"] if i in set(rows["indicator"])]
     cells = rows.set_index(["indicator", "unit"])
@@ -265,7 +266,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
     fig.update_layout(plot_bgcolor=NO_DATA)
     fig.update_xaxes(side="top", tickfont={"size": 11}, showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": 10})
-    return _finish(fig, title, source_line(rows["source"], sources, lang),
+    return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
                    height=max(360, 34 * len(inds) + 200), bottom=90)
 
 
@@ -285,7 +286,7 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
     if len(inds) < 3:
         return empty_figure("Cần ít nhất 3 chỉ tiêu mà phần lớn các tỉnh đã chọn đều có dữ liệu để vẽ biểu đồ radar."
                             if lang == "vi" else "A radar needs at least 3 indicators that most selected units have.",
-                            title)
+                            title, lang)
     meta = indicators.set_index("id")
     theta = [wrap(ind_title(meta.loc[i].to_dict(), lang), 28) for i in inds]
     fig = go.Figure()
@@ -303,7 +304,9 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
         ))
     fig.update_layout(polar={"radialaxis": {"range": [0, 1], "tickvals": [0, 0.5, 1]},
                              "angularaxis": {"tickfont": {"size": 9}}})
-    return _finish(fig, title, source_line(rows["source"], sources, lang), height=520, bottom=110)
+    fig = _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang, height=540, bottom=110)
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "xanchor": "left"})
+    return fig
 
 
 def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels: dict[str, str],
@@ -318,7 +321,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
     evs = events[events["as_of"].dt.year.between(*years)]
     evs = evs[[any(u in units or u in set(hist.get("unit", [])) for u in us) for us in evs["units"]]]
     if rows.empty and hist.empty and evs.empty:
-        return empty_figure(t("no_data_filters", lang), title)
+        return empty_figure(t("no_data_filters", lang), title, lang)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
     k = 0
     for unit in units:
@@ -380,7 +383,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
     fig.update_yaxes(type="category", row=2, col=1, tickfont={"size": 10}, tickmode="array",
                      tickvals=lanes, categoryorder="array", categoryarray=lanes)
     src = list(rows["source"]) + (list(hist["source"]) if len(hist) else []) + list(evs["source"])
-    fig = _finish(fig, title, source_line(src, sources, lang), height=max(600, 360 + 26 * len(lanes)), bottom=110)
+    fig = _finish(fig, title, source_line(src, sources, lang), lang=lang, height=max(600, 360 + 26 * len(lanes)), bottom=110)
     fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
                       margin={"r": 10, "t": 60})
     return fig
@@ -395,7 +398,7 @@ def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str],
     rows = [(labels.get(u, u), e) for _, e in ag.iterrows() for u in e["units"] if u in units]
     rows = [(lab, e) for lab, e in rows if e["period_end"] >= years[0] and e["period_start"] <= years[1]]
     if not rows:
-        return empty_figure(t("no_data_filters", lang), title)
+        return empty_figure(t("no_data_filters", lang), title, lang)
     partners = list(dict.fromkeys(e["partner"] or "—" for _, e in rows))
     fig = go.Figure()
     for k, partner in enumerate(partners):
@@ -415,5 +418,5 @@ def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str],
     fig.update_layout(barmode="overlay", showlegend=True)
     fig.update_xaxes(type="date")
     fig.update_yaxes(type="category", autorange="reversed")
-    return _finish(fig, title, source_line([e["source"] for _, e in rows], sources, lang),
+    return _finish(fig, title, source_line([e["source"] for _, e in rows], sources, lang), lang=lang,
                    height=max(280, 45 * len({lab for lab, _ in rows}) + 180))

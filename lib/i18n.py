@@ -91,11 +91,17 @@ def register(extra: dict[str, dict[str, str]]) -> None:
 # --- Formats --------------------------------------------------------------------------------------
 
 
-def fmt_number(value: float | None, decimals: int = 0, lang: str = DEFAULT_LANG) -> str:
-    """1529 -> '1.529' (vi) / '1,529' (en); 30.5 -> '30,5' / '30.5'. Missing stays visibly missing."""
+def fmt_number(value: float | None, decimals: int = 0, lang: str = DEFAULT_LANG, *, trim: bool = False) -> str:
+    """1529 -> '1.529' (vi) / '1,529' (en); 30.5 -> '30,5' / '30.5'. Missing stays visibly missing.
+
+    With `trim`, trailing zeros go (30 -> '30', not '30,0'): a value is shown as precisely as its
+    source states it, never with invented precision.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "—"
     text = f"{value:,.{decimals}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
     if lang == "vi":
         text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
     return text
@@ -103,16 +109,18 @@ def fmt_number(value: float | None, decimals: int = 0, lang: str = DEFAULT_LANG)
 
 def fmt_value(value: float | None, kind: str, decimals: int, unit: str, lang: str,
               qualifier: str | None = None) -> str:
-    """A value with its unit as a reader expects it: '30,5 %', '213 điểm cầu', 'hạng 6', 'Có'."""
+    """A value with its unit as a reader expects it: '30,5 %', '213 điểm cầu', '0,567', 'Có'.
+
+    Up to max(decimals, 2) decimals, trailing zeros trimmed; an index shows no unit (it is in the title)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if kind == "milestone":
         return t("yes" if value else "no", lang)
-    num = fmt_number(value, decimals, lang)
+    num = fmt_number(value, max(decimals, 2), lang, trim=True)
     prefix = f"{qualifier} " if qualifier else ""
     if kind == "percent":
         return f"{prefix}{num} %"
-    if kind == "rank":
+    if kind in ("rank", "index"):
         return f"{prefix}{num}"
     return f"{prefix}{num} {unit}".strip()
 

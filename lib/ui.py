@@ -192,7 +192,20 @@ def sidebar(frames: Frames) -> F.FilterState:
 
 def current() -> tuple[Frames, F.FilterState]:
     """What a page needs: the frames and the filter state drawn by app.py."""
+    if STATE_KEY not in st.session_state or "_frames" not in st.session_state:
+        _leave_legacy_pages_mode()
     return st.session_state["_frames"], st.session_state[STATE_KEY]
+
+
+def _leave_legacy_pages_mode() -> None:
+    """A page ran without app.py: Streamlit's legacy `pages/` mode, which lasts in a fresh server
+    process until the first st.navigation call, so only the first visitor who opens a deep link
+    (e.g. /compare?...) meets it. Switch the process to st.navigation and rerun: app.py then draws
+    this same page, with the link's filters."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def chart_block(spec, lang: str) -> None:

@@ -108,9 +108,9 @@ def overview_cards(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
         if len(g) > 1 and meta["kind"] != "milestone":
             prev = g.iloc[-2]
             diff = last["value"] - prev["value"]
-            sign = "+" if diff > 0 else "−" if diff < 0 else "±"
+            sign = "+" if diff > 0 else "-" if diff < 0 else "±"  # ASCII "-": Streamlit reads it as a fall
             num = C.format_obs(abs(diff), meta, lang).replace(" %", " điểm %" if lang == "vi" else " pp")
-            delta = f"{sign}{num} {t('change_since', lang, date=prev['period'] or fmt_date(prev['as_of'], prev['precision'], lang))}"
+            delta = f"{sign}{num} {t('change_since', lang, date=fmt_date(prev['as_of'], prev['precision'], lang))}"
             better_high = meta["higher_is_better"] and meta["kind"] != "rank"
             good = None if diff == 0 else (diff > 0) == better_high
         cards.append(Card(ind, unit, labels.get(unit, unit), value, delta, good,
@@ -163,11 +163,13 @@ def not_combinable_notes(status: pd.DataFrame, frames: Frames, state: FilterStat
 
 
 def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[ChartSpec, int, int]:
-    """The ranking of all units with the indicator in the latest year of the period that has data."""
+    """The ranking of all units with the indicator, in the latest year of the period in which a selected
+    unit has data (else the latest year with any data)."""
     lang = state.lang
     meta = C.meta_of(frames.indicators, state.indicator)
     rows = _same_basis(in_period(vobs[vobs["indicator"] == state.indicator], state), state.boundaries)
-    year = int(rows["year"].max()) if len(rows) else state.years[1]
+    mine = rows[rows["unit"].isin(state.units)]
+    year = int((mine if len(mine) else rows)["year"].max()) if len(rows) else state.years[1]
     shown = rows[rows["year"] == year]
     fig = C.ranking_figure(shown, meta, labels_for(frames, lang), state.units, lang=lang, year=year,
                            sources=frames.sources)

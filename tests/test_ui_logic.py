@@ -39,7 +39,9 @@ def test_numbers(value, decimals, lang, expected):
 def test_values_with_units():
     assert fmt_value(30.5, "percent", 1, "%", "vi") == "30,5 %"
     assert fmt_value(213, "count", 0, "điểm cầu", "vi") == "213 điểm cầu"
-    assert fmt_value(99, "percent", 1, "%", "vi", ">") == "> 99,0 %"
+    assert fmt_value(99, "percent", 1, "%", "vi", ">") == "> 99 %"      # as the source says, no "99,0"
+    assert fmt_value(65.63, "percent", 1, "%", "vi") == "65,63 %"
+    assert fmt_value(0.567, "index", 3, "điểm (0–1)", "vi") == "0,567"
     assert fmt_value(1.0, "milestone", 0, "", "vi") == "Có"
     assert fmt_value(0.0, "milestone", 0, "", "en") == "No"
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 try:
-    from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
     from playwright.sync_api import TimeoutError as PWTimeout
 except ImportError:  # the skip below says why
     PLAYWRIGHT = False
@@ -39,6 +39,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1400, "height": 1600}
 HEALTH_TIMEOUT_S = 60
+# A link as a reader would share it: the four provinces of the founding articles, old boundaries.
+SHARED_FILTERS = "lang=vi&view=63&units=quang-tri,quang-binh,lang-son,quang-nam&years=2016-2025&ind=dti_rank"
 # A page's first render takes 4–6 s on a 2-core machine, and Plotly charts appear a few seconds after the script ends.
 EXPECT_TIMEOUT_MS = 20_000
 APP_TIMEOUT_MS = 30_000
@@ -145,14 +147,39 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: Browser, app_url: str) -> Iterator[Page]:
-    """A fresh page (its own context, so its own Streamlit session) that accepts downloads."""
+@pytest.fixture(scope="session")
+def browser_context(browser: Browser) -> Iterator[BrowserContext]:
+    """One context for the session, so the app's static files are fetched once (its HTTP cache is shared)."""
     context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="vi-VN")
-    pg = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def first_visit(browser_context: BrowserContext, app_url: str) -> dict[str, list[str]]:
+    """The very first session of the server: a shared deep link to the Compare page, opened on cold caches.
+
+    Runs before every other test (``page`` depends on it), so the tests after it see a warm app. Returns the
+    texts of any dialogs it showed; ``test_first_visitor_sees_no_page_not_found`` judges them.
+    """
+    pg = browser_context.new_page()
+    pg.set_default_timeout(APP_TIMEOUT_MS)
+    open_app(pg, f"{app_url}/compare?{SHARED_FILTERS}")
+    expect(pg.get_by_test_id("stMain").get_by_role("heading", level=1)).to_have_text("So sánh")
+    seen = {"dialogs": pg.get_by_role("dialog").all_inner_texts()}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / "first-visit.png"))
+    pg.close()
+    return seen
+
+
+@pytest.fixture
+def page(browser_context: BrowserContext, app_url: str, first_visit: dict) -> Iterator[Page]:
+    """A fresh tab, hence a fresh Streamlit session (the session lives on the tab's websocket)."""
+    pg = browser_context.new_page()
     pg.set_default_timeout(APP_TIMEOUT_MS)
     yield pg
-    context.close()
+    pg.close()
 
 
 # --- Helpers --------------------------------------------------------------------------------------

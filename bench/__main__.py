@@ -1,0 +1,358 @@
+"""Performance benchmark of the dashboard.  Run from the project root:
+
+    python -m bench                 # full run (~10 min on 2 cores)
+    python -m bench --quick         # smoke check: fewer repeats, no commune-scale size, no concurrency run
+    python -m bench --skip-browser  # no Chromium: no server RSS, browser or concurrency figures
+
+Prints a table and writes the same figures to bench/results/latest.json (with machine information).
+Every time is the median of repeated runs; every ratio is measured within this one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PROVINCES_MAX_BYTES", str(10**12))  # the size limit must not stop the synthetic files
+warnings.filterwarnings("ignore")
+
+from bench import machine, synth  # noqa: E402
+
+REAL = ROOT / "data" / "provinces.yaml"
+REAL_UNITS = ["quang-tri", "quang-binh", "lang-son", "quang-nam"]  # the founding preset of the 63 view
+
+
+def _quiet_streamlit() -> None:
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _pick_units(frames) -> list[str]:
+    """Four units of the 63 view: two predecessors of one new unit, one of another, one unchanged."""
+    u = frames.units
+    old = u[u["era"] == "pre"].sort_values("code")
+    same = u[u["era"] == "both"].sort_values("code")
+    groups = list(dict.fromkeys(old["successor"]))
+    a = list(old.loc[old["successor"] == groups[0], "code"])[:2]
+    b = list(old.loc[old["successor"] == groups[1], "code"])[:1]
+    return a + b + list(same["code"])[:1]
+
+
+def _log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def _fmt_s(x) -> str:
+    if x is None:
+        return "—"
+    return f"{x * 1000:.2f} ms" if x < 0.01 else f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
+
+
+def _fmt_b(x) -> str:
+    if x is None:
+        return "—"
+    for unit in ("B", "KB", "MB", "GB"):
+        if x < 1024 or unit == "GB":
+            return f"{x:.0f} {unit}" if unit == "B" else f"{x:.1f} {unit}"
+        x /= 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats, skip the biggest size and concurrency")
+    ap.add_argument("--skip-browser", action="store_true", help="no server/browser measurements")
+    ap.add_argument("--out", default=str(BENCH / "results" / "latest.json"))
+    args = ap.parse_args(argv)
+    t_start = time.perf_counter()
+    _quiet_streamlit()
+
+    result: dict = {"machine": machine.info(), "mode": "quick" if args.quick else "full",
+                    "skip_browser": args.skip_browser, "datasets": {}, "notes": []}
+    sizes = synth.SIZES[:2] if args.quick else synth.SIZES
+    rep = {"real": 3 if args.quick else 5, "synth-63": 2 if args.quick else 3, "synth-700": 1 if args.quick else 2,
+           "synth-3321": 1}
+    page_rep = {"real": 3 if args.quick else 5, "synth-63": 3 if args.quick else 5,
+                "synth-700": 2 if args.quick else 3, "synth-3321": 2}
+
+    tmp = Path(tempfile.mkdtemp(prefix="provinces-bench-"))
+    try:
+        # --- synthetic data -----------------------------------------------------------------------------
+        t = time.perf_counter()
+        paths = {"real": REAL, **synth.write_all(tmp, sizes)}
+        result["synth"] = {"dir": str(tmp), "generate_s": time.perf_counter() - t, "title": synth.SYNTH_TITLE,
+                           "sizes": [s.__dict__ for s in sizes]}
+        _log(f"synthetic files written to {tmp}")
+
+        # --- 1. load + validate + frames; cached reload; 34-view combining ------------------------------
+        from bench import combine_bench, load_bench
+
+        frames_by, units_by = {}, {}
+        for name, path in paths.items():
+            _log(f"load {name}")
+            patch = name == "synth-3321"
+            res, frames = load_bench.measure(path, rep[name], patch_limit=patch)
+            d = result["datasets"].setdefault(name, {"path": str(path)})
+            d["load"] = res
+            if frames is None:
+                continue
+            frames_by[name] = frames
+            units_by[name] = REAL_UNITS if name == "real" else _pick_units(frames)
+            load_bench.warm_app_cache(path, frames)
+            d["load"]["cached_reload"] = load_bench.cached_reload(path)
+            _log(f"combine (34 view) {name}")
+            d["combine34"] = combine_bench.measure(frames, budget_s=2.0 if args.quick else 4.0)
+            d["normalise"] = combine_bench.measure_normalise(frames, 1 if name == "synth-3321" else 3)
+
+        # --- 2/3. AppTest: page script time after a filter change, figure bytes --------------------------
+        from bench import apptest_bench
+
+        _log("AppTest floor")
+        result["floor_apptest"] = apptest_bench.floor(5 if args.quick else 9)
+        for name in frames_by:
+            _log(f"AppTest pages {name}")
+            result["datasets"][name]["apptest"] = apptest_bench.pages(str(paths[name]), units_by[name], page_rep[name])
+        if "real" in frames_by:
+            _log("AppTest pages real, 34-unit view")
+            real34 = [c for c in frames_by["real"].units.loc[frames_by["real"].units["era"] == "post", "code"]][:3]
+            result["datasets"]["real"]["apptest34"] = apptest_bench.pages(str(REAL), ["lang-son"] + real34,
+                                                                          page_rep["real"], view="34")
+
+        # --- 4. PNG export -----------------------------------------------------------------------------
+        from bench import export_bench
+
+        _log("PNG export")
+        result["export"] = export_bench.measure(frames_by["real"], REAL_UNITS, 2 if args.quick else 3)
+
+        # --- 5/6/7. server RSS, browser, concurrency -------------------------------------------------------
+        if args.skip_browser:
+            result["notes"].append("--skip-browser: no server RSS, browser or concurrency figures")
+        else:
+            _browser_part(result, paths, units_by, args)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    result["wall_s"] = time.perf_counter() - t_start
+    result["targets"] = targets(result)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1, default=str, ensure_ascii=False), encoding="utf-8")
+    print(table(result))
+    print(f"\nJSON: {out}")
+    return 0
+
+
+def _browser_part(result: dict, paths: dict, units_by: dict, args) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from bench import browser_bench as B
+    from bench.load_bench import NODE_LIMIT_PATCH
+
+    logs = Path(tempfile.mkdtemp(prefix="provinces-bench-logs-"))
+    repeats = 2 if args.quick else 3
+    browser_res: dict = {}
+    with sync_playwright() as pw:
+        for name in ["floor"] + [n for n in paths if n in units_by]:
+            _log(f"server + browser {name}")
+            if name == "floor":
+                srv = B.Server(B.FLOOR, log=logs / "floor.log")
+            else:
+                patch = NODE_LIMIT_PATCH if name == "synth-3321" else None
+                srv = B.Server(B.APP, str(paths[name]), node_limit=patch, log=logs / f"{name}.log")
+            try:
+                health = srv.wait_healthy()
+                r = B.single_browser(pw, {name: srv}, units_by, repeats)[name]
+                r["health_s"] = health
+                r["node_limit_patched"] = name == "synth-3321"
+                browser_res[name] = r
+            finally:
+                srv.stop()
+    result["browser"] = browser_res
+    if not args.quick:
+        _log("concurrency: 20 sessions against the real dataset")
+        srv = B.Server(B.APP, str(paths["real"]), log=logs / "concurrency.log")
+        try:
+            srv.wait_healthy()
+            result["concurrency"] = B.concurrency(srv, units_by["real"], sessions=20, actions=4, hard_stop=120)
+        finally:
+            srv.stop()
+    shutil.rmtree(logs, ignore_errors=True)
+
+
+# --- Targets and table --------------------------------------------------------------------------------
+
+
+def targets(r: dict) -> list[dict]:
+    out = []
+    floor = r.get("floor_apptest", {}).get("filter_change_s")
+
+    def add(name, value, limit, met, note=""):
+        out.append({"target": name, "value": value, "limit": limit,
+                     "status": "n/a" if met is None else ("MET" if met else "MISSED"), "note": note})
+
+    for ds in ("real", "synth-63"):
+        at = r["datasets"].get(ds, {}).get("apptest", {})
+        for page, p in at.get("pages", {}).items():
+            v = p["filter_change_s"]
+            add(f"page script ≤ 2× floor ({ds}, {page.split('/')[-1]})", v, 2 * floor if floor else None,
+                (v <= 2 * floor and not p["errors"]) if floor else None, f"{v / floor:.1f}× floor" if floor else "")
+    at = r["datasets"].get("synth-3321", {}).get("apptest")
+    if at is None:
+        add("page script ≤ 0.5 s at commune scale (synth-3321)", None, 0.5, None, "size not run (--quick)")
+    elif "pages" not in at:
+        add("page script ≤ 0.5 s at commune scale (synth-3321)", None, 0.5, False, "; ".join(at.get("errors", [])))
+    else:
+        for page, p in at["pages"].items():
+            add(f"page script ≤ 0.5 s at commune scale ({page.split('/')[-1]})", p["filter_change_s"], 0.5,
+                p["filter_change_s"] <= 0.5 and not p["errors"])
+    ex = r.get("export", {})
+    if "error" in ex and not ex.get("charts"):
+        add("warm PNG export ≤ 0.5 s per chart", None, 0.5, None, ex["error"])
+    for key, c in ex.get("charts", {}).items():
+        add(f"warm PNG export ≤ 0.5 s ({key})", c["warm_s"], 0.5, c["warm_s"] <= 0.5)
+    br = r.get("browser")
+    if br:
+        f = br.get("floor", {}).get("nav_warm_s")
+        for ds, b in br.items():
+            if ds == "floor":
+                continue
+            v = b.get("nav_warm_s")
+            add(f"browser first chart ≤ 1.5× bare app ({ds})", v, 1.5 * f if f else None,
+                (v is not None and f is not None and v <= 1.5 * f), b.get("error") or (f"{v / f:.1f}× bare app"
+                                                                                      if v and f else ""))
+    else:
+        add("browser first chart ≤ 1.5× bare app", None, None, None, "browser skipped")
+    c = r.get("concurrency")
+    if c:
+        add("20 concurrent sessions: every page renders, no stException", c["errors"], 0, c["errors"] == 0,
+            f"{c['updates']} updates, p50 {_fmt_s(c['update_p50_s'])}, p95 {_fmt_s(c['update_p95_s'])}")
+    else:
+        add("20 concurrent sessions: every page renders, no stException", None, 0, None, "not run")
+    add("full benchmark run ≤ ~10 min", r.get("wall_s"), 600, r.get("wall_s", 0) <= 660)
+    return out
+
+
+def table(r: dict) -> str:
+    L = []
+    m = r["machine"]
+    L.append(f"Benchmark ({r['mode']}) · {m['date']} · {m['cpu_model']} · {m['cores']} cores · "
+             f"{_fmt_b(m['ram_bytes'])} RAM · Python {m['python']} · load avg at start "
+             f"{', '.join(f'{x:.1f}' for x in m['load_average_at_start'])}")
+    L.append("packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + f" · {m.get('chromium')}")
+    L.append("")
+    L.append("1. LOAD  (median; ratio = load_frames / raw yaml.load CSafeLoader of the same file)")
+    L.append(f"{'dataset':<12}{'file':>10}{'units':>7}{'obs':>9}{'raw parse':>11}{'load_frames':>13}{'ratio':>7}"
+             f"{'cache hit':>11}{'YAML nodes':>12}  note")
+    for name, d in r["datasets"].items():
+        ld = d.get("load", {})
+        note = []
+        if ld.get("refused_by_shipped_node_limit"):
+            note.append("REFUSED by the shipped MAX_EXPANDED_NODES (measured with it raised)")
+        if ld.get("error"):
+            note.append("ERROR " + ld["error"][:80])
+        note.append(f"n={len(ld.get('load_runs', []))}")
+        L.append(f"{name:<12}{_fmt_b(ld.get('bytes')):>10}{ld.get('units', '—'):>7}{ld.get('observations', '—'):>9}"
+                 f"{_fmt_s(ld.get('raw_parse_s')):>11}{_fmt_s(ld.get('load_frames_s')):>13}"
+                 f"{ld.get('ratio_vs_raw', 0):>6.1f}×{_fmt_s(ld.get('cached_reload', {}).get('hit_s')):>11}"
+                 f"{ld.get('yaml_nodes') or 0:>12,}  {'; '.join(note)}")
+    L.append("   cache hit = lib.ui.get_frames() (argv parse + stat + st.cache_resource lookup) outside a script run")
+    L.append("")
+    L.append("1b. 34-UNIT VIEW: combine_predecessors, once per dataset (cached)  original vs bench/proposed.py")
+    for name, d in r["datasets"].items():
+        c = d.get("combine34")
+        if c:
+            L.append(f"{name:<12} groups {c['groups']:>6}  original {_fmt_s(c['original_s']):>9}"
+                     f"{' (extrapolated from ' + str(c['original_timed_on']['groups']) + ' groups)' if c['original_extrapolated'] else ''}"
+                     f"  proposed {_fmt_s(c['proposed_s'])}  ×{c['speedup']:.0f}  identical={c['identical_output']}")
+    L.append("1c. COMPARE PAGE: lib.charts.normalise vs bench/proposed.normalise (same input)")
+    for name, d in r["datasets"].items():
+        c = d.get("normalise")
+        if c:
+            L.append(f"{name:<12} rows {c['rows']:>6}  original {_fmt_s(c['original_s']):>9}  proposed "
+                     f"{_fmt_s(c['proposed_s']):>9}  identical={c['identical_output']}")
+    L.append("")
+    fl = r.get("floor_apptest", {})
+    L.append(f"2/3. PAGE SCRIPT after a filter change (AppTest .run(), median)  floor = bare page with one chart: "
+             f"{_fmt_s(fl.get('filter_change_s'))}, {_fmt_b(fl.get('fig_bytes'))} figure JSON")
+    L.append(f"{'dataset':<14}{'page':<12}{'script':>9}{'× floor':>9}{'switch':>9}{'charts':>7}{'fig JSON':>10}  errors")
+    for name, d in r["datasets"].items():
+        for key in ("apptest", "apptest34"):
+            at = d.get(key)
+            if not at:
+                continue
+            label = name + (" (34)" if key == "apptest34" else "")
+            if "pages" not in at:
+                L.append(f"{label:<14}{'—':<12} {'; '.join(at.get('errors', []))[:100]}")
+                continue
+            for page, p in at["pages"].items():
+                ratio = p["filter_change_s"] / fl["filter_change_s"] if fl.get("filter_change_s") else 0
+                L.append(f"{label:<14}{page.split('/')[-1][:-3]:<12}{_fmt_s(p['filter_change_s']):>9}{ratio:>8.1f}×"
+                         f"{_fmt_s(p['switch_s']):>9}{p['charts']:>7}{_fmt_b(p['fig_bytes']):>10}  "
+                         f"{len(p['errors']) or ''}")
+            if key == "apptest34" and "switch_view_s" in at:
+                L.append(f"{'':<14}first switch to the 34 view (computes combined values): {_fmt_s(at['switch_view_s'])}")
+    L.append("")
+    ex = r.get("export", {})
+    L.append(f"4. PNG EXPORT (lib.export.to_png, 2400×1350, real data, warm median)  cold first: "
+             f"{_fmt_s(ex.get('cold_first_s'))}{'  ERROR ' + ex['error'] if ex.get('error') else ''}")
+    for key, c in ex.get("charts", {}).items():
+        L.append(f"   {key:<20}{_fmt_s(c['warm_s']):>9}{_fmt_b(c['png_bytes']):>10}")
+    L.append("")
+    br = r.get("browser")
+    if br:
+        L.append("5/6. SERVER + BROWSER (streamlit run on 127.0.0.1; Chromium via Playwright; warm = new tab, "
+                 "server caches warm)")
+        L.append(f"{'server':<12}{'RSS idle':>10}{'peak RSS':>10}{'nav cold':>10}{'nav warm':>10}{'× bare':>8}"
+                 f"{'filter→chart':>14}{'× bare':>8}  note")
+        f = br.get("floor", {})
+        for name, b in br.items():
+            nw, fc = b.get("nav_warm_s"), b.get("filter_change_s")
+            rn = nw / f["nav_warm_s"] if nw and f.get("nav_warm_s") else None
+            rf = fc / f["filter_change_s"] if fc and f.get("filter_change_s") else None
+            note = (b.get("error") or "") + (" node limit raised" if b.get("node_limit_patched") else "")
+            if b.get("exceptions"):
+                note += f" {b['exceptions']} stException"
+            L.append(f"{name:<12}{_fmt_b(b.get('rss_idle', {}).get('VmRSS')):>10}"
+                     f"{_fmt_b(b.get('rss_end', {}).get('VmHWM')):>10}{_fmt_s(b.get('nav_cold_s')):>10}"
+                     f"{_fmt_s(nw):>10}{(f'{rn:.1f}×' if rn else '—'):>8}{_fmt_s(fc):>14}"
+                     f"{(f'{rf:.1f}×' if rf else '—'):>8}  {note}")
+        L.append("   peak RSS = VmHWM of the server process (kaleido's Chromium children not included)")
+        L.append("")
+    c = r.get("concurrency")
+    if c:
+        L.append(f"7. CONCURRENCY: {c['sessions']} sessions × {c['actions_per_session']} actions (real data), "
+                 f"wall {_fmt_s(c['wall_s'])}, hard stop {c['hard_stop_s']} s")
+        L.append(f"   first render p50 {_fmt_s(c['first_render_p50_s'])} p95 {_fmt_s(c['first_render_p95_s'])} · "
+                 f"updates {c['updates']}: p50 {_fmt_s(c['update_p50_s'])} p95 {_fmt_s(c['update_p95_s'])} "
+                 f"(filter p50 {_fmt_s(c['filter_p50_s'])}, page switch p50 {_fmt_s(c['switch_p50_s'])}) · "
+                 f"errors {c['errors']} · cut by deadline {c['cut_by_deadline']} · server peak RSS "
+                 f"{_fmt_b(c['rss_end'].get('VmHWM'))}")
+        for e in c["error_list"][:5]:
+            L.append(f"   ! {e}")
+        L.append("")
+    L.append("TARGETS")
+    for tg in r["targets"]:
+        v = tg["value"]
+        vs = _fmt_s(v) if isinstance(v, float) else str(v)
+        lim = _fmt_s(tg["limit"]) if isinstance(tg["limit"], float) else str(tg["limit"])
+        L.append(f"  {tg['status']:<7}{tg['target']:<62}{vs:>10} (limit {lim})  {tg['note']}")
+    L.append(f"\nwall time {_fmt_s(r.get('wall_s'))}" + "".join(f"\nnote: {n}" for n in r.get("notes", [])))
+    return "\n".join(L)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Page script times and figure bytes through streamlit.testing.v1.AppTest (in this process).
+
+AppTest runs app.py in this process, so st.cache_resource is shared with the rest of the benchmark: the
+dataset is loaded (or injected, see bench.load_bench.warm_app_cache) before the pages are timed, and every
+figure here is a *rerun after a filter change* with warm caches, which is what a user waits for.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+FLOOR = str(Path(__file__).resolve().parent / "floor_app.py")
+PAGES = ["pages/overview.py", "pages/compare.py", "pages/timeline.py", "pages/sources.py"]
+
+
+def _timed_run(at: AppTest) -> float:
+    t = time.perf_counter()
+    at.run()
+    return time.perf_counter() - t
+
+
+def _fig_bytes(at: AppTest) -> tuple[int, int]:
+    charts = at.get("plotly_chart")
+    return sum(len(c.proto.spec) for c in charts), len(charts)
+
+
+def _errors(at: AppTest) -> list[str]:
+    return [str(e.value)[:200] for e in at.exception]
+
+
+def floor(repeats: int) -> dict:
+    at = AppTest.from_file(FLOOR, default_timeout=120)
+    first = _timed_run(at)
+    times = []
+    for k in range(repeats):
+        at.slider(key="f_years").set_value((2016 + (k + 1) % 2, 2026))
+        times.append(_timed_run(at))
+    nbytes, n = _fig_bytes(at)
+    return {"first_run_s": first, "filter_change_s": statistics.median(times), "runs": times,
+            "fig_bytes": nbytes, "charts": n, "errors": _errors(at)}
+
+
+def pages(data_path: str, units: list[str], repeats: int, *, view: str = "63", timeout: float = 600) -> dict:
+    """Every page: switch to it, then `repeats` filter changes (period slider), each timed."""
+    os.environ["PROVINCES_DATA"] = str(data_path)
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    out: dict = {"view": view, "units": units}
+    out["first_run_s"] = _timed_run(at)
+    if _errors(at) or not at.slider:
+        out["errors"] = _errors(at) or ["the app drew no sidebar (dataset refused?)"]
+        out["error_text"] = [e.value for e in at.error][:3]
+        return out
+    lo, hi = at.slider(key="f_years").value
+    if view != "63":
+        at.radio(key="f_view").set_value(view)
+        out["switch_view_s"] = _timed_run(at)  # the first 34-unit view computes the combined values
+    at.multiselect(key="f_units").set_value(units)
+    out["select_units_s"] = _timed_run(at)
+    out["years"] = [lo, hi]
+    res = {}
+    for page in PAGES:
+        at.switch_page(page)
+        switch = _timed_run(at)
+        times = []
+        for k in range(repeats):
+            at.slider(key="f_years").set_value((lo + (k + 1) % 2, hi))
+            times.append(_timed_run(at))
+        nbytes, n = _fig_bytes(at)
+        res[page] = {"switch_s": switch, "filter_change_s": statistics.median(times), "runs": times,
+                     "fig_bytes": nbytes, "charts": n, "errors": _errors(at),
+                     "warnings": [w.value for w in at.warning][:3]}
+    out["pages"] = res
+    out["errors"] = [e for p in res.values() for e in p["errors"]]
+    return out

@@ -1,0 +1,277 @@
+"""Measures 5–7: a real `streamlit run` server on 127.0.0.1 (peak RSS), and real Chromium through Playwright:
+navigation → first chart, filter change → updated chart, and 20 concurrent sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+APP = str(ROOT / "app.py")
+FLOOR = str(BENCH / "floor_app.py")
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+APP_STATE = '[data-testid="stApp"]'
+PAGE_PATHS = {"overview": "", "compare": "so-sanh", "timeline": "dong-thoi-gian", "sources": "nguon-du-lieu"}
+PAGE_TITLES_VI = {"overview": "Tổng quan", "compare": "So sánh", "timeline": "Dòng thời gian",
+                  "sources": "Nguồn & dữ liệu"}
+
+
+# --- Server ------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def proc_status(pid: int) -> dict:
+    out = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(("VmRSS", "VmHWM")):
+                k, v = line.split(":", 1)
+                out[k] = int(v.split()[0]) * 1024
+    except OSError:
+        pass
+    return out
+
+
+class Server:
+    """`streamlit run` (through bench/serve.py, same flags as ./dev start) on 127.0.0.1 and a free port."""
+
+    def __init__(self, script: str, data: str | None = None, node_limit: int | None = None, log: Path | None = None):
+        self.port = _free_port()
+        env = dict(os.environ)
+        env.pop("BENCH_NODE_LIMIT", None)
+        if data:
+            env["PROVINCES_DATA"] = str(data)
+        env["PROVINCES_MAX_BYTES"] = str(10**12)
+        if node_limit:
+            env["BENCH_NODE_LIMIT"] = str(node_limit)
+        self.log = open(log or os.devnull, "w")
+        self.proc = subprocess.Popen([sys.executable, str(BENCH / "serve.py"), script, str(self.port)],
+                                     cwd=str(ROOT), env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}/"
+
+    def wait_healthy(self, timeout: float = 60) -> float:
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - t0
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError("server not healthy")
+
+    def memory(self) -> dict:
+        return proc_status(self.proc.pid)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.log.close()
+
+
+# --- Single browser --------------------------------------------------------------------------------
+
+
+def launch(pw):
+    return pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+
+def app_url(server: Server, page: str, units: list[str], view: str = "63") -> str:
+    return f"{server.url}{PAGE_PATHS[page]}?view={view}&units={','.join(units)}"
+
+
+def navigate(context, url: str, timeout_ms: float = 300_000) -> tuple[float, object]:
+    """Seconds from goto() to the first Plotly chart drawn (its SVG visible); returns the open page."""
+    page = context.new_page()
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=timeout_ms)
+    page.wait_for_selector(CHART, state="visible", timeout=timeout_ms)
+    return time.perf_counter() - t0, page
+
+
+def _exceptions(page) -> int:
+    return page.locator('[data-testid="stException"]').count()
+
+
+def filter_changes(page, n: int, timeout_ms: float = 120_000) -> list[float]:
+    """Move the period slider's lower thumb right/left (one year) n times; time each until the first
+    chart's title shows the new period (i.e. the updated figure is drawn)."""
+    thumb = page.get_by_test_id("stSlider").get_by_role("slider").first
+    times = []
+    for k in range(n):
+        old = page.locator('[data-testid="stPlotlyChart"] .gtitle').first.text_content()
+        thumb.focus()
+        t0 = time.perf_counter()
+        page.keyboard.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")
+        page.wait_for_function(
+            "old => { const e = document.querySelector('[data-testid=\"stPlotlyChart\"] .gtitle');"
+            " return e && e.textContent !== old; }", arg=old, timeout=timeout_ms)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def single_browser(pw, servers: dict, units_by: dict, repeats: int) -> dict:
+    """servers: name -> Server (already healthy); 'floor' is the bare app. Returns per name:
+    cold and warm navigation to the first chart, filter-change → updated chart, RSS after loading."""
+    browser = launch(pw)
+    out = {}
+    try:
+        for name, server in servers.items():
+            res: dict = {"rss_idle": server.memory()}
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            if name == "floor":
+                nav_url = cmp_url = server.url
+            else:
+                nav_url = app_url(server, "overview", units_by[name])
+                cmp_url = app_url(server, "compare", units_by[name])
+            try:
+                cold, page = navigate(context, nav_url)
+                res["nav_cold_s"] = cold  # includes loading the dataset into the server
+                res["rss_after_load"] = server.memory()
+                res["exceptions"] = _exceptions(page)
+                page.close()
+                warm = []
+                for _ in range(repeats):
+                    t, page = navigate(context, nav_url, 120_000)
+                    res["exceptions"] += _exceptions(page)
+                    page.close()
+                    warm.append(t)
+                res["nav_warm_s"] = statistics.median(warm)
+                res["nav_runs"] = warm
+                _, page = navigate(context, cmp_url)
+                ch = filter_changes(page, repeats)
+                res["exceptions"] += _exceptions(page)
+                res["filter_change_s"] = statistics.median(ch)
+                res["filter_runs"] = ch
+                page.close()
+            except Exception as exc:  # noqa: BLE001 - report it, go on with the next server
+                res["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+            res["rss_end"] = server.memory()
+            context.close()
+            out[name] = res
+    finally:
+        browser.close()
+    return out
+
+
+# --- Concurrency -----------------------------------------------------------------------------------
+
+_OBSERVE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__sawRunning = false;
+  if (window.__obs) window.__obs.disconnect();
+  window.__obs = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__sawRunning = true; });
+  window.__obs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+_DONE = """() => window.__sawRunning &&
+  document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state') === 'notRunning'"""
+
+
+async def _session(browser, server: Server, units: list[str], idx: int, actions: int, deadline: float,
+                   stats: dict) -> None:
+    pages = list(PAGE_PATHS)
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    try:
+        start = pages[idx % len(pages)]
+        t0 = time.perf_counter()
+        await page.goto(app_url(server, start, units), wait_until="commit", timeout=120_000)
+        sel = CHART if start != "sources" else '[data-testid="stDataFrame"]'
+        await page.wait_for_selector(sel, state="visible", timeout=max(1000, (deadline - time.perf_counter()) * 1000))
+        stats["first_render"].append(time.perf_counter() - t0)
+        current = start
+        for k in range(actions):
+            if time.perf_counter() > deadline:
+                stats["cut_by_deadline"] += 1
+                break
+            await page.evaluate(_OBSERVE)
+            t0 = time.perf_counter()
+            if k % 2 == 0:  # filter change: period slider
+                thumb = page.get_by_test_id("stSlider").get_by_role("slider").first
+                await thumb.focus()
+                await page.keyboard.press("ArrowRight" if (k // 2) % 2 == 0 else "ArrowLeft")
+                kind = "filter"
+            else:  # switch page through the top navigation
+                current = pages[(pages.index(current) + 1) % len(pages)]
+                await page.get_by_role("link", name=PAGE_TITLES_VI[current]).first.click()
+                kind = "switch"
+            left = max(1000, (deadline - time.perf_counter()) * 1000)
+            await page.wait_for_function(_DONE, timeout=left)
+            sel = CHART if current != "sources" else '[data-testid="stDataFrame"]'
+            await page.wait_for_selector(sel, state="visible", timeout=left)
+            stats[kind].append(time.perf_counter() - t0)
+            n_exc = await page.locator('[data-testid="stException"]').count()
+            if n_exc:
+                stats["errors"].append(f"session {idx} {current}: {n_exc} stException")
+    except Exception as exc:  # noqa: BLE001 - a timeout or a crash is an error of this session
+        stats["errors"].append(f"session {idx}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+    finally:
+        await context.close()
+
+
+async def _concurrency(server: Server, units: list[str], sessions: int, actions: int, hard_stop: float) -> dict:
+    from playwright.async_api import async_playwright
+
+    stats = {"first_render": [], "filter": [], "switch": [], "errors": [], "cut_by_deadline": 0}
+    t0 = time.perf_counter()
+    deadline = t0 + hard_stop - 10  # leave time to close everything before the hard stop
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            tasks = [asyncio.create_task(_session(browser, server, units, i, actions, deadline, stats))
+                     for i in range(sessions)]
+            done, pending = await asyncio.wait(tasks, timeout=hard_stop)
+            for t in pending:
+                t.cancel()
+                stats["errors"].append("session cancelled at the hard stop")
+        finally:
+            await browser.close()
+    stats["wall_s"] = time.perf_counter() - t0
+    return stats
+
+
+def _pct(xs: list[float], p: float) -> float | None:
+    if not xs:
+        return None
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, round(p / 100 * (len(xs) - 1))))]
+
+
+def concurrency(server: Server, units: list[str], sessions: int = 20, actions: int = 4,
+                hard_stop: float = 120) -> dict:
+    stats = asyncio.run(_concurrency(server, units, sessions, actions, hard_stop))
+    updates = stats["filter"] + stats["switch"]
+    return {
+        "sessions": sessions, "actions_per_session": actions, "hard_stop_s": hard_stop,
+        "wall_s": stats["wall_s"], "first_render_p50_s": _pct(stats["first_render"], 50),
+        "first_render_p95_s": _pct(stats["first_render"], 95), "updates": len(updates),
+        "update_p50_s": _pct(updates, 50), "update_p95_s": _pct(updates, 95),
+        "filter_p50_s": _pct(stats["filter"], 50), "switch_p50_s": _pct(stats["switch"], 50),
+        "errors": len(stats["errors"]), "error_list": stats["errors"][:20],
+        "cut_by_deadline": stats["cut_by_deadline"], "rss_end": server.memory(),
+    }
