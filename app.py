@@ -21,10 +21,10 @@ if frames is None:
 state = sidebar(frames)
 lang = state.lang
 pages = [
-    st.Page(str(HERE / "pages" / "overview.py"), title=t("page_overview", lang), icon=":material/dashboard:",
+    st.Page(str(HERE / "pages" / "overview.py"), title=t("page_overview", lang), icon=":material/dashboard:", url_path="tong-quan",
             default=True),
-    st.Page(str(HERE / "pages" / "compare.py"), title=t("page_compare", lang), icon=":material/compare_arrows:"),
-    st.Page(str(HERE / "pages" / "timeline.py"), title=t("page_timeline", lang), icon=":material/timeline:"),
-    st.Page(str(HERE / "pages" / "sources.py"), title=t("page_sources", lang), icon=":material/menu_book:"),
+    st.Page(str(HERE / "pages" / "compare.py"), title=t("page_compare", lang), icon=":material/compare_arrows:", url_path="so-sanh"),
+    st.Page(str(HERE / "pages" / "timeline.py"), title=t("page_timeline", lang), icon=":material/timeline:", url_path="dong-thoi-gian"),
+    st.Page(str(HERE / "pages" / "sources.py"), title=t("page_sources", lang), icon=":material/menu_book:", url_path="nguon-du-lieu"),
 ]
 st.navigation(pages, position="top").run()

@@ -325,3 +325,29 @@ def pack_texts(specs: list[ChartSpec], frames: Frames, state: FilterState) -> di
     return {"title": t("app_title", lang),
             "subtitle": f"{shown} · {C.period_text(state.years)} · {t('boundaries_' + state.boundaries, lang)}",
             "sources": cited}
+
+
+SOURCE_COLUMNS = {
+    "id": ("Mã", "ID"), "publisher": ("Nhà xuất bản", "Publisher"), "title": ("Tiêu đề", "Title"),
+    "author": ("Tác giả", "Author"), "url": ("Liên kết", "Link"), "file": ("Tệp lưu", "Stored file"),
+    "published": ("Ngày đăng", "Published"), "published_note": ("Ghi chú ngày đăng", "Date note"),
+    "accessed": ("Ngày truy cập", "Accessed"), "language": ("Ngôn ngữ", "Language"),
+    "confidence": ("Độ tin cậy", "Confidence"), "confidence_note": ("Ghi chú độ tin cậy", "Confidence note"),
+}
+
+
+def localise_sources(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The sources table with column names in the reader's language."""
+    k = 0 if lang == "vi" else 1
+    return sources.rename(columns={c: v[k] for c, v in SOURCE_COLUMNS.items()})
+
+
+def display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """What the page shows of data_table: without the machine-readable number column, and without the
+    'derived' column when nothing is derived (the downloads keep everything)."""
+    vi = lang == "vi"
+    out = table.drop(columns=["Giá trị số" if vi else "Numeric value"])
+    derived_col = "Tính gộp" if vi else "Derived"
+    if not out[derived_col].astype(bool).any():
+        out = out.drop(columns=[derived_col])
+    return out

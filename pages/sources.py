@@ -13,12 +13,12 @@ if table.empty:
     st.info(t("no_data_filters", lang))
     st.stop()
 link_col = "Liên kết" if lang == "vi" else "Link"
-st.dataframe(table, hide_index=True, width="stretch",
+st.dataframe(views.display_table(table, lang), hide_index=True, width="stretch",
              column_config={link_col: st.column_config.LinkColumn(link_col)})
 
 from lib.tables import csv_bytes, xlsx_bytes  # noqa: E402
 
-sources = views.sources_table(vobs, frames, state)
+sources = views.localise_sources(views.sources_table(vobs, frames, state), lang)
 stem = f"du-lieu_{len(state.units)}-tinh_{state.years[0]}-{state.years[1]}"
 c1, c2 = st.columns(2)
 c1.download_button("Tải CSV" if lang == "vi" else "Download CSV", data=lambda: csv_bytes(table, sources),
@@ -30,5 +30,4 @@ c2.download_button("Tải Excel" if lang == "vi" else "Download Excel", data=lam
 st.subheader("Độ phủ dữ liệu (năm mới nhất)" if lang == "vi" else "Coverage (latest year)")
 st.dataframe(views.coverage_matrix(vobs, frames, state), width="stretch")
 st.subheader(t("sources", lang))
-st.dataframe(sources, hide_index=True, width="stretch",
-             column_config={"url": st.column_config.LinkColumn("url")})
+st.dataframe(sources, hide_index=True, width="stretch", column_config={link_col: st.column_config.LinkColumn(link_col)})

@@ -100,7 +100,8 @@ def app_url() -> Iterator[str]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP),
+    # The same launcher as `./dev start` (lib/serve.py: `streamlit run app.py` with st.navigation from the start).
+    cmd = [sys.executable, "-m", "lib.serve",
            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     log = SERVER_LOG.open("w", encoding="utf-8")
@@ -164,7 +165,7 @@ def first_visit(browser_context: BrowserContext, app_url: str) -> dict[str, list
     """
     pg = browser_context.new_page()
     pg.set_default_timeout(APP_TIMEOUT_MS)
-    open_app(pg, f"{app_url}/compare?{SHARED_FILTERS}")
+    open_app(pg, f"{app_url}/so-sanh?{SHARED_FILTERS}")
     expect(pg.get_by_test_id("stMain").get_by_role("heading", level=1)).to_have_text("So sánh")
     seen = {"dialogs": pg.get_by_role("dialog").all_inner_texts()}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -23,12 +23,12 @@ FILTERS = SHARED_FILTERS
 
 PAGES = [
     # (url path, heading, Plotly charts, must show a table). The default page lives at "/": Streamlit ignores
-    # the default page's url_path. Page URLs are the file names (/compare …): until st.navigation first runs,
-    # Streamlit knows pages/ only by file name, so custom url_paths gave a first visitor "Page not found".
+    # the default page's url_path. The server is started by lib/serve.py, so even the first visitor's deep
+    # link (/so-sanh?...) reaches st.navigation and not Streamlit's legacy pages/ folder.
     pytest.param("", "Chính quyền số cấp tỉnh", 1, False, id="overview"),
-    pytest.param("compare", "So sánh", 3, False, id="compare"),
-    pytest.param("timeline", "Dòng thời gian", 2, False, id="timeline"),
-    pytest.param("sources", "Nguồn & dữ liệu", 0, True, id="sources"),
+    pytest.param("so-sanh", "So sánh", 3, False, id="compare"),
+    pytest.param("dong-thoi-gian", "Dòng thời gian", 2, False, id="timeline"),
+    pytest.param("nguon-du-lieu", "Nguồn & dữ liệu", 0, True, id="sources"),
 ]
 
 
@@ -61,7 +61,7 @@ def test_shared_link_opens_page(page: Page, app_url: str, path: str, heading: st
 
 def test_language_switch_to_english(page: Page, app_url: str) -> None:
     """Choosing English translates the page and puts lang=en into the link, keeping the selection."""
-    open_app(page, f"{app_url}/compare?{FILTERS}")
+    open_app(page, f"{app_url}/so-sanh?{FILTERS}")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_role("heading", level=1)).to_have_text("So sánh")
 
@@ -76,7 +76,7 @@ def test_language_switch_to_english(page: Page, app_url: str) -> None:
 
 def test_clicking_selected_language_again_keeps_page(page: Page, app_url: str) -> None:
     """Clicking the language already chosen (which deselects a segmented control) leaves the page as it was."""
-    open_app(page, f"{app_url}/compare?{FILTERS}")
+    open_app(page, f"{app_url}/so-sanh?{FILTERS}")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_role("heading", level=1)).to_have_text("So sánh")
 
@@ -128,7 +128,7 @@ def test_stale_link_warns_and_falls_back(page: Page, app_url: str) -> None:
 
 def test_sources_csv_download(page: Page, app_url: str) -> None:
     """'Tải CSV' on the Sources page downloads a UTF-8 CSV (with BOM, for Excel) of the selected data."""
-    open_app(page, f"{app_url}/sources?{FILTERS}")
+    open_app(page, f"{app_url}/nguon-du-lieu?{FILTERS}")
     button = page.get_by_test_id("stDownloadButton").filter(has_text="Tải CSV").get_by_role("button")
 
     with page.expect_download() as info:
@@ -153,7 +153,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 def test_chart_png_download(page: Page, app_url: str) -> None:
     """'Tải PNG' under the first Compare chart downloads a real chart image (the first export starts Chromium)."""
-    open_app(page, f"{app_url}/compare?{FILTERS}")
+    open_app(page, f"{app_url}/so-sanh?{FILTERS}")
     expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
     png_buttons = page.get_by_test_id("stDownloadButton").filter(has_text="Tải PNG")
     if png_buttons.count() == 0:
