@@ -256,6 +256,9 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
     generously enough that Plotly has no reason to grow them, which keeps the footer exactly where it is put.
     """
     fig = go.Figure(spec.figure)  # deep copy (plotly copies the data and layout)
+    # A chart drawn taller on screen than the print page (a ranking of 63 provinces) keeps its height,
+    # so that every label stays readable.
+    height = max(height, int(fig.layout.height or 0) + 120)
     base_size = float(fig.layout.font.size or 12)
     text_px = width - 2 * _PAD
 
@@ -333,7 +336,8 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
     # ---- footer (annotations are placed in plot-area fractions, so convert from pixels) ------------------------
     kept = [
         a for a in (fig.layout.annotations or ())
-        if not ((a.yref in (None, "paper")) and a.y is not None and a.y < 0)
+        if not ((a.yref in (None, "paper")) and a.y is not None
+                and (a.y < 0 or (a.y == 0 and (a.yshift or 0) < 0)))
     ]
     footer = go.layout.Annotation(
         text="<br>".join(html.escape(line, quote=False) for line in footer_lines),
@@ -359,7 +363,7 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
         height=height,
         autosize=False,
         paper_bgcolor="white",
-        plot_bgcolor="white",
+        plot_bgcolor=fig.layout.plot_bgcolor or "white",  # keeps the heatmap's grey "no data" cells
         font=dict(family=FONT_FAMILY, color="#222222"),
         # Measured: with yanchor="top" Plotly draws a multi-line title 13 px too high, so move it down by that much.
         # (Plotly's separate title.subtitle is not used: its second line overlaps the first.)
@@ -498,6 +502,14 @@ def warm_up() -> None:
     threading.Thread(target=run, name="kaleido-warm-up", daemon=True).start()
 
 
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, read from its header."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as im:
+        return im.size
+
+
 def _to_image(fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
     _ensure_server()
     with _EXPORT_LOCK, warnings.catch_warnings():
@@ -513,12 +525,14 @@ def _to_image(fig: go.Figure, fmt: str, width: int, height: int, scale: float) -
 def to_png(spec: ChartSpec, lang: str, scale: float = EXPORT_SCALE, *,
            width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT) -> bytes:
     """PNG of the print figure, ``width*scale`` × ``height*scale`` pixels. Raises RuntimeError without a browser."""
-    return _to_image(export_figure(spec, lang, width=width, height=height), "png", width, height, scale)
+    fig = export_figure(spec, lang, width=width, height=height)
+    return _to_image(fig, "png", width, int(fig.layout.height), scale)
 
 
 def to_svg(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT) -> bytes:
     """SVG of the print figure (text stays text). Raises RuntimeError without a browser."""
-    return _to_image(export_figure(spec, lang, width=width, height=height), "svg", width, height, 1)
+    fig = export_figure(spec, lang, width=width, height=height)
+    return _to_image(fig, "svg", width, int(fig.layout.height), 1)
 
 
 def to_html(spec: ChartSpec, lang: str) -> bytes:
@@ -685,8 +699,9 @@ def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: 
                 run.font.size = Pt(24)
                 run.font.name = font_name
         png = _png_or_placeholder(spec, lang)
+        w_px, h_px = _png_size(png)
         pic_h = Inches(6.2)
-        pic_w = Emu(int(pic_h * EXPORT_WIDTH / EXPORT_HEIGHT))
+        pic_w = Emu(int(pic_h * w_px / h_px))  # a tall chart (63-province ranking) keeps its proportions
         pic = slide.shapes.add_picture(io.BytesIO(png), int((prs.slide_width - pic_w) / 2), Inches(1.15),
                                        width=pic_w, height=pic_h)
         pic._element.nvPicPr.cNvPr.set("descr", f"{spec.title}. {spec.filters}")  # noqa: SLF001 - alt text
@@ -780,10 +795,13 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
         pdf.set_font("DejaVu", size=9)
         note_lines = pdf.multi_cell(epw, 4.6, notes, dry_run=True, output="LINES") if notes else []
         notes_h = 4.6 * len(note_lines)
+        png = _png_or_placeholder(spec, lang)
+        w_px, h_px = _png_size(png)
+        ratio = h_px / w_px  # this chart's own proportions
         img_h = min(epw * ratio, bottom - pdf.get_y() - notes_h - 4)
         img_h = max(img_h, 90.0)
-        img_w = img_h / ratio
-        png = _png_or_placeholder(spec, lang)
+        img_w = min(img_h / ratio, epw)
+        img_h = img_w * ratio
         pdf.image(io.BytesIO(png), x=pdf.l_margin + (epw - img_w) / 2, y=pdf.get_y(), w=img_w, h=img_h,
                   alt_text=f"{spec.title}. {spec.filters}")
         pdf.set_y(pdf.get_y() + img_h + 3)

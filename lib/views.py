@@ -69,7 +69,7 @@ def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterSta
     stem = safe_filename(stem_title, f"{len(state.units)} tinh", C.period_text(state.years).replace("–", "-"),
                          ext="").rstrip(".")
     return ChartSpec(key=key, figure=fig, title=title, filename_stem=stem, filters=filters_line(frames, state),
-                     source=C.source_line(obs["source"], frames.sources, state.lang) if len(obs) else "",
+                     source=C.source_line(obs["source"], frames.sources, state.lang).replace("<br>", " ") if len(obs) else "",
                      as_of=as_of_text(obs, state.lang), notes=notes_text(obs, frames, state.lang))
 
 
