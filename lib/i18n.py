@@ -33,7 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "preset_founding": {"vi": "4 tỉnh của các bài báo gốc", "en": "The 4 provinces of the founding articles"},
     "preset_all": {"vi": "Tất cả", "en": "All"},
     "preset_region": {"vi": "Vùng: {region}", "en": "Region: {region}"},
-    "search_old_name": {"vi": "Tìm theo tên cũ", "en": "Find by former name"},
+    "search_old_name": {"vi": "Tìm tỉnh (không dấu, tên cũ)", "en": "Find a province (no diacritics needed, former names)"},
     "period": {"vi": "Giai đoạn", "en": "Period"},
     "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
     "before_merger": {"vi": "trước 7/2025", "en": "before 7/2025"},

@@ -98,7 +98,7 @@ def test_search_without_diacritics_adds_successor(page: Page, app_url: str) -> N
     units = side.get_by_test_id("stMultiSelect")
     expect(units).not_to_contain_text("Đà Nẵng")
 
-    search = side.get_by_role("textbox", name="Tìm theo tên cũ", exact=True)
+    search = side.get_by_role("textbox", name="Tìm tỉnh (không dấu, tên cũ)", exact=True)
     search.fill("quang nam")
     search.press("Enter")
     offer = side.get_by_role("button", name="＋ Đà Nẵng (từ 7/2025)")
