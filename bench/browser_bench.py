@@ -22,9 +22,34 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
 APP_STATE = '[data-testid="stApp"]'
-PAGE_PATHS = {"overview": "", "compare": "so-sanh", "timeline": "dong-thoi-gian", "sources": "nguon-du-lieu"}
-PAGE_TITLES_VI = {"overview": "Tổng quan", "compare": "So sánh", "timeline": "Dòng thời gian",
-                  "sources": "Nguồn & dữ liệu"}
+
+
+def _page_paths() -> dict[str, str]:
+    """URL path of each page, read from app.py's st.Page(...) calls (url_path=..., default=True, or the stem)."""
+    import re
+
+    text = Path(APP).read_text(encoding="utf-8")
+    out = {}
+    for chunk in text.split("st.Page(")[1:]:
+        m = re.search(r'"pages"\s*/\s*"(\w+)\.py"', chunk)
+        if not m:
+            continue
+        call = chunk.split("st.Page(")[0]
+        url = re.search(r'url_path\s*=\s*"([^"]*)"', call)
+        out[m.group(1)] = "" if re.search(r"default\s*=\s*True", call) else (url.group(1) if url else m.group(1))
+    return out
+
+
+PAGE_PATHS = {"overview": "", "compare": "compare", "timeline": "timeline", "sources": "sources"} | _page_paths()
+
+
+def _titles() -> dict[str, str]:
+    from lib.i18n import t
+
+    return {p: t(f"page_{p}", "vi") for p in PAGE_PATHS}
+
+
+PAGE_TITLES_VI = _titles()
 
 
 # --- Server ------------------------------------------------------------------------------------------
