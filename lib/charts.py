@@ -158,7 +158,8 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
     best_first = meta["kind"] == "rank" or not meta["higher_is_better"]
     rows = rows.sort_values("value", ascending=best_first)
     hl = set(highlight)
-    names = [labels.get(u, u) for u in rows["unit"]]
+    derived = rows["derived"].fillna(False).astype(bool) if "derived" in rows else [False] * len(rows)
+    names = [labels.get(u, u) + (f" ({t('derived', lang)})" if d else "") for u, d in zip(rows["unit"], derived)]
     colors = [HIGHLIGHT if u in hl else MUTED for u in rows["unit"]]
     fig = go.Figure(go.Bar(
         x=rows["value"], y=names, orientation="h", marker={"color": colors},
@@ -193,7 +194,8 @@ def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], un
             x=[str(x) for x in xs], y=r["value"], name=name,
             marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
                     "line": {"color": "#333", "width": 0.5}},
-            text=[format_obs(v, meta, lang, q) if pd.notna(v) else "" for v, q in zip(r["value"], r["qualifier"])],
+            text=[(format_obs(v, meta, lang, q) + (" *" if (pd.notna(d) and bool(d)) else "")) if pd.notna(v) else ""
+                  for v, q, d in zip(r["value"], r["qualifier"], r.get("derived", [False] * len(r)))],
             textposition="outside", cliponaxis=False,
             hovertext=[_hover(row, meta, lang, name, sources) if pd.notna(row["value"]) else ""
                        for _, row in r.reset_index().iterrows()],

@@ -185,3 +185,14 @@ def test_data_table_and_csv_keep_sources_and_vietnamese(real):
     assert row["Giá trị"] == "213 điểm cầu" and "213 điểm cầu" in row["Trích dẫn"]
     data = csv_bytes(table, views.sources_table(obs, real, state))
     assert data.startswith(b"\xef\xbb\xbf") and "Lạng Sơn".encode() in data
+
+
+def test_derived_values_are_marked_in_ranking_and_bars(tiny):
+    obs, _ = view_observations(tiny, "34")
+    meta = C.meta_of(tiny.indicators, "vc_endpoints")
+    labels = F.unit_labels(tiny.units, "vi")
+    fig = C.ranking_figure(obs, meta, labels, ["new-ab"], lang="vi", year=2020, sources=tiny.sources)
+    assert "Quảng Ả (từ 7/2025) (giá trị tính gộp)" in fig.data[0].y
+    bars = C.grouped_bar_figure(obs, meta, labels, ["new-ab", "same-c"], lang="vi", years=(2020, 2020),
+                                sources=tiny.sources)
+    assert bars.data[0].text[0] == "313 điểm cầu *" and bars.data[1].text[0] == "50 điểm cầu"
