@@ -44,7 +44,7 @@ def as_of_text(obs: pd.DataFrame, lang: str) -> str:
     dates = sorted(set(obs["date"]))
     shown = [fmt_date(d, "year" if len(d) == 4 else "month" if len(d) == 7 else "day", lang) for d in dates[:6]]
     more = f" (+{len(dates) - 6})" if len(dates) > 6 else ""
-    return f"{t('as_of', lang)}: {', '.join(shown)}{more}"
+    return f"{', '.join(shown)}{more}"
 
 
 def notes_text(obs: pd.DataFrame, frames: Frames, lang: str) -> str:
@@ -57,8 +57,9 @@ def notes_text(obs: pd.DataFrame, frames: Frames, lang: str) -> str:
             continue
         s = src.loc[sid]
         dates = sorted(set(obs.loc[obs["source"].str.contains(sid, regex=False), "date"]))
-        where = s["url"] or (f"shared/research/{s['file']}" if s["file"] else "")
-        lines.append(f"- {s['publisher']}: {s['title']} ({s['published'] or '—'}) {where} "
+        text = lambda v: v if isinstance(v, str) and v else ""  # noqa: E731 - missing fields are NaN/None
+        where = text(s["url"]) or (f"shared/research/{s['file']}" if text(s["file"]) else "")
+        lines.append(f"- {s['publisher']}: {s['title']} ({text(s['published']) or '—'}) {where} "
                      f"[{t('as_of', lang)} {', '.join(dates)}]")
     return "\n".join(lines)
 

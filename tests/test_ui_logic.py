@@ -196,3 +196,12 @@ def test_derived_values_are_marked_in_ranking_and_bars(tiny):
     bars = C.grouped_bar_figure(obs, meta, labels, ["new-ab", "same-c"], lang="vi", years=(2020, 2020),
                                 sources=tiny.sources)
     assert bars.data[0].text[0] == "313 điểm cầu *" and bars.data[1].text[0] == "50 điểm cầu"
+
+
+def test_briefing_notes_never_say_nan(real):
+    obs, _ = view_observations(real, "63")
+    state = F.FilterState("63", ["quang-tri", "quang-binh", "lang-son", "quang-nam"], (2016, 2025), "dti_rank", "vi")
+    specs = [views.ranking_spec(obs, real, state)[0], *views.compare_specs(obs, real, state)]
+    texts = views.pack_texts(specs, real, state)
+    assert texts["sources"] and not any("nan" in s.split() or "(nan)" in s for s in texts["sources"])
+    assert all("nan" not in spec.as_of and "nan" not in spec.notes.replace("nang", "") for spec in specs)
