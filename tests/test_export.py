@@ -185,3 +185,18 @@ def test_concurrent_exports_get_their_own_image(kaleido_ready):
     assert not errors
     assert len(sizes) == 12
     assert all(want == got for want, got in sizes.values()), sizes
+
+
+@needs_chromium
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed (optional)")
+def test_pptx_opens_in_libreoffice(kaleido_ready, tmp_path):
+    """The briefing pack opens in LibreOffice: converting it to PDF gives one page per slide."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    pptx = tmp_path / "pack.pptx"
+    pptx.write_bytes(ex.build_pptx([make_spec("lo", 0)], **PACK_KW))
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(pptx)],
+                   check=True, capture_output=True, timeout=120)
+    assert len(PdfReader(tmp_path / "pack.pdf").pages) == 3
