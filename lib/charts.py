@@ -24,6 +24,7 @@ EVENT_SYMBOLS = {"agreement": "diamond", "review": "circle", "ioc_launch": "star
                  "merger": "x", "policy": "square"}
 FONT = "DejaVu Sans, Arial, sans-serif"
 HIGHLIGHT, MUTED, NO_DATA = "#08306B", "#BDBDBD", "#EEEEEE"
+RANKING_MAX, RANKING_END = 80, 30  # above 80 units a ranking shows the first 30, the last 30 and the selection
 EVENT_KIND = {
     "agreement": {"vi": "Thỏa thuận hợp tác", "en": "Cooperation agreement"},
     "review": {"vi": "Sơ kết / tổng kết", "en": "Review"},
@@ -127,7 +128,9 @@ def empty_figure(message: str, title: str = "", lang: str = "vi") -> go.Figure:
     return _finish(fig, title, "", lang=lang, height=240, bottom=20)
 
 
-def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFrame | None = None) -> str:
+def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFrame | dict | None = None) -> str:
+    """Value, as-of date, derived mark and source of one point. `sources` may be a prebuilt
+    {source id: source line} dict (see _source_texts), which big charts use to stay fast."""
     parts = [f"<b>{name}</b>", format_obs(row["value"], meta, lang, row.get("qualifier"))]
     if meta["kind"] == "rank" and pd.notna(row.get("out_of")):
         parts[-1] += f" / {int(row['out_of'])}"
@@ -135,8 +138,14 @@ def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFra
     if row.get("derived"):
         parts.append(f"<i>{t('derived', lang)} ({row.get('rule')})</i>")
     if sources is not None and isinstance(row.get("source"), str):
-        parts.append(source_line([row["source"]], sources, lang, limit=2))
+        parts.append(sources.get(row["source"], "") if isinstance(sources, dict)
+                     else source_line([row["source"]], sources, lang, limit=2))
     return "<br>".join(parts)
+
+
+def _source_texts(rows: pd.DataFrame, sources: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The hover source line of each distinct source id in `rows`, computed once."""
+    return {sid: source_line([sid], sources, lang, limit=2) for sid in rows["source"].dropna().unique()}
 
 
 def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
@@ -156,16 +165,25 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     best_first = meta["kind"] == "rank" or not meta["higher_is_better"]
-    rows = rows.sort_values("value", ascending=best_first)
+    rows = rows.sort_values("value", ascending=best_first, kind="stable")
     hl = set(highlight)
+    total = len(rows)
+    if total > RANKING_MAX:  # district or commune scale: the best, the last, and the selected
+        keep = rows["unit"].isin(hl)
+        keep.iloc[:RANKING_END] = True
+        keep.iloc[-RANKING_END:] = True
+        rows = rows[keep]
+        title += (f" · {RANKING_END} đầu, {RANKING_END} cuối và các tỉnh đã chọn / {total}" if lang == "vi"
+                  else f" · top {RANKING_END}, bottom {RANKING_END} and the selected of {total}")
     derived = rows["derived"].fillna(False).astype(bool) if "derived" in rows else [False] * len(rows)
     names = [labels.get(u, u) + (f" ({t('derived', lang)})" if d else "") for u, d in zip(rows["unit"], derived)]
     colors = [HIGHLIGHT if u in hl else MUTED for u in rows["unit"]]
+    src_text = _source_texts(rows, sources, lang)
     fig = go.Figure(go.Bar(
         x=rows["value"], y=names, orientation="h", marker={"color": colors},
         text=[format_obs(v, meta, lang, q) for v, q in zip(rows["value"], rows["qualifier"])],
         textposition="outside", cliponaxis=False,
-        hovertext=[_hover(r, meta, lang, n, sources) for (_, r), n in zip(rows.iterrows(), names)],
+        hovertext=[_hover(r, meta, lang, n, src_text) for (_, r), n in zip(rows.iterrows(), names)],
         hoverinfo="text",
     ))
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
@@ -212,17 +230,13 @@ def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Add `score` in 0–1 per indicator (1 = best), min–max over the units given; ties/one unit -> 0.5."""
     meta = indicators.set_index("id")
     out = latest.copy()
-    scores = []
-    for _, row in out.iterrows():
-        col = out.loc[out["indicator"] == row["indicator"], "value"]
-        lo, hi = col.min(), col.max()
-        if hi == lo or math.isnan(hi):
-            scores.append(0.5)
-            continue
-        s = (row["value"] - lo) / (hi - lo)
-        good_high = bool(meta.loc[row["indicator"], "higher_is_better"]) and meta.loc[row["indicator"], "kind"] != "rank"
-        scores.append(s if good_high else 1 - s)
-    out["score"] = scores
+    g = out.groupby("indicator")["value"]
+    lo, hi = g.transform("min"), g.transform("max")
+    s = (out["value"] - lo) / (hi - lo)
+    good = (meta["higher_is_better"].astype(bool) & (meta["kind"] != "rank"))
+    good_high = out["indicator"].map(good).fillna(False).astype(bool)
+    score = s.where(good_high, 1 - s)
+    out["score"] = score.mask((hi == lo) | hi.isna(), 0.5).astype(float).to_numpy()
     return out
 
 

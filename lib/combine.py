@@ -21,10 +21,6 @@ STATUS_QUALIFIED = "qualified_value"  # an input is "> 99 %"-style: no exact ari
 STATUS_COLUMNS = ["unit", "indicator", "year", "status", "rule", "predecessors", "missing", "inputs"]
 
 
-def _latest_per_unit(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows.sort_values("as_of").groupby("unit").tail(1).set_index("unit")
-
-
 def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
                          indicators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(derived observations for merged units, one status row per successor × indicator × year).
@@ -32,57 +28,80 @@ def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
     "The same period" is the calendar year of the as-of date; a predecessor with several values in
     that year contributes its latest one. `inputs` lists (unit, value, date, source) of what was used
     or, where nothing could be combined, the predecessors' own values.
+
+    The latest value per (unit, indicator, year) is picked once, vectorised; the groups are then walked
+    with plain tuples (a pandas pipeline per group cost 10–30 ms each: seconds at 63 provinces).
     """
-    ind = indicators.set_index("id")
     merged = units.dropna(subset=["successor"]).groupby("successor")["code"].apply(tuple)
+    succ_of = {c: s for s, preds in merged.items() for c in preds}
+    rule = dict(zip(indicators["id"], indicators["rule"]))
+    weight_of = dict(zip(indicators["id"], indicators["weight"]))
+
+    # Latest observation per (predecessor, indicator, year): stable sort by as_of, keep the last.
+    pred = obs[obs["unit"].isin(succ_of.keys())]
+    pred = pred.assign(_pos=range(len(pred))).sort_values("as_of", kind="stable")
+    latest = pred.groupby(["unit", "indicator", "year"], sort=False).tail(1)
+    cols = ["unit", "indicator", "year", "value", "date", "source", "as_of", "quote", "qualifier", "confidence"]
+    rec: dict[tuple, tuple] = {}
+    groups: dict[tuple, list] = {}
+    # Walk in (as_of, original position) order, which is the order `_latest_per_unit` returns rows in.
+    for r in latest.sort_values(["as_of", "_pos"], kind="stable")[cols].itertuples(index=False, name=None):
+        u, i, y = r[0], r[1], int(r[2])
+        rec[(u, i, y)] = r
+        groups.setdefault((succ_of[u], i, y), []).append(r)
+
+    def inp(rows) -> tuple:
+        return tuple((r[0], float(r[3]), r[4], r[5]) for r in rows)
+
+    keys_of: dict[str, list] = {}
+    for s, i, y in groups:
+        keys_of.setdefault(s, []).append((i, y))
+
     derived, status = [], []
-    pred_codes = {c for preds in merged for c in preds}
-    pred_obs = obs[obs["unit"].isin(pred_codes)]
     for succ, preds in merged.items():
-        sub = pred_obs[pred_obs["unit"].isin(preds)]
-        for (indicator, year), g in sub.groupby(["indicator", "year"], sort=True):
-            if indicator not in ind.index:
+        for indicator, year in sorted(keys_of.get(succ, [])):
+            if indicator not in rule:
                 continue
-            meta = ind.loc[indicator]
-            latest = _latest_per_unit(g)
-            inputs = tuple((u, float(r.value), r.date, r.source) for u, r in latest.iterrows())
-            missing = tuple(p for p in preds if p not in latest.index)
-            base = {"unit": succ, "indicator": indicator, "year": int(year), "rule": meta["rule"],
-                    "predecessors": preds, "missing": missing, "inputs": inputs}
-            if meta["rule"] == "none":
+            rows = groups[(succ, indicator, year)]
+            present = {r[0] for r in rows}
+            missing = tuple(p for p in preds if p not in present)
+            base = {"unit": succ, "indicator": indicator, "year": year, "rule": rule[indicator],
+                    "predecessors": preds, "missing": missing, "inputs": inp(rows)}
+            if rule[indicator] == "none":
                 status.append({**base, "status": STATUS_RULE})
                 continue
             if missing:
                 status.append({**base, "status": STATUS_MISSING})
                 continue
-            if (latest["qualifier"] != "").any():
+            if any(r[8] != "" for r in rows):
                 status.append({**base, "status": STATUS_QUALIFIED})
                 continue
-            if meta["rule"] == "sum":
-                value = float(latest["value"].sum())
-                used = latest
+            by_unit = {r[0]: r for r in rows}
+            if rule[indicator] == "sum":
+                value = float(sum(r[3] for r in rows))
+                used = rows
             else:  # weighted_mean
-                w = obs[(obs["indicator"] == meta["weight"]) & (obs["year"] == year) & obs["unit"].isin(preds)]
-                weights = _latest_per_unit(w) if len(w) else w
-                if any(p not in weights.index for p in preds) or (weights["qualifier"] != "").any() \
-                        or float(weights["value"].sum()) == 0:
+                w = [rec.get((p, weight_of[indicator], year)) for p in preds]
+                if any(x is None for x in w) or any(x[8] != "" for x in w) or float(sum(x[3] for x in w)) == 0:
                     status.append({**base, "status": STATUS_NO_WEIGHT})
                     continue
-                wv = weights.loc[list(preds), "value"]
-                value = float((latest.loc[list(preds), "value"] * wv).sum() / wv.sum())
-                used = pd.concat([latest, weights])
-                base["inputs"] = inputs + tuple((u, float(r.value), r.date, r.source) for u, r in weights.iterrows())
+                # Weights in as_of order, as the original's `weights.iterrows()`.
+                w_sorted = [x for x in groups.get((succ, weight_of[indicator], year), []) if x[0] in preds]
+                total = sum(x[3] for x in w)
+                value = float(sum(by_unit[p][3] * x[3] for p, x in zip(preds, w)) / total)
+                used = list(rows) + w_sorted
+                base["inputs"] = base["inputs"] + inp(w_sorted)
             status.append({**base, "status": STATUS_COMBINED})
             derived.append({
                 "unit": succ, "indicator": indicator, "value": value, "date": str(year),
-                "as_of": used["as_of"].max(), "year": int(year), "precision": "year", "period": str(year),
-                "out_of": pd.NA, "source": "; ".join(dict.fromkeys(used["source"])),
-                "quote": " | ".join(dict.fromkeys(used["quote"])), "qualifier": "",
-                "confidence": "low" if (used["confidence"] == "low").any() else "",
-                "note": "", "derived": True, "rule": meta["rule"], "inputs": preds,
+                "as_of": max(r[6] for r in used), "year": year, "precision": "year", "period": str(year),
+                "out_of": pd.NA, "source": "; ".join(dict.fromkeys(r[5] for r in used)),
+                "quote": " | ".join(dict.fromkeys(r[7] for r in used)), "qualifier": "",
+                "confidence": "low" if any(r[9] == "low" for r in used) else "",
+                "note": "", "derived": True, "rule": rule[indicator], "inputs": preds,
             })
-    cols = list(obs.columns) + [c for c in ("derived", "rule", "inputs") if c not in obs.columns]
-    return pd.DataFrame(derived, columns=cols), pd.DataFrame(status, columns=STATUS_COLUMNS)
+    out_cols = list(obs.columns) + [c for c in ("derived", "rule", "inputs") if c not in obs.columns]
+    return pd.DataFrame(derived, columns=out_cols), pd.DataFrame(status, columns=STATUS_COLUMNS)
 
 
 def view_observations(frames: Frames, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -49,7 +49,10 @@ def unit_label(unit: pd.Series | dict, lang: str) -> str:
 
 
 def unit_labels(units: pd.DataFrame, lang: str) -> dict[str, str]:
-    return {row["code"]: unit_label(row, lang) for _, row in units.iterrows()}
+    """unit_label for every unit, vectorised."""
+    name = units["name_vi"] if lang == "vi" else units["name_en"]
+    suffix = units["era"].map({"pre": f" ({t('before_merger', lang)})", "post": f" ({t('after_merger', lang)})"})
+    return dict(zip(units["code"], (name + suffix.fillna("")).tolist()))
 
 
 def unit_names(units: pd.DataFrame, codes, lang: str) -> list[str]:

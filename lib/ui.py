@@ -12,7 +12,6 @@ import pandas as pd
 import streamlit as st
 
 from lib import filters as F
-from lib.charts import ind_title
 from lib.combine import view_observations
 from lib.data import DatasetError, Frames, Problem, load_frames, resolve_path
 from lib.i18n import fmt_date, t
@@ -178,9 +177,9 @@ def sidebar(frames: Frames) -> F.FilterState:
         if st.session_state.get("f_ind") not in ind_ids:
             st.session_state.f_ind = F.default_indicator(frames)
         counts = frames.observations.groupby("indicator").size()
+        titles = dict(zip(frames.indicators["id"], frames.indicators[f"title_{lang}"]))
         st.selectbox(t("indicator", lang), ind_ids, key="f_ind",
-                     format_func=lambda i: f"{ind_title(frames.indicators.set_index('id').loc[i].to_dict(), lang)}"
-                                           f" ({int(counts.get(i, 0))})")
+                     format_func=lambda i: f"{titles[i]} ({int(counts.get(i, 0))})")
         st.caption(t("dataset_file", lang, path=os.path.basename(frames.path),
                      date=fmt_date(frames.meta.get("updated"), "day", lang)))
     state = F.FilterState(boundaries=view, units=list(st.session_state.f_units), years=years,

@@ -222,3 +222,15 @@ def test_validate_command_exit_codes(dataset, write_yaml):
 def test_yaml_round_trip_of_fixture_is_plain(dataset):
     # The fixture itself must be plain YAML (no tags), or the negative tests above prove nothing.
     assert "!!" not in yaml.safe_dump(dataset, allow_unicode=True)
+
+
+def test_big_plain_file_is_not_mistaken_for_an_alias_bomb(dataset, write_yaml, monkeypatch):
+    import lib.data as data_mod
+
+    monkeypatch.setattr(data_mod, "MAX_EXPANDED_NODES", 200)
+    frames = load_frames(write_yaml(dataset))  # well over 200 nodes, no aliases: loads
+    assert len(frames.units) == 4
+    # The same budget still stops aliases that add more than 200 nodes.
+    bomb = "a: &a [" + ",".join(["x"] * 30) + "]\nb: [" + ",".join(["*a"] * 10) + "]\n"
+    (msg,) = problems_of(write_yaml(bomb, "bomb.yaml"))
+    assert "alias bomb" in msg

@@ -205,3 +205,16 @@ def test_briefing_notes_never_say_nan(real):
     texts = views.pack_texts(specs, real, state)
     assert texts["sources"] and not any("nan" in s.split() or "(nan)" in s for s in texts["sources"])
     assert all("nan" not in spec.as_of and "nan" not in spec.notes.replace("nang", "") for spec in specs)
+
+
+def test_ranking_at_district_scale_keeps_ends_and_selection(tiny):
+    n = 200
+    obs = pd.DataFrame({"unit": [f"u{i}" for i in range(n)], "indicator": "vc_endpoints",
+                        "value": [float(i) for i in range(n)], "year": 2020, "as_of": pd.Timestamp("2020-06-30"),
+                        "precision": "year", "period": "", "qualifier": "", "source": "s1", "out_of": pd.NA,
+                        "date": "2020"})
+    meta = C.meta_of(tiny.indicators, "vc_endpoints")
+    fig = C.ranking_figure(obs, meta, {}, ["u100"], lang="en", year=2020, sources=tiny.sources)
+    y = list(fig.data[0].y)
+    assert len(y) == 61 and y[0] == "u199" and y[-1] == "u0" and "u100" in y
+    assert "of 200" in fig.layout.title.text
