@@ -187,7 +187,7 @@ def _browser_part(result: dict, paths: dict, units_by: dict, args) -> None:
         srv = B.Server(B.APP, str(paths["real"]), log=logs / "concurrency.log")
         try:
             srv.wait_healthy()
-            result["concurrency"] = B.concurrency(srv, units_by["real"], sessions=20, actions=4, hard_stop=120)
+            result["concurrency"] = B.concurrency(srv, units_by["real"], sessions=20, actions=4, hard_stop=240, stagger=1.0)
         finally:
             srv.stop()
     shutil.rmtree(logs, ignore_errors=True)

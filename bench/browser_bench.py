@@ -218,8 +218,9 @@ _DONE = """() => window.__sawRunning &&
 
 
 async def _session(browser, server: Server, units: list[str], idx: int, actions: int, deadline: float,
-                   stats: dict) -> None:
+                   stats: dict, stagger: float = 0.0) -> None:
     pages = list(PAGE_PATHS)
+    await asyncio.sleep(idx * stagger)  # arrivals spread over a few seconds; all sessions still overlap
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
     try:
@@ -259,7 +260,8 @@ async def _session(browser, server: Server, units: list[str], idx: int, actions:
         await context.close()
 
 
-async def _concurrency(server: Server, units: list[str], sessions: int, actions: int, hard_stop: float) -> dict:
+async def _concurrency(server: Server, units: list[str], sessions: int, actions: int, hard_stop: float,
+                       stagger: float) -> dict:
     from playwright.async_api import async_playwright
 
     stats = {"first_render": [], "filter": [], "switch": [], "errors": [], "cut_by_deadline": 0}
@@ -268,7 +270,7 @@ async def _concurrency(server: Server, units: list[str], sessions: int, actions:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            tasks = [asyncio.create_task(_session(browser, server, units, i, actions, deadline, stats))
+            tasks = [asyncio.create_task(_session(browser, server, units, i, actions, deadline, stats, stagger))
                      for i in range(sessions)]
             done, pending = await asyncio.wait(tasks, timeout=hard_stop)
             for t in pending:
@@ -288,11 +290,11 @@ def _pct(xs: list[float], p: float) -> float | None:
 
 
 def concurrency(server: Server, units: list[str], sessions: int = 20, actions: int = 4,
-                hard_stop: float = 120) -> dict:
-    stats = asyncio.run(_concurrency(server, units, sessions, actions, hard_stop))
+                hard_stop: float = 240, stagger: float = 1.0) -> dict:
+    stats = asyncio.run(_concurrency(server, units, sessions, actions, hard_stop, stagger))
     updates = stats["filter"] + stats["switch"]
     return {
-        "sessions": sessions, "actions_per_session": actions, "hard_stop_s": hard_stop,
+        "sessions": sessions, "actions_per_session": actions, "hard_stop_s": hard_stop, "stagger_s": stagger,
         "wall_s": stats["wall_s"], "first_render_p50_s": _pct(stats["first_render"], 50),
         "first_render_p95_s": _pct(stats["first_render"], 95), "updates": len(updates),
         "update_p50_s": _pct(updates, 50), "update_p95_s": _pct(updates, 95),
