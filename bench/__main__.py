@@ -104,8 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         frames_by, units_by = {}, {}
         for name, path in paths.items():
             _log(f"load {name}")
-            patch = name == "synth-3321"
-            res, frames = load_bench.measure(path, rep[name], patch_limit=patch)
+            res, frames = load_bench.measure(path, rep[name])
             d = result["datasets"].setdefault(name, {"path": str(path)})
             d["load"] = res
             if frames is None:
@@ -115,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             load_bench.warm_app_cache(path, frames)
             d["load"]["cached_reload"] = load_bench.cached_reload(path)
             _log(f"combine (34 view) {name}")
-            d["combine34"] = combine_bench.measure(frames, budget_s=2.0 if args.quick else 4.0)
+            d["combine34"] = combine_bench.measure(frames, 1 if args.quick or name == "synth-3321" else 3)
             d["normalise"] = combine_bench.measure_normalise(frames, 1 if name == "synth-3321" else 3)
 
         # --- 2/3. AppTest: page script time after a filter change, figure bytes --------------------------
@@ -160,7 +159,6 @@ def _browser_part(result: dict, paths: dict, units_by: dict, args) -> None:
     from playwright.sync_api import sync_playwright
 
     from bench import browser_bench as B
-    from bench.load_bench import NODE_LIMIT_PATCH
 
     logs = Path(tempfile.mkdtemp(prefix="provinces-bench-logs-"))
     repeats = 2 if args.quick else 3
@@ -171,13 +169,11 @@ def _browser_part(result: dict, paths: dict, units_by: dict, args) -> None:
             if name == "floor":
                 srv = B.Server(B.FLOOR, log=logs / "floor.log")
             else:
-                patch = NODE_LIMIT_PATCH if name == "synth-3321" else None
-                srv = B.Server(B.APP, str(paths[name]), node_limit=patch, log=logs / f"{name}.log")
+                srv = B.Server(B.APP, str(paths[name]), log=logs / f"{name}.log")
             try:
                 health = srv.wait_healthy()
                 r = B.single_browser(pw, {name: srv}, units_by, repeats)[name]
                 r["health_s"] = health
-                r["node_limit_patched"] = name == "synth-3321"
                 browser_res[name] = r
             finally:
                 srv.stop()
@@ -256,34 +252,29 @@ def table(r: dict) -> str:
     L.append("")
     L.append("1. LOAD  (median; ratio = load_frames / raw yaml.load CSafeLoader of the same file)")
     L.append(f"{'dataset':<12}{'file':>10}{'units':>7}{'obs':>9}{'raw parse':>11}{'load_frames':>13}{'ratio':>7}"
-             f"{'cache hit':>11}{'YAML nodes':>12}  note")
+             f"{'cache hit':>11}  note")
     for name, d in r["datasets"].items():
         ld = d.get("load", {})
         note = []
-        if ld.get("refused_by_shipped_node_limit"):
-            note.append("REFUSED by the shipped MAX_EXPANDED_NODES (measured with it raised)")
         if ld.get("error"):
             note.append("ERROR " + ld["error"][:80])
         note.append(f"n={len(ld.get('load_runs', []))}")
         L.append(f"{name:<12}{_fmt_b(ld.get('bytes')):>10}{ld.get('units', '—'):>7}{ld.get('observations', '—'):>9}"
                  f"{_fmt_s(ld.get('raw_parse_s')):>11}{_fmt_s(ld.get('load_frames_s')):>13}"
                  f"{ld.get('ratio_vs_raw', 0):>6.1f}×{_fmt_s(ld.get('cached_reload', {}).get('hit_s')):>11}"
-                 f"{ld.get('yaml_nodes') or 0:>12,}  {'; '.join(note)}")
+                 f"  {'; '.join(note)}")
     L.append("   cache hit = lib.ui.get_frames() (argv parse + stat + st.cache_resource lookup) outside a script run")
     L.append("")
-    L.append("1b. 34-UNIT VIEW: combine_predecessors, once per dataset (cached)  original vs bench/proposed.py")
+    L.append("1b. 34-UNIT VIEW: lib.combine.combine_predecessors, once per dataset (then cached)")
     for name, d in r["datasets"].items():
         c = d.get("combine34")
         if c:
-            L.append(f"{name:<12} groups {c['groups']:>6}  original {_fmt_s(c['original_s']):>9}"
-                     f"{' (extrapolated from ' + str(c['original_timed_on']['groups']) + ' groups)' if c['original_extrapolated'] else ''}"
-                     f"  proposed {_fmt_s(c['proposed_s'])}  ×{c['speedup']:.0f}  identical={c['identical_output']}")
-    L.append("1c. COMPARE PAGE: lib.charts.normalise vs bench/proposed.normalise (same input)")
+            L.append(f"{name:<12} groups {c['groups']:>6}  derived {c['derived_values']:>6}  {_fmt_s(c['seconds']):>9}")
+    L.append("1c. COMPARE PAGE: lib.charts.normalise on the latest value of every unit")
     for name, d in r["datasets"].items():
         c = d.get("normalise")
         if c:
-            L.append(f"{name:<12} rows {c['rows']:>6}  original {_fmt_s(c['original_s']):>9}  proposed "
-                     f"{_fmt_s(c['proposed_s']):>9}  identical={c['identical_output']}")
+            L.append(f"{name:<12} rows {c['rows']:>6}  {_fmt_s(c['seconds']):>9}")
     L.append("")
     fl = r.get("floor_apptest", {})
     L.append(f"2/3. PAGE SCRIPT after a filter change (AppTest .run(), median)  floor = bare page with one chart: "
@@ -323,7 +314,7 @@ def table(r: dict) -> str:
             nw, fc = b.get("nav_warm_s"), b.get("filter_change_s")
             rn = nw / f["nav_warm_s"] if nw and f.get("nav_warm_s") else None
             rf = fc / f["filter_change_s"] if fc and f.get("filter_change_s") else None
-            note = (b.get("error") or "") + (" node limit raised" if b.get("node_limit_patched") else "")
+            note = b.get("error") or ""
             if b.get("exceptions"):
                 note += f" {b['exceptions']} stException"
             L.append(f"{name:<12}{_fmt_b(b.get('rss_idle', {}).get('VmRSS')):>10}"

@@ -76,15 +76,12 @@ def proc_status(pid: int) -> dict:
 class Server:
     """`streamlit run` (through bench/serve.py, same flags as ./dev start) on 127.0.0.1 and a free port."""
 
-    def __init__(self, script: str, data: str | None = None, node_limit: int | None = None, log: Path | None = None):
+    def __init__(self, script: str, data: str | None = None, log: Path | None = None):
         self.port = _free_port()
         env = dict(os.environ)
-        env.pop("BENCH_NODE_LIMIT", None)
         if data:
             env["PROVINCES_DATA"] = str(data)
         env["PROVINCES_MAX_BYTES"] = str(10**12)
-        if node_limit:
-            env["BENCH_NODE_LIMIT"] = str(node_limit)
         self.log = open(log or os.devnull, "w")
         self.proc = subprocess.Popen([sys.executable, str(BENCH / "serve.py"), script, str(self.port)],
                                      cwd=str(ROOT), env=env, stdout=self.log, stderr=subprocess.STDOUT)

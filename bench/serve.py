@@ -2,24 +2,19 @@
 
     python bench/serve.py SCRIPT PORT
 
-Flags match ./dev start. If $BENCH_NODE_LIMIT is set, lib.data.MAX_EXPANDED_NODES is raised in this
-process only (the shipped limit refuses commune-scale files; see bench/load_bench.py), and the
-benchmark reports it.
+Flags match ./dev start (lib/serve.py), including st.navigation from the first session on.
 """
 
-import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-if os.environ.get("BENCH_NODE_LIMIT"):
-    import lib.data
-
-    lib.data.MAX_EXPANDED_NODES = int(os.environ["BENCH_NODE_LIMIT"])
-
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.web import cli  # noqa: E402
+
+PagesManager.uses_pages_directory = False  # as lib/serve.py does
 
 script, port = sys.argv[1], sys.argv[2]
 sys.argv = ["streamlit", "run", script, "--server.headless", "true", "--server.address", "127.0.0.1",
