@@ -149,3 +149,17 @@ def test_broken_dataset_lists_errors_not_traceback(tmp_path, monkeypatch):
     assert not at.exception
     assert "Tệp dữ liệu có lỗi" in at.error[0].value
     assert f"{bad}:" in at.code[0].value and "not valid YAML" in at.code[0].value
+
+
+def test_without_chromium_the_download_area_says_so(monkeypatch):
+    """No browser on the server: PNG/SVG buttons give way to a plain message; HTML and the page stay."""
+    import lib.downloads
+
+    monkeypatch.setattr(lib.downloads, "export_available", lambda start=True: (False, "no chromium"))
+    monkeypatch.setattr(lib.downloads, "warm_up", lambda: None)
+    at = app(page="compare")
+    assert len(charts(at)) == 3
+    assert any(i.value.startswith("Máy chủ chưa có trình duyệt Chromium") for i in at.info)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Tải PNG" not in labels and "Tải SVG" not in labels
+    assert labels.count("Tải HTML") == 3
