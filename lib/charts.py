@@ -204,7 +204,9 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
 
 def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *,
                        lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
-    """One group per year, one bar per selected unit (latest value of that year); gaps stay gaps."""
+    """One group per year, one bar per selected unit (latest value of that year); gaps stay gaps.
+
+    Ranks are drawn as dots on a reversed axis (1 at the top): a bar's length would read as "more"."""
     rows = obs[(obs["indicator"] == meta["id"]) & obs["unit"].isin(units)
                & obs["year"].between(years[0], years[1])]
     title = chart_title(meta, lang, years)
@@ -216,20 +218,25 @@ def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], un
     for i, unit in enumerate(u for u in units if u in set(rows["unit"])):
         r = rows[rows["unit"] == unit].set_index("year").reindex(xs)
         name = labels.get(unit, unit)
-        fig.add_bar(
-            x=[str(x) for x in xs], y=r["value"], name=name,
-            marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
-                    "line": {"color": "#333", "width": 0.5}},
+        common = dict(
+            x=[str(x) for x in xs], y=r["value"], name=name, cliponaxis=False, hoverinfo="text",
             text=[(format_obs(v, meta, lang, q) + (" *" if (pd.notna(d) and bool(d)) else "")) if pd.notna(v) else ""
                   for v, q, d in zip(r["value"], r["qualifier"], r.get("derived", [False] * len(r)))],
-            textposition="outside", cliponaxis=False,
             hovertext=[_hover(row, meta, lang, name, sources) if pd.notna(row["value"]) else ""
                        for _, row in r.reset_index().iterrows()],
-            hoverinfo="text",
         )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title=ind_unit(meta, lang) or None, rangemode="tozero",
-                     autorange="reversed" if meta["kind"] == "rank" else True)
+        if meta["kind"] == "rank":
+            fig.add_scatter(mode="markers+text", textposition="middle right", offsetgroup=str(i),
+                            marker={"color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)],
+                                    "size": 12, "line": {"color": "#333", "width": 0.5}}, **common)
+        else:
+            fig.add_bar(marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
+                                "line": {"color": "#333", "width": 0.5}}, textposition="outside", **common)
+    fig.update_layout(barmode="group", scattermode="group")
+    if meta["kind"] == "rank":
+        fig.update_yaxes(title=ind_unit(meta, lang) or None, autorange="reversed")
+    else:
+        fig.update_yaxes(title=ind_unit(meta, lang) or None, rangemode="tozero")
     fig.update_xaxes(type="category")
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang)
 

@@ -234,3 +234,11 @@ def test_big_plain_file_is_not_mistaken_for_an_alias_bomb(dataset, write_yaml, m
     bomb = "a: &a [" + ",".join(["x"] * 30) + "]\nb: [" + ",".join(["*a"] * 10) + "]\n"
     (msg,) = problems_of(write_yaml(bomb, "bomb.yaml"))
     assert "alias bomb" in msg
+
+
+def test_unquoted_dates_and_years_are_read_as_written(dataset, write_yaml):
+    text = write_yaml(dataset).read_text(encoding="utf-8")
+    text = text.replace("date: '2020-07-01'", "date: 2020-07-01").replace("date: '2022'", "date: 2022")
+    assert "date: 2020-07-01" in text and "date: 2022\n" in text  # the fixture really has both forms now
+    frames = load_frames(write_yaml(text, "unquoted.yaml"))
+    assert {"2020-07-01", "2022"} <= set(frames.observations["date"])

@@ -218,3 +218,13 @@ def test_ranking_at_district_scale_keeps_ends_and_selection(tiny):
     y = list(fig.data[0].y)
     assert len(y) == 61 and y[0] == "u199" and y[-1] == "u0" and "u100" in y
     assert "of 200" in fig.layout.title.text
+
+
+def test_ranks_are_dots_on_a_reversed_axis(tiny):
+    obs, _ = view_observations(tiny, "63")
+    meta = C.meta_of(tiny.indicators, "dti_rank")
+    fig = C.grouped_bar_figure(obs, meta, F.unit_labels(tiny.units, "vi"), ["old-a", "old-b"], lang="vi",
+                               years=(2022, 2022), sources=tiny.sources)
+    assert {tr.type for tr in fig.data} == {"scatter"}  # no bar whose length would read as "more"
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert [list(tr.y) for tr in fig.data] == [[6.0], [46.0]]
