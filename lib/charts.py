@@ -181,8 +181,7 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
         keep.iloc[:RANKING_END] = True
         keep.iloc[-RANKING_END:] = True
         rows = rows[keep]
-        title += (f" · {RANKING_END} đầu, {RANKING_END} cuối và các tỉnh đã chọn / {total}" if lang == "vi"
-                  else f" · top {RANKING_END}, bottom {RANKING_END} and the selected of {total}")
+        title += " · " + t("ranking_cut", lang, n=RANKING_END, total=total)
     derived = rows["derived"].fillna(False).astype(bool) if "derived" in rows else [False] * len(rows)
     names = [labels.get(u, u) + (f" ({t('derived', lang)})" if d else "") for u, d in zip(rows["unit"], derived)]
     colors = [HIGHLIGHT if u in hl else MUTED for u in rows["unit"]]
@@ -262,8 +261,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
     Only indicators that at least one selected unit has are drawn; a missing cell is grey with the
     words "no data", never a colour that could be read as zero.
     """
-    title = (("Bản đồ nhiệt chỉ tiêu (chuẩn hóa 0–1, 1 = tốt nhất)" if lang == "vi"
-              else "Indicator heatmap (normalised 0–1, 1 = best)") + f" · {period_text(years)}")
+    title = f"{t('heatmap_title', lang)} · {period_text(years)}"
     rows = latest[latest["unit"].isin(units)]
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
@@ -305,7 +303,7 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
                  lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
     """Normalised indicators for up to six units; an axis with no value for a unit stays a gap."""
     units = units[:6]
-    title = f"{'Hồ sơ chỉ tiêu chuẩn hóa (1 = tốt nhất)' if lang == 'vi' else 'Normalised indicator profile (1 = best)'} · {period_text(years)}"
+    title = f"{t('radar_title', lang)} · {period_text(years)}"
     rows = latest[latest["unit"].isin(units)]
     # The axes: indicators most of the selected units have (at most 10), so the shape compares like with like.
     cover = rows.groupby("indicator")["unit"].nunique()
@@ -315,9 +313,7 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
     inds = sorted(inds, key=order.get)
     rows = rows[rows["indicator"].isin(inds)]
     if len(inds) < 3:
-        return empty_figure("Cần ít nhất 3 chỉ tiêu mà phần lớn các tỉnh đã chọn đều có dữ liệu để vẽ biểu đồ radar."
-                            if lang == "vi" else "A radar needs at least 3 indicators that most selected units have.",
-                            title, lang)
+        return empty_figure(t("radar_needs_three", lang), title, lang)
     meta = indicators.set_index("id")
     theta = [wrap(ind_title(meta.loc[i].to_dict(), lang), 28) for i in inds]
     fig = go.Figure()
@@ -423,8 +419,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
 def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str], *, lang: str,
                  years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
     """Cooperation-agreement periods per unit, as horizontal bars from start to end year."""
-    title = ("Thời hạn các thỏa thuận hợp tác" if lang == "vi" else "Cooperation agreement periods") + \
-        f" · {period_text(years)}"
+    title = f"{t('gantt_title', lang)} · {period_text(years)}"
     ag = events[(events["kind"] == "agreement") & events["period_start"].notna()]
     rows = [(labels.get(u, u), e) for _, e in ag.iterrows() for u in e["units"] if u in units]
     rows = [(lab, e) for lab, e in rows if e["period_end"] >= years[0] and e["period_start"] <= years[1]]

@@ -35,6 +35,7 @@ from lib.export import (
     to_svg,
     warm_up,
 )
+from lib.i18n import register, t
 
 _LOG = logging.getLogger(__name__)
 
@@ -66,8 +67,11 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
+register({f"dl_{key}": entry for key, entry in _TEXT.items()})  # one table of UI strings (lib.i18n)
+
+
 def _t(key: str, lang: str) -> str:
-    return _TEXT[key].get(lang, _TEXT[key]["vi"])
+    return t(f"dl_{key}", lang)
 
 
 def _guarded(build: Callable[[], bytes], fallback: Callable[[], bytes], what: str) -> Callable[[], bytes]:

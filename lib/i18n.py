@@ -69,6 +69,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "summary_observations": {"vi": "Số liệu", "en": "Observations"},
     "summary_events": {"vi": "Sự kiện", "en": "Events"},
     "dataset_file": {"vi": "Tệp dữ liệu: {path} (cập nhật {date})", "en": "Dataset: {path} (updated {date})"},
+    "radar_first_six": {"vi": "Biểu đồ radar chỉ vẽ 6 tỉnh đầu tiên.", "en": "The radar shows the first six units only."},
+    "radar_needs_three": {"vi": "Cần ít nhất 3 chỉ tiêu mà phần lớn các tỉnh đã chọn đều có dữ liệu để vẽ biểu đồ radar.",
+                          "en": "A radar needs at least 3 indicators that most selected units have."},
+    "heatmap_title": {"vi": "Bản đồ nhiệt chỉ tiêu (chuẩn hóa 0–1, 1 = tốt nhất)",
+                      "en": "Indicator heatmap (normalised 0–1, 1 = best)"},
+    "radar_title": {"vi": "Hồ sơ chỉ tiêu chuẩn hóa (1 = tốt nhất)", "en": "Normalised indicator profile (1 = best)"},
+    "gantt_title": {"vi": "Thời hạn các thỏa thuận hợp tác", "en": "Cooperation agreement periods"},
+    "ranking_cut": {"vi": "{n} đầu, {n} cuối và các tỉnh đã chọn / {total}",
+                    "en": "top {n}, bottom {n} and the selected of {total}"},
+    "download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
+    "download_xlsx": {"vi": "Tải Excel", "en": "Download Excel"},
+    "coverage_title": {"vi": "Độ phủ dữ liệu (năm mới nhất)", "en": "Coverage (latest year)"},
+    "link": {"vi": "Liên kết", "en": "Link"},
+    "percentage_points": {"vi": "điểm %", "en": "pp"},
 }
 
 

@@ -110,7 +110,7 @@ def overview_cards(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
             prev = g.iloc[-2]
             diff = last["value"] - prev["value"]
             sign = "+" if diff > 0 else "-" if diff < 0 else "±"  # ASCII "-": Streamlit reads it as a fall
-            num = C.format_obs(abs(diff), meta, lang).replace(" %", " điểm %" if lang == "vi" else " pp")
+            num = C.format_obs(abs(diff), meta, lang).replace(" %", " " + t("percentage_points", lang))
             delta = f"{sign}{num} {t('change_since', lang, date=fmt_date(prev['as_of'], prev['precision'], lang))}"
             better_high = meta["higher_is_better"] and meta["kind"] != "rank"
             good = None if diff == 0 else (diff > 0) == better_high

@@ -12,5 +12,5 @@ specs = views.compare_specs(vobs, frames, state)
 for spec in specs:
     chart_block(spec, lang)
 if len(state.units) > 6:
-    st.caption("Biểu đồ radar chỉ vẽ 6 tỉnh đầu tiên." if lang == "vi" else "The radar shows the first six units only.")
+    st.caption(t("radar_first_six", lang))
 briefing_block(specs, frames, state, key="compare")

@@ -228,3 +228,18 @@ def test_ranks_are_dots_on_a_reversed_axis(tiny):
     assert {tr.type for tr in fig.data} == {"scatter"}  # no bar whose length would read as "more"
     assert fig.layout.yaxis.autorange == "reversed"
     assert [list(tr.y) for tr in fig.data] == [[6.0], [46.0]]
+
+
+def test_every_ui_string_has_both_languages():
+    from lib.i18n import LANGS, STRINGS
+
+    missing = {k: [lang for lang in LANGS if not v.get(lang)] for k, v in STRINGS.items()}
+    assert {k: v for k, v in missing.items() if v} == {}
+
+
+def test_every_indicator_has_titles_units_and_descriptions_in_both_languages(real):
+    ind = real.indicators
+    for col in ("title_vi", "title_en", "description_vi", "description_en"):
+        assert ind[col].str.len().min() > 0, col
+    # Units may be empty only for yes/no milestones.
+    assert (ind.loc[ind["kind"] != "milestone", ["unit_vi", "unit_en"]].map(len) > 0).all().all()
