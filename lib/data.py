@@ -437,6 +437,14 @@ class Frames:
     regions: pd.DataFrame
     path: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    # Small derived lookups (unit labels per language, observation counts), computed once per Frames
+    # instead of on every rerun; they live and die with this object.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def remember(self, key: str, compute):
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
 
 def _dt64(values: Iterable) -> np.ndarray:

@@ -176,7 +176,7 @@ def sidebar(frames: Frames) -> F.FilterState:
         ind_ids = list(frames.indicators["id"])
         if st.session_state.get("f_ind") not in ind_ids:
             st.session_state.f_ind = F.default_indicator(frames)
-        counts = frames.observations.groupby("indicator").size()
+        counts = frames.remember("obs_per_indicator", lambda: frames.observations.groupby("indicator").size())
         titles = dict(zip(frames.indicators["id"], frames.indicators[f"title_{lang}"]))
         st.selectbox(t("indicator", lang), ind_ids, key="f_ind",
                      format_func=lambda i: f"{titles[i]} ({int(counts.get(i, 0))})")

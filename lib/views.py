@@ -17,7 +17,8 @@ from lib.i18n import fmt_date, t
 
 
 def labels_for(frames: Frames, lang: str) -> dict[str, str]:
-    return unit_labels(frames.units, lang)
+    """Every unit's label in `lang`; computed once per dataset (pages ask for it several times a rerun)."""
+    return frames.remember(f"labels_{lang}", lambda: unit_labels(frames.units, lang))
 
 
 def _same_basis(obs: pd.DataFrame, boundaries: str) -> pd.DataFrame:
