@@ -95,7 +95,7 @@ def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
             derived.append({
                 "unit": succ, "indicator": indicator, "value": value, "date": str(year),
                 "as_of": max(r[6] for r in used), "year": year, "precision": "year", "period": str(year),
-                "out_of": pd.NA, "source": "; ".join(dict.fromkeys(r[5] for r in used)),
+                "out_of": pd.NA, "basis": pd.NA, "source": "; ".join(dict.fromkeys(r[5] for r in used)),
                 "quote": " | ".join(dict.fromkeys(r[7] for r in used)), "qualifier": "",
                 "confidence": "low" if any(r[9] == "low" for r in used) else "",
                 "note": "", "derived": True, "rule": rule[indicator], "inputs": preds,
@@ -109,8 +109,16 @@ def view_observations(frames: Frames, boundaries: str) -> tuple[pd.DataFrame, pd
     from lib.filters import units_for_view
 
     codes = set(units_for_view(frames.units, boundaries)["code"])
-    own = frames.observations[frames.observations["unit"].isin(codes)].assign(
-        derived=False, rule=None, inputs=None)
+    obs = frames.observations
+    own = obs[obs["unit"].isin(codes)]
+    # An unchanged unit (Hà Nội) may carry one year on both bases: the view shows its own basis, and
+    # the other basis only for (unit, indicator, year) it has nothing of its own basis for.
+    mine, other = own["basis"].isna() | (own["basis"] == int(boundaries)), own["basis"].notna() & (own["basis"] != int(boundaries))
+    if other.any():
+        have = set(zip(own.loc[mine, "unit"], own.loc[mine, "indicator"], own.loc[mine, "year"]))
+        keep_other = [k not in have for k in zip(own.loc[other, "unit"], own.loc[other, "indicator"], own.loc[other, "year"])]
+        own = pd.concat([own[mine], own[other][keep_other]]).sort_index()
+    own = own.assign(derived=False, rule=None, inputs=None)
     if boundaries == "63":
         return own.reset_index(drop=True), pd.DataFrame(columns=STATUS_COLUMNS)
     derived, status = combine_predecessors(frames.observations, frames.units, frames.indicators)

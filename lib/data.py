@@ -364,15 +364,28 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
         if obs.source not in sources:
             add(loc + ("source",), f"unknown source {obs.source!r}")
         span = check_date(loc + ("date",), obs.date)
-        key = (obs.unit, obs.indicator, obs.date)
+        basis = obs.basis or (obs.out_of if obs.out_of in (63, 34) else None)
+        if obs.basis and obs.out_of and obs.basis != obs.out_of:
+            add(loc + ("basis",), f"basis {obs.basis} disagrees with out_of {obs.out_of}")
+        key = (obs.unit, obs.indicator, obs.date, basis)
         if key in seen:
-            add(loc, f"duplicate observation of {obs.indicator!r} for {obs.unit!r} on {obs.date} "
-                f"(also at line {doc.line(('observations', seen[key]))})")
+            add(loc, f"duplicate observation of {obs.indicator!r} for {obs.unit!r} on {obs.date}"
+                f"{f' (basis {basis})' if basis else ''} (also at line {doc.line(('observations', seen[key]))})")
         else:
             seen[key] = i
-        if span and obs.unit in units and not within(obs.unit, span):
+        unit = units.get(obs.unit)
+        if unit is not None and basis:
+            era = "pre" if unit.valid_to else ("post" if unit.valid_from else "both")
+            if (era, basis) in (("pre", 34), ("post", 63)):
+                add(loc + ("basis",), f"unit {obs.unit!r} is one of the {'63 provinces before' if era == 'pre' else '34 units after'} "
+                    f"1/7/2025: it cannot carry a value on the {basis}-unit basis")
+        # A value measured on the 34 units' territory for a year before they existed (DTI 2024, published
+        # after the merger) is the one exception to the validity rule, and only with `basis: 34`.
+        retro = basis == 34 and unit is not None and unit.valid_from is not None and not unit.valid_to
+        if span and obs.unit in units and not within(obs.unit, span) and not (retro and span.end < spans[obs.unit][0]):
             add(loc + ("date",), f"{obs.date} is outside the validity of unit {obs.unit!r} "
-                f"({validity_text(obs.unit)}); after a merger, record the value on the successor")
+                f"({validity_text(obs.unit)}); after a merger, record the value on the successor"
+                " (a value the source measured on the 34 new units for an earlier year needs `basis: 34`)")
         if ind is not None:
             if ind.kind == "milestone":
                 if not isinstance(obs.value, bool):
@@ -500,6 +513,8 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
         # Optional text is "" when absent, so `if row.period:` and string joins never meet NaN.
         "period": text([o.period or "" for o in obs]),
         "out_of": pd.array([o.out_of for o in obs], dtype="Int64"),
+        # 63 or 34 where the value is tied to one set of units (ranks, DTI 2024), else missing.
+        "basis": pd.array([o.basis or (o.out_of if o.out_of in (63, 34) else None) for o in obs], dtype="Int64"),
         "source": key([o.source for o in obs]), "quote": text([o.quote for o in obs]),
         "qualifier": text([o.qualifier or "" for o in obs]),
         "confidence": text([o.confidence or "" for o in obs]),

@@ -113,6 +113,9 @@ class Observation(Strict):
     date: DateText
     period: Text | None = None
     out_of: Annotated[int, Field(ge=1)] | None = None
+    # The territory the value measures: 63 = the provinces before 1/7/2025, 34 = the units after it.
+    # Needed where one year exists on both (DTI 2024); a rank's `out_of` implies it.
+    basis: Literal[63, 34] | None = None
     source: Slug
     quote: Text
     qualifier: Literal[">", "<", "≈"] | None = None

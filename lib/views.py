@@ -24,7 +24,7 @@ def labels_for(frames: Frames, lang: str) -> dict[str, str]:
 def _same_basis(obs: pd.DataFrame, boundaries: str) -> pd.DataFrame:
     """Ranks only against rankings of the view's basis: 63 provinces or 34 units, never mixed."""
     basis = 63 if boundaries == "63" else 34
-    return obs[obs["out_of"].isna() | (obs["out_of"] == basis)]
+    return obs[obs["basis"].isna() | (obs["basis"] == basis)]
 
 
 def in_period(obs: pd.DataFrame, state: FilterState) -> pd.DataFrame:
