@@ -80,8 +80,11 @@ class Source(Strict):
     published_note: Text | None = None
     accessed: DateText
     language: Literal["vi", "en"]
-    confidence: Literal["high", "low"] = "high"
+    # medium: an official table read through a secondary copy (checked where possible, see `checks`).
+    confidence: Literal["high", "medium", "low"] = "high"
     confidence_note: Text | None = None
+    via: Text | None = None  # the copy actually read, when it is not the official page itself
+    checks: Text | None = None  # what was checked against the official page or the press
 
 
 class Unit(Strict):
@@ -119,7 +122,7 @@ class Observation(Strict):
     source: Slug
     quote: Text
     qualifier: Literal[">", "<", "≈"] | None = None
-    confidence: Literal["high", "low"] | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
     note: Text | None = None
 
 
