@@ -1,0 +1,210 @@
+"""The curator import (lib.ingest): name matching, ties, conflicts, refusals, idempotence, atomic writes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lib.data import load_dataset
+from lib.ingest import main, name_key, plan_import, read_spec, unit_matcher
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "provinces.yaml"
+IMPORTS = ROOT / "data" / "imports"
+SPECS = sorted(IMPORTS.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load_dataset(DATA)
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "lib.ingest", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("name, basis, code", [
+    ("TP. Hồ Chí Minh", 63, "ho-chi-minh"),
+    ("Thành phố Hồ Chí Minh", 63, "ho-chi-minh"),
+    ("Ho Chi Minh", 63, "ho-chi-minh"),
+    ("TP.HCM", 34, "ho-chi-minh-2025"),
+    ("Thừa Thiên - Huế", 63, "hue"),
+    ("Thừa Thiên Huế", 34, "hue"),
+    ("TP. Huế", 63, "hue"),
+    ("Hoà Bình", 63, "hoa-binh"),
+    ("Hòa Bình", 63, "hoa-binh"),
+    ("hoa binh", 63, "hoa-binh"),
+    ("Khánh Hoà", 34, "khanh-hoa-2025"),
+    ("Bà Rịa-Vũng Tàu", 63, "ba-ria-vung-tau"),
+    ("Tỉnh Lạng Sơn", 34, "lang-son"),
+    ("Quảng Trị", 63, "quang-tri"),       # the old province in a 63 table …
+    ("Quảng Trị", 34, "quang-tri-2025"),  # … the new unit in a 34 table
+    ("Quảng Bình", 34, "quang-tri-2025"),  # an old name after 2025 finds its successor
+])
+def test_unit_names_as_tables_print_them(real, name, basis, code):
+    assert unit_matcher(real, basis)(name) == (code, None)
+
+
+def test_unknown_and_ambiguous_names_are_refused(real, dataset):
+    code, err = unit_matcher(real, 63)("Tỉnh Không Có")
+    assert code is None and "unknown unit 'Tỉnh Không Có' among the 63 provinces" in err
+    # The 34 view has no Quảng Bình of its own; in the 63 view "Quảng Bình" is not the 2025 Quảng Trị.
+    assert unit_matcher(real, 63)("Quảng Bình")[0] == "quang-binh"
+    from lib.schema import Dataset
+    dataset["units"][3]["aliases"] = ["Quảng Ả"]  # same-c now shares a name with old-a
+    code, err = unit_matcher(Dataset.model_validate(dataset), 63)("Quang A")
+    assert code is None and err.startswith("ambiguous unit 'Quang A'") and "old-a" in err and "same-c" in err
+
+
+def test_name_key_strips_prefixes_and_diacritics():
+    assert name_key("TP. Hà Nội") == name_key("Thành phố Hà Nội") == name_key("ha noi") == "ha noi"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])
+def test_every_committed_import_has_nothing_left_to_add(spec):
+    res = run(str(spec))
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.strip().endswith("nothing to add")
+    assert "conflicts: 0" in res.stdout
+
+
+def test_ties_stay_as_printed(real):
+    plan = plan_import(read_spec(IMPORTS / "dti_2022_63.yaml"), DATA)
+    assert plan.ties == ["dti_rank 15: Thanh Hóa, Yên Bái"]
+    ranks = {o.unit: o.value for o in real.observations
+             if o.indicator == "dti_rank" and o.date == "2022" and o.out_of == 63}
+    assert ranks["thanh-hoa"] == ranks["yen-bai"] == 15 and 16 not in ranks.values()
+
+
+@pytest.fixture
+def corrupted_table(tmp_path: Path) -> Path:
+    """A copy of the 2024 (63) table with an unknown province on one row and "abc" as a value on another."""
+    src = IMPORTS / "tables" / "dti_2024_63provinces_premerger.csv"
+    lines = src.read_text(encoding="utf-8").splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("year,"))
+    lines[head + 3] = lines[head + 3].replace("Hải Phòng", "Hải Phòngg", 1)
+    lines[head + 5] = lines[head + 5].replace(",0.7951,", ",abc,", 1)
+    out = tmp_path / "bad.csv"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("write", [False, True])
+def test_a_corrupted_table_is_refused_row_by_row_and_nothing_changes(tmp_path, corrupted_table, write):
+    data = tmp_path / "provinces.yaml"
+    shutil.copy(DATA, data)
+    before = data.read_bytes()
+    res = run(str(IMPORTS / "dti_2024_63.yaml"), "--table", str(corrupted_table), "--data", str(data),
+              *(["--write"] if write else []))
+    assert res.returncode == 1
+    lines = corrupted_table.read_text(encoding="utf-8").splitlines()
+    bad_row = next(n for n, line in enumerate(lines, 1) if "Hải Phòngg" in line)
+    abc_row = next(n for n, line in enumerate(lines, 1) if ",abc," in line)
+    # Both problems in one pass, each with file:row: column.
+    assert f"{corrupted_table}:{bad_row}: province_as_printed: unknown unit 'Hải Phòngg' among the 63 provinces" in res.stdout
+    assert f"{corrupted_table}:{abc_row}: pdti_as_printed: 'abc' is not a number" in res.stdout
+    assert "Traceback" not in res.stdout + res.stderr
+    assert data.read_bytes() == before
+
+
+def test_an_out_of_bounds_value_is_refused(tmp_path):
+    src = IMPORTS / "tables" / "dti_2024_63provinces_premerger.csv"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(src.read_text(encoding="utf-8").replace(",0.8253,0.8253,", ",1.8253,0.8253,", 1), encoding="utf-8")
+    plan = plan_import(read_spec(IMPORTS / "dti_2024_63.yaml", bad), DATA)
+    assert [p.message for p in plan.problems] == ["1.8253 is outside the bounds of 'dti_score' (0 – 1)"]
+
+
+def test_a_conflict_is_listed_and_never_written(tmp_path):
+    """The table says one thing, the dataset another: listed, exit 1, file untouched even with --write."""
+    src = IMPORTS / "tables" / "dti_2022_provinces.csv"
+    bad = tmp_path / "conflict.csv"
+    bad.write_text(src.read_text(encoding="utf-8").replace(",0.6077,0.6077,", ",0.6078,0.6077,", 1), encoding="utf-8")
+    data = tmp_path / "provinces.yaml"
+    shutil.copy(DATA, data)
+    before = data.read_bytes()
+    res = run(str(IMPORTS / "dti_2022_63.yaml"), "--table", str(bad), "--data", str(data), "--write")
+    assert res.returncode == 1
+    assert "conflicts: 1" in res.stdout
+    assert "tra-vinh dti_score 2022: the table says 0.6078, provinces.yaml:" in res.stdout
+    assert data.read_bytes() == before
+
+
+def _without_import(text: str, source_id: str) -> str:
+    """The dataset as it was before an import: its observations and its source block removed."""
+    lines = text.split("\n")
+    out, skip = [], False
+    for line in lines:
+        if line.startswith(f'  - id: "{source_id}"'):
+            skip = True
+            continue
+        if skip and line.startswith("    "):
+            continue
+        skip = False
+        if f'source: "{source_id}"' not in line:
+            out.append(line)
+    return "\n".join(out)
+
+
+def test_write_reproduces_the_shipped_file_and_a_second_run_adds_nothing(tmp_path):
+    """The last committed import, undone and redone, gives the shipped file byte for byte: every comment
+    and line it does not touch is kept. Running it again adds nothing and changes nothing."""
+    shipped = DATA.read_text(encoding="utf-8")
+    data = tmp_path / "provinces.yaml"
+    data.write_text(_without_import(shipped, "dti_2024_63_table"), encoding="utf-8")
+    assert data.read_text(encoding="utf-8") != shipped
+    assert main([str(IMPORTS / "dti_2024_63.yaml"), "--data", str(data), "--write"]) == 0
+    assert data.read_text(encoding="utf-8") == shipped
+    assert main([str(IMPORTS / "dti_2024_63.yaml"), "--data", str(data), "--write"]) == 0
+    assert data.read_text(encoding="utf-8") == shipped
+
+
+def test_dry_run_writes_nothing(tmp_path, capsys):
+    data = tmp_path / "provinces.yaml"
+    before = _without_import(DATA.read_text(encoding="utf-8"), "dti_2024_63_table")
+    data.write_text(before, encoding="utf-8")
+    assert main([str(IMPORTS / "dti_2024_63.yaml"), "--data", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "to add: 63 observation(s) (dti_score 63)" in out and "to add: source dti_2024_63_table" in out
+    assert data.read_text(encoding="utf-8") == before
+
+
+def test_a_result_that_would_not_validate_is_never_written(tmp_path):
+    """Atomic write: the result is validated before it replaces the dataset (here: values dated 2026 on
+    provinces that ended on 30/6/2025)."""
+    spec = tmp_path / "late.yaml"
+    text = (IMPORTS / "dti_2024_63.yaml").read_text(encoding="utf-8").replace('date: "2024"', 'date: "2026"')
+    spec.write_text(text.replace("table: tables/", f"table: {IMPORTS / 'tables'}/"), encoding="utf-8")
+    data = tmp_path / "provinces.yaml"
+    data.write_text(_without_import(DATA.read_text(encoding="utf-8"), "dti_2024_63_table"), encoding="utf-8")
+    before = data.read_bytes()
+    res = run(str(spec), "--data", str(data), "--write")
+    assert res.returncode == 1
+    assert "the result would not be valid, nothing written" in res.stderr
+    assert "2026 is outside the validity of unit" in res.stderr
+    assert data.read_bytes() == before
+    assert not list(tmp_path.glob(".provinces.yaml.*"))  # no temporary file left behind
+
+
+def test_xlsx_tables_are_read_too(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Tỉnh", "DTI"])
+    ws.append(["TP. Hà Nội", "0.8241"])
+    ws.append(["Tỉnh Lạng Sơn", "x"])
+    xlsx = tmp_path / "t.xlsx"
+    wb.save(xlsx)
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "table: t.xlsx\nsource: dti_2024_63_table\ndate: '2024'\nperiod: DTI 2024\nbasis: 63\nunit_column: Tỉnh\n"
+        "columns:\n  DTI: {indicator: dti_score, decimals: 4}\nquote: '{Tỉnh} {DTI}'\n", encoding="utf-8")
+    plan = plan_import(read_spec(spec), DATA)
+    assert [str(p) for p in plan.problems] == [f"{xlsx}:3: DTI: 'x' is not a number"]
+    assert len(plan.same) == 1 and plan.same[0][0]["unit"] == "ha-noi"
