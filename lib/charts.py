@@ -165,8 +165,9 @@ def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highlight: Iterable[str], *,
-                   lang: str, year: int, sources: pd.DataFrame) -> go.Figure:
-    """All units that have the indicator in `year`, best first; the selected ones highlighted."""
+                   lang: str, year: int, sources: pd.DataFrame, extra: dict[str, str] | None = None) -> go.Figure:
+    """All units that have the indicator in `year`, best first; the selected ones highlighted.
+    `extra` adds a line per unit to the hover (the change since the previous year)."""
     rows = obs[(obs["indicator"] == meta["id"]) & (obs["year"] == year)]
     rows = latest_per_unit(rows)
     title = chart_title(meta, lang, (year, year))
@@ -190,7 +191,8 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
         x=rows["value"], y=names, orientation="h", marker={"color": colors},
         text=[format_obs(v, meta, lang, q) for v, q in zip(rows["value"], rows["qualifier"])],
         textposition="outside", cliponaxis=False,
-        hovertext=[_hover(r, meta, lang, n, src_text) for (_, r), n in zip(rows.iterrows(), names)],
+        hovertext=[_hover(r, meta, lang, n, src_text) + (f"<br>{extra[r['unit']]}" if extra and extra.get(r["unit"]) else "")
+                   for (_, r), n in zip(rows.iterrows(), names)],
         hoverinfo="text",
     ))
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
@@ -446,3 +448,120 @@ def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str],
     fig.update_yaxes(type="category", autorange="reversed")
     return _finish(fig, title, source_line([e["source"] for _, e in rows], sources, lang), lang=lang,
                    height=max(280, 45 * len({lab for lab, _ in rows}) + 180))
+
+
+def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *, lang: str,
+                    years: tuple[int, int], sources: pd.DataFrame, note: str = "") -> go.Figure:
+    """Each year: every unit as a grey dot (the spread), the selected units as coloured lines on top.
+
+    `rows` holds one value per (unit, year) of the view's basis; the builder draws what it is given."""
+    title = f"{chart_title(meta, lang, years)}<br><sup>{t('movement_title', lang)}</sup>"
+    if rows.empty:
+        return empty_figure(t("no_data_filters", lang), title, lang)
+    xs = sorted(rows["year"].unique())
+    src_text = _source_texts(rows, sources, lang)
+    fig = go.Figure()
+    allr = rows.sort_values(["year", "value"])
+    fig.add_trace(go.Box(
+        x=[str(y) for y in allr["year"]], y=allr["value"], name=t("all_units", lang), boxpoints="all",
+        jitter=0.5, pointpos=0, fillcolor="rgba(0,0,0,0)", line={"color": "#9E9E9E", "width": 1},
+        marker={"color": MUTED, "size": 6, "line": {"color": "#757575", "width": 0.5}},
+        hovertext=[_hover(r, meta, lang, labels.get(r["unit"], r["unit"]), src_text) for _, r in allr.iterrows()],
+        hoverinfo="text", boxmean=False,
+    ))
+    for k, unit in enumerate(u for u in units if u in set(rows["unit"])):
+        r = rows[rows["unit"] == unit].set_index("year").reindex(xs).reset_index()
+        name = labels.get(unit, unit)
+        fig.add_trace(go.Scatter(
+            x=[str(y) for y in r["year"]], y=r["value"], name=name, mode="lines+markers+text",
+            line={"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)], "width": 2.5},
+            marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 11, "color": PALETTE[k % len(PALETTE)],
+                    "line": {"color": "white", "width": 1}},
+            text=[format_obs(v, meta, lang) if pd.notna(v) else "" for v in r["value"]], textposition="middle right",
+            textfont={"size": 10, "color": PALETTE[k % len(PALETTE)]}, connectgaps=False, cliponaxis=False,
+            hovertext=[_hover(x, meta, lang, name, src_text) if pd.notna(x["value"]) else "" for _, x in r.iterrows()],
+            hoverinfo="text",
+        ))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(x) for x in xs])
+    fig.update_yaxes(title=ind_unit(meta, lang) or None, autorange="reversed" if meta["kind"] == "rank" else True)
+    source = source_line(rows["source"], sources, lang)
+    if note:
+        source = f"{wrap(note)}<br>{source}"
+    return _finish(fig, title, source, lang=lang, height=500, bottom=110)
+
+
+def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list[str], labels: dict[str, str],
+                    units: list[str], *, lang: str, year: int, sources: pd.DataFrame) -> go.Figure:
+    """The sub-indices of one year: a bar per selected unit, and the median of every unit with data."""
+    title = t("subindex_title", lang, year=year)
+    meta = indicators.set_index("id")
+    sel = rows[rows["unit"].isin(units)]
+    if sel.empty or not children:
+        return empty_figure(t("no_subindices", lang), title, lang)
+    names = [wrap(meta.loc[c, f"title_{lang}"].replace("DTI – ", ""), 16) for c in children]
+    fig = go.Figure()
+    src_text = _source_texts(rows, sources, lang)
+    for k, unit in enumerate(u for u in units if u in set(sel["unit"])):
+        r = sel[sel["unit"] == unit].set_index("indicator").reindex(children)
+        name = labels.get(unit, unit)
+        fig.add_bar(
+            x=names, y=r["value"], name=name,
+            marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
+                    "line": {"color": "#333", "width": 0.5}},
+            hovertext=[(_hover(x, meta.loc[i].to_dict() | {"id": i}, lang, name, src_text)
+                        + f"<br>{meta.loc[i, f'title_{lang}']}") if pd.notna(x["value"]) else t("no_data", lang)
+                       for i, (_, x) in zip(children, r.reset_index().iterrows())],
+            hoverinfo="text",
+        )
+    med = rows.groupby("indicator")["value"].agg(["median", "count"]).reindex(children)
+    n = int(med["count"].max()) if med["count"].notna().any() else 0
+    fig.add_scatter(
+        x=names, y=med["median"], mode="markers", name=t("median_of", lang, n=n),
+        marker={"symbol": "line-ew", "size": 34, "line": {"color": "#000", "width": 3}},
+        hovertext=[f"{t('median_of', lang, n=int(c) if pd.notna(c) else 0)}: {fmt_value(m, 'index', 4, '', lang)}"
+                   for m, c in zip(med["median"], med["count"])], hoverinfo="text",
+    )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=meta.loc[children[0], f"unit_{lang}"] or None, rangemode="tozero")
+    return _finish(fig, title, source_line(sel["source"], sources, lang), lang=lang, height=480, bottom=100)
+
+
+def scatter_figure(rows: pd.DataFrame, mx: dict, my: dict, labels: dict[str, str], units: list[str], *, lang: str,
+                   year: int, sources: pd.DataFrame, fit: bool = False) -> go.Figure:
+    """Two indicators of one year and basis: every unit a dot, the selected ones labelled. `rows` has
+    unit, x, y, x_source, y_source (one row per unit with both values)."""
+    title = (f"{t('scatter_title', lang, year=year)}<br><sup>{ind_title(my, lang)} ↔ {ind_title(mx, lang)}</sup>")
+    if rows.empty:
+        return empty_figure(t("scatter_empty", lang), title, lang)
+    hl = set(units)
+    src = {sid: source_line([sid], sources, lang, limit=1) for sid in set(rows["x_source"]) | set(rows["y_source"])}
+
+    def hover(r) -> str:
+        return (f"<b>{labels.get(r['unit'], r['unit'])}</b><br>{ind_title(mx, lang)}: {format_obs(r['x'], mx, lang)}"
+                f"<br>{src.get(r['x_source'], '')}<br>{ind_title(my, lang)}: {format_obs(r['y'], my, lang)}"
+                f"<br>{src.get(r['y_source'], '')}")
+
+    fig = go.Figure()
+    rest = rows[~rows["unit"].isin(hl)]
+    mine = rows[rows["unit"].isin(hl)]
+    fig.add_scatter(x=rest["x"], y=rest["y"], mode="markers", name=t("all_units", lang),
+                    marker={"color": MUTED, "size": 9, "line": {"color": "#757575", "width": 0.5}},
+                    hovertext=[hover(r) for _, r in rest.iterrows()], hoverinfo="text")
+    fig.add_scatter(x=mine["x"], y=mine["y"], mode="markers+text", name=t("provinces", lang),
+                    marker={"color": HIGHLIGHT, "size": 12, "symbol": "diamond"},
+                    text=[labels.get(u, u) for u in mine["unit"]], textposition="top center",
+                    textfont={"size": 11, "color": HIGHLIGHT}, cliponaxis=False,
+                    hovertext=[hover(r) for _, r in mine.iterrows()], hoverinfo="text")
+    if fit and len(rows) >= 3 and rows["x"].nunique() > 1:
+        import numpy as np
+
+        a, b = np.polyfit(rows["x"].astype(float), rows["y"].astype(float), 1)
+        xs = [float(rows["x"].min()), float(rows["x"].max())]
+        fig.add_scatter(x=xs, y=[a * x + b for x in xs], mode="lines", name=t("trend_line", lang),
+                        line={"color": "#D55E00", "dash": "dash"}, hoverinfo="skip")
+    fig.update_xaxes(title=f"{ind_title(mx, lang)}" + (f" ({ind_unit(mx, lang)})" if ind_unit(mx, lang) else ""),
+                     autorange="reversed" if mx["kind"] == "rank" else True)
+    fig.update_yaxes(title=f"{ind_title(my, lang)}" + (f" ({ind_unit(my, lang)})" if ind_unit(my, lang) else ""),
+                     autorange="reversed" if my["kind"] == "rank" else True)
+    srcs = list(rows["x_source"]) + list(rows["y_source"])
+    return _finish(fig, title, source_line(srcs, sources, lang), lang=lang, height=540, bottom=100)

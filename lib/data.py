@@ -306,6 +306,8 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
             add(("indicators", i, "combine", "weight"), f"unknown indicator {ind.combine.weight!r} as weight")
         if ind.parent and ind.parent not in indicators:
             add(("indicators", i, "parent"), f"unknown indicator {ind.parent!r}")
+        if ind.published_rank and (ind.published_rank not in indicators or indicators[ind.published_rank].kind != "rank"):
+            add(("indicators", i, "published_rank"), f"{ind.published_rank!r} is not a rank indicator of the registry")
         if ind.min is not None and ind.max is not None and ind.min > ind.max:
             add(("indicators", i, "min"), f"min {ind.min} is above max {ind.max}")
         if ind.kind == "percent" and ((ind.min or 0) < 0 or (ind.max if ind.max is not None else 100) > 100):
@@ -489,7 +491,7 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
         "id": i.id, "title_vi": i.title.vi, "title_en": i.title.en, "unit_vi": i.unit.vi, "unit_en": i.unit.en,
         "kind": i.kind, "higher_is_better": i.higher_is_better, "rule": i.combine.rule, "weight": i.combine.weight,
         "decimals": i.decimals, "min": i.min, "max": i.max, "description_vi": i.description.vi,
-        "description_en": i.description.en, "parent": i.parent, "order": n,
+        "description_en": i.description.en, "parent": i.parent, "published_rank": i.published_rank, "order": n,
     } for n, i in enumerate(ds.indicators)])
     # Built column by column (a list of dicts costs twice as much); dates parsed once per distinct text.
     spans = {d: parse_date(d) for d in {o.date for o in ds.observations}}

@@ -102,18 +102,42 @@ def preset_units(units: pd.DataFrame, preset: str, boundaries: str) -> list[str]
     return []
 
 
-def default_indicator(frames: Frames) -> str:
-    """The first indicator of the registry that has data."""
-    has = set(frames.observations["indicator"])
-    for ind in frames.indicators["id"]:
-        if ind in has:
-            return ind
-    return frames.indicators["id"].iloc[0] if len(frames.indicators) else ""
+def coverage(frames: Frames, boundaries: str) -> dict[str, tuple[int, int, int, int]]:
+    """indicator -> (most units of the view with a value in one year, units in the view, first year,
+    last year), counting only values on the view's basis; computed once per dataset and view."""
+    def compute() -> dict[str, tuple[int, int, int, int]]:
+        codes = set(units_for_view(frames.units, boundaries)["code"])
+        obs = frames.observations
+        rows = obs[obs["unit"].isin(codes) & (obs["basis"].isna() | (obs["basis"] == int(boundaries)))]
+        if rows.empty:
+            return {}
+        best = rows.groupby(["indicator", "year"])["unit"].nunique().groupby(level=0).max()
+        years = rows.groupby("indicator")["year"].agg(["min", "max"])
+        return {i: (int(best[i]), len(codes), int(years.loc[i, "min"]), int(years.loc[i, "max"])) for i in best.index}
+    return frames.remember(f"coverage_{boundaries}", compute)
+
+
+def coverage_text(cov: tuple[int, int, int, int] | None) -> str:
+    """'63/63 · 2022–2024': how many units of the view one year covers, and the years with data."""
+    if not cov:
+        return "0"
+    n, total, y0, y1 = cov
+    return f"{n}/{total} · {y0}" + (f"–{y1}" if y1 != y0 else "")
+
+
+def default_indicator(frames: Frames, boundaries: str = "63") -> str:
+    """The indicator that compares the most units of the view in one year (the registry's order breaks
+    ties): the DTI value on the real data, not an indicator two provinces have."""
+    cov = coverage(frames, boundaries)
+    order = list(frames.indicators["id"])
+    if cov:
+        return max(order, key=lambda i: (cov.get(i, (0,))[0], -order.index(i)))
+    return order[0] if order else ""
 
 
 def default_state(frames: Frames, lang: str = "vi") -> FilterState:
     return FilterState(boundaries="63", units=preset_units(frames.units, "founding", "63"),
-                       years=year_bounds(frames), indicator=default_indicator(frames), lang=lang)
+                       years=year_bounds(frames), indicator=default_indicator(frames, "63"), lang=lang)
 
 
 def parse_query(params: dict[str, str | list[str]], frames: Frames) -> tuple[FilterState, list[str]]:

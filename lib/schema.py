@@ -67,6 +67,7 @@ class Indicator(Strict):
     max: float | None = None
     description: I18nText
     parent: Slug | None = None
+    published_rank: Slug | None = None  # the rank indicator the same table prints beside this value
 
 
 class Source(Strict):

@@ -175,11 +175,11 @@ def sidebar(frames: Frames) -> F.FilterState:
 
         ind_ids = list(frames.indicators["id"])
         if st.session_state.get("f_ind") not in ind_ids:
-            st.session_state.f_ind = F.default_indicator(frames)
-        counts = frames.remember("obs_per_indicator", lambda: frames.observations.groupby("indicator").size())
+            st.session_state.f_ind = F.default_indicator(frames, view)
+        cov = F.coverage(frames, view)
         titles = dict(zip(frames.indicators["id"], frames.indicators[f"title_{lang}"]))
-        st.selectbox(t("indicator", lang), ind_ids, key="f_ind",
-                     format_func=lambda i: f"{titles[i]} ({int(counts.get(i, 0))})")
+        st.selectbox(t("indicator", lang), ind_ids, key="f_ind", help=t("indicator_coverage_help", lang),
+                     format_func=lambda i: f"{titles[i]} · {F.coverage_text(cov.get(i))}")
         st.caption(t("dataset_file", lang, path=os.path.basename(frames.path),
                      date=fmt_date(frames.meta.get("updated"), "day", lang)))
     state = F.FilterState(boundaries=view, units=list(st.session_state.f_units), years=years,

@@ -164,7 +164,8 @@ def not_combinable_notes(status: pd.DataFrame, frames: Frames, state: FilterStat
     return out
 
 
-def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[ChartSpec, int, int]:
+def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState,
+                 changes: dict[str, str] | None = None) -> tuple[ChartSpec, int, int]:
     """The ranking of all units with the indicator, in the latest year of the period in which a selected
     unit has data (else the latest year with any data)."""
     lang = state.lang
@@ -174,7 +175,7 @@ def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tupl
     year = int((mine if len(mine) else rows)["year"].max()) if len(rows) else state.years[1]
     shown = rows[rows["year"] == year]
     fig = C.ranking_figure(shown, meta, labels_for(frames, lang), state.units, lang=lang, year=year,
-                           sources=frames.sources)
+                           sources=frames.sources, extra=changes)
     title = C.chart_title(meta, lang, (year, year))
     return make_spec("overview-ranking", fig, shown, frames, state, meta, title), shown["unit"].nunique(), year
 
@@ -353,3 +354,203 @@ def display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     if not out[derived_col].astype(bool).any():
         out = out.drop(columns=[derived_col])
     return out
+
+
+# --- Every province, every year: standing, movement, sub-indices, two indicators, the 34-unit 2024 ---
+
+
+def _by_year(vobs: pd.DataFrame, state: FilterState, indicator: str) -> pd.DataFrame:
+    """One value per (unit, year) of the indicator, on the view's basis only, in the period."""
+    rows = _same_basis(in_period(vobs[vobs["indicator"] == indicator], state), state.boundaries)
+    return rows.sort_values("as_of", kind="stable").groupby(["unit", "year"], as_index=False).tail(1)
+
+
+def published_rank_of(frames: Frames, indicator: str) -> str | None:
+    """The rank indicator the registry links to a value indicator (`published_rank`), if any."""
+    ind = frames.indicators.set_index("id")
+    if indicator not in ind.index or "published_rank" not in ind.columns:
+        return None
+    r = ind.loc[indicator, "published_rank"]
+    return r if isinstance(r, str) and r in ind.index else None
+
+
+def _arrow(diff: float, good: bool | None) -> str:
+    return "▲" if diff > 0 else "▼" if diff < 0 else "="
+
+
+def rank_change_text(prev: float | None, now: float | None, lang: str) -> str:
+    """'tăng 26 bậc' for 58th → 32nd: for a rank, a smaller number is a better place."""
+    if prev is None or now is None or pd.isna(prev) or pd.isna(now):
+        return ""
+    places = int(prev) - int(now)
+    if places > 0:
+        return "▲ " + t("rank_improved", lang, n=places)
+    if places < 0:
+        return "▼ " + t("rank_fell", lang, n=-places)
+    return "= " + t("rank_same", lang)
+
+
+def value_change_text(prev: float | None, now: float | None, meta: dict, lang: str) -> str:
+    if prev is None or now is None or pd.isna(prev) or pd.isna(now):
+        return ""
+    if meta["kind"] == "rank":
+        return rank_change_text(prev, now, lang)
+    diff = float(now) - float(prev)
+    num = C.format_obs(abs(diff), meta, lang).replace(" %", " " + t("percentage_points", lang))
+    sign = "+" if diff > 0 else "−" if diff < 0 else "±"
+    return f"{_arrow(diff, None)} {sign}{num}"
+
+
+def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd.DataFrame, dict[str, str], int | None]:
+    """The selected units' value in the ranking's year, the change since the previous year with data,
+    and the published rank (where the source printed one) with its change: (table, hover line per unit,
+    previous year)."""
+    lang = state.lang
+    meta = C.meta_of(frames.indicators, state.indicator)
+    rows = _by_year(vobs, state, state.indicator)
+    if rows.empty:
+        return pd.DataFrame(), {}, None
+    mine = rows[rows["unit"].isin(state.units)]
+    year = int((mine if len(mine) else rows)["year"].max())
+    earlier = sorted(y for y in rows["year"].unique() if y < year)
+    prev_year = int(earlier[-1]) if earlier else None
+    val = rows.pivot_table(index="unit", columns="year", values="value", aggfunc="last")
+    rank_ind = published_rank_of(frames, state.indicator)
+    ranks = _by_year(vobs, state, rank_ind).pivot_table(index="unit", columns="year", values="value", aggfunc="last") \
+        if rank_ind else pd.DataFrame()
+    basis = 63 if state.boundaries == "63" else 34
+
+    def get(frame: pd.DataFrame, unit: str, y: int | None):
+        return frame.at[unit, y] if y is not None and unit in frame.index and y in frame.columns else None
+
+    extra = {}
+    for unit in val.index:
+        change = value_change_text(get(val, unit, prev_year), get(val, unit, year), meta, lang)
+        if change:
+            extra[unit] = f"{t('col_change', lang, year=prev_year)}: {change}"
+    labels = labels_for(frames, lang)
+    out = []
+    for unit in state.units:
+        now, before = get(val, unit, year), get(val, unit, prev_year)
+        r_now, r_before = get(ranks, unit, year), get(ranks, unit, prev_year)
+        row = {t("col_unit", lang): labels.get(unit, unit),
+               t("col_value_year", lang, year=year): C.format_obs(now, meta, lang) if now is not None and pd.notna(now)
+               else t("no_data", lang)}
+        if prev_year is not None:
+            row[t("col_change", lang, year=prev_year)] = value_change_text(before, now, meta, lang) or "—"
+        if rank_ind:
+            row[t("col_rank_year", lang, year=year)] = (f"{int(r_now)}/{basis}" if r_now is not None and pd.notna(r_now)
+                                                        else t("not_published", lang))
+            if prev_year is not None:
+                row[t("col_rank_year", lang, year=prev_year)] = (f"{int(r_before)}/{basis}" if r_before is not None
+                                                                 and pd.notna(r_before) else t("not_published", lang))
+                row[t("col_change", lang, year=prev_year) + " "] = rank_change_text(r_before, r_now, lang) or "—"
+        out.append(row)
+    return pd.DataFrame(out), extra, prev_year
+
+
+def movement_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> ChartSpec:
+    lang = state.lang
+    meta = C.meta_of(frames.indicators, state.indicator)
+    rows = _by_year(vobs, state, state.indicator)
+    years = (int(rows["year"].min()), int(rows["year"].max())) if len(rows) else state.years
+    note = t("method_changed", lang) if meta["kind"] == "index" and rows["year"].nunique() > 1 else ""
+    fig = C.movement_figure(rows, meta, labels_for(frames, lang), state.units, lang=lang, years=years,
+                            sources=frames.sources, note=note)
+    spec = make_spec("overview-movement", fig, rows, frames, state, meta, C.chart_title(meta, lang, years))
+    spec.filename_stem = "dien-bien_" + spec.filename_stem
+    return spec
+
+
+def child_indicators(frames: Frames, indicator: str) -> list[str]:
+    """The sub-indices of an indicator (registry `parent`), or its siblings when it is one itself."""
+    ind = frames.indicators
+    kids = list(ind.loc[ind["parent"] == indicator, "id"])
+    if not kids:
+        parent = ind.set_index("id").loc[indicator, "parent"] if indicator in set(ind["id"]) else None
+        if isinstance(parent, str):
+            kids = list(ind.loc[ind["parent"] == parent, "id"])
+    return [k for k in kids if ind.set_index("id").loc[k, "kind"] not in ("rank", "milestone")]
+
+
+def subindex_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> ChartSpec | None:
+    """The sub-indices of the latest year in which a selected unit has them, against the median of all
+    units with a value that year (same basis). None when the indicator has no sub-indices."""
+    lang = state.lang
+    kids = child_indicators(frames, state.indicator)
+    if not kids:
+        return None
+    rows = _same_basis(in_period(vobs[vobs["indicator"].isin(kids)], state), state.boundaries)
+    mine = rows[rows["unit"].isin(state.units)]
+    if mine.empty:
+        fig = C.subindex_figure(mine, frames.indicators, kids, labels_for(frames, lang), state.units, lang=lang,
+                                year=state.years[1], sources=frames.sources)
+        return make_spec("compare-subindices", fig, mine, frames, state, None, fig.layout.title.text)
+    year = int(mine["year"].max())
+    rows = rows[rows["year"] == year].sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
+    fig = C.subindex_figure(rows, frames.indicators, kids, labels_for(frames, lang), state.units, lang=lang,
+                            year=year, sources=frames.sources)
+    spec = make_spec("compare-subindices", fig, rows[rows["unit"].isin(state.units)], frames, state, None,
+                     fig.layout.title.text)
+    spec.filename_stem = f"chi-so-thanh-phan_{len(state.units)}-tinh_{year}"
+    return spec
+
+
+def scatter_years(vobs: pd.DataFrame, state: FilterState, x: str, y: str) -> list[int]:
+    rows = _same_basis(in_period(vobs[vobs["indicator"].isin([x, y])], state), state.boundaries)
+    both = rows.groupby("year")["indicator"].nunique()
+    return sorted(int(yr) for yr, n in both.items() if n == 2 or x == y)
+
+
+def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str, y: str, year: int,
+                 fit: bool = False) -> tuple[ChartSpec, int]:
+    """Two indicators of the same year and basis, one dot per unit that has both."""
+    lang = state.lang
+    rows = _same_basis(vobs[vobs["indicator"].isin([x, y]) & (vobs["year"] == year)], state.boundaries)
+    rows = rows.sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
+    xs = rows[rows["indicator"] == x].set_index("unit")
+    ys = rows[rows["indicator"] == y].set_index("unit")
+    units = [u for u in xs.index if u in ys.index]
+    pairs = pd.DataFrame({"unit": units, "x": [xs.at[u, "value"] for u in units], "y": [ys.at[u, "value"] for u in units],
+                          "x_source": [xs.at[u, "source"] for u in units], "y_source": [ys.at[u, "source"] for u in units]})
+    mx, my = C.meta_of(frames.indicators, x), C.meta_of(frames.indicators, y)
+    fig = C.scatter_figure(pairs, mx, my, labels_for(frames, lang), state.units, lang=lang, year=year,
+                           sources=frames.sources, fit=fit)
+    used = pd.concat([xs.loc[units].reset_index(), ys.loc[units].reset_index()]) if units else rows.iloc[0:0]
+    spec = make_spec("compare-scatter", fig, used, frames, state, None, fig.layout.title.text)
+    spec.filename_stem = safe_filename("tuong-quan", x, y, str(year), ext="").rstrip(".")
+    return spec, len(units)
+
+
+def official_34_table(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.DataFrame:
+    """34-unit view: each selected new unit's own value on the 34 basis beside its predecessors' own
+    values of the same year (63 basis). Empty when no selected new unit has such a value."""
+    if state.boundaries != "34":
+        return pd.DataFrame()
+    lang = state.lang
+    meta = C.meta_of(frames.indicators, state.indicator)
+    units = frames.units.set_index("code")
+    labels = labels_for(frames, lang)
+    obs = frames.observations
+    mine = obs[(obs["indicator"] == state.indicator) & (obs["basis"] == 34) & obs["unit"].isin(state.units)
+               & obs["year"].between(*state.years)]
+    out = []
+    for unit in state.units:
+        preds = units.loc[unit, "predecessors"] if unit in units.index else ()
+        r = mine[mine["unit"] == unit]
+        if not preds or r.empty:
+            continue
+        last = r.sort_values("as_of").iloc[-1]
+        year = int(last["year"])
+        p = obs[(obs["indicator"] == state.indicator) & obs["unit"].isin(preds) & (obs["year"] == year)
+                & (obs["basis"].isna() | (obs["basis"] == 63))]
+        vals = dict(zip(p["unit"], p["value"]))
+        names = unit_names(frames.units, preds, lang)
+        out.append({
+            t("col_unit", lang): f"{labels.get(unit, unit)} · {year}",
+            t("col_official_34", lang): C.format_obs(last["value"], meta, lang),
+            t("col_predecessors", lang): "; ".join(
+                f"{n}: {C.format_obs(vals[c], meta, lang) if c in vals else t('no_data', lang)}"
+                for c, n in zip(preds, names)),
+        })
+    return pd.DataFrame(out)

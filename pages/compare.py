@@ -1,4 +1,5 @@
-"""So sánh / Compare: grouped bars, a normalised heatmap and a radar of the selected units."""
+"""So sánh / Compare: grouped bars, a normalised heatmap, a radar, the sub-indices against the median,
+and any two indicators of one year side by side."""
 
 import streamlit as st
 
@@ -13,4 +14,28 @@ for spec in specs:
     chart_block(spec, lang)
 if len(state.units) > 6:
     st.caption(t("radar_first_six", lang))
+
+sub = views.subindex_spec(vobs, frames, state)
+if sub is not None:
+    chart_block(sub, lang)
+    specs.append(sub)
+
+# --- Two indicators side by side (same year, same basis) ---
+ids = list(frames.indicators["id"])
+titles = dict(zip(ids, frames.indicators[f"title_{lang}"]))
+kids = views.child_indicators(frames, state.indicator)
+c1, c2, c3 = st.columns([2, 2, 1])
+x = c1.selectbox(t("scatter_x", lang), ids, index=ids.index(state.indicator), format_func=titles.get, key="cmp_x")
+y_default = kids[5] if len(kids) > 5 else (kids[0] if kids else ids[0])
+y = c2.selectbox(t("scatter_y", lang), ids, index=ids.index(y_default), format_func=titles.get, key="cmp_y")
+years = views.scatter_years(vobs, state, x, y)
+if years:
+    year = c3.selectbox(t("scatter_year", lang), years[::-1], key="cmp_year")
+    fit = st.checkbox(t("scatter_fit", lang), value=False, key="cmp_fit")
+    scatter, n_both = views.scatter_spec(vobs, frames, state, x, y, year, fit)
+    st.caption(t("units_with_both", lang, n=n_both))
+    chart_block(scatter, lang)
+    specs.append(scatter)
+else:
+    st.info(t("scatter_empty", lang))
 briefing_block(specs, frames, state, key="compare")

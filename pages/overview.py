@@ -29,10 +29,21 @@ if not state.units:
 st.subheader(t("ranking", lang))
 for note in views.not_combinable_notes(status, frames, state):
     st.markdown(note)
-spec, n_units, year = views.ranking_spec(vobs, frames, state)
+table, changes, _ = views.standing(vobs, frames, state)
+spec, n_units, year = views.ranking_spec(vobs, frames, state, changes)
 ind_name = frames.indicators.set_index("id").loc[state.indicator, f"title_{lang}"]
 st.caption(t("provinces_with_data", lang, n=n_units, indicator=f"{ind_name} ({year})"))
 chart_block(spec, lang)
+if not table.empty:
+    st.subheader(t("standing_title", lang))
+    st.dataframe(table, hide_index=True, width="stretch")
+official = views.official_34_table(vobs, frames, state)
+if not official.empty:
+    st.subheader(t("official_34_title", lang))
+    st.caption(t("official_34_note", lang))
+    st.dataframe(official, hide_index=True, width="stretch")
+movement = views.movement_spec(vobs, frames, state)
+chart_block(movement, lang)
 # --- Cards ---
 st.subheader(t("latest_value", lang))
 cards = views.overview_cards(vobs, frames, state)
@@ -57,4 +68,4 @@ else:
                     help=f"{t('as_of', lang)}: {card.as_of}{extra}")
                 cols[i % len(cols)].caption(f"{t('as_of', lang)} {card.as_of}{extra}")
 
-briefing_block([spec], frames, state, key="overview")
+briefing_block([spec, movement], frames, state, key="overview")

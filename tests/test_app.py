@@ -12,7 +12,7 @@ from tests.conftest import APP
 
 PAGES = {"overview": "pages/overview.py", "compare": "pages/compare.py",
          "timeline": "pages/timeline.py", "sources": "pages/sources.py"}
-CHARTS = {"overview": 1, "compare": 3, "timeline": 2, "sources": 0}
+CHARTS = {"overview": 2, "compare": 5, "timeline": 2, "sources": 0}
 TITLES = {"overview": ("Chính quyền số cấp tỉnh", "Provincial digital government"),
           "compare": ("So sánh", "Compare"), "timeline": ("Dòng thời gian", "Timeline"),
           "sources": ("Nguồn & dữ liệu", "Sources & data")}
@@ -87,7 +87,7 @@ def test_bad_link_falls_back_with_a_notice():
     warnings = " ".join(w.value for w in at.warning)
     assert "units=atlantis" in warnings and "years=1900-1901" in warnings and "ind=nope" in warnings
     assert at.multiselect(key="f_units").value == ["quang-tri", "quang-binh", "lang-son", "quang-nam"]
-    assert len(charts(at)) == 1
+    assert len(charts(at)) == CHARTS["overview"]
 
 
 def test_no_province_selected_says_so():
@@ -127,10 +127,12 @@ def test_34_view_url_round_trip_and_not_combinable_ranks():
     text = " ".join(m.value for m in at.markdown)
     assert "không cộng gộp được" in text
     assert "Quảng Bình (trước 7/2025): 46" in text and "Quảng Trị (trước 7/2025): 55" in text
-    # A ranking never mixes the 63-province and the 34-unit bases: 2024 is the 34-unit DTI.
+    # A ranking never mixes the 63-province and the 34-unit bases: DTI 2024 of all 34 units, none of the
+    # 63 old provinces (their labels say "trước 7/2025").
     ranking = charts(at)[0]
-    assert "2025" in ranking["layout"]["title"]["text"]
-    assert len(ranking["data"][0]["y"]) <= 34
+    assert "2024" in ranking["layout"]["title"]["text"]
+    assert len(ranking["data"][0]["y"]) == 34
+    assert not any("trước 7/2025" in y for y in ranking["data"][0]["y"])
 
 
 def test_34_view_timeline_shows_predecessors_and_merger():
@@ -158,8 +160,8 @@ def test_without_chromium_the_download_area_says_so(monkeypatch):
     monkeypatch.setattr(lib.downloads, "export_available", lambda start=True: (False, "no chromium"))
     monkeypatch.setattr(lib.downloads, "warm_up", lambda: None)
     at = app(page="compare")
-    assert len(charts(at)) == 3
+    assert len(charts(at)) == CHARTS["compare"]
     assert any(i.value.startswith("Máy chủ chưa có trình duyệt Chromium") for i in at.info)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Tải PNG" not in labels and "Tải SVG" not in labels
-    assert labels.count("Tải HTML") == 3
+    assert labels.count("Tải HTML") == CHARTS["compare"]
