@@ -547,7 +547,7 @@ def scatter_figure(rows: pd.DataFrame, mx: dict, my: dict, labels: dict[str, str
     fig.add_scatter(x=rest["x"], y=rest["y"], mode="markers", name=t("all_units", lang),
                     marker={"color": MUTED, "size": 9, "line": {"color": "#757575", "width": 0.5}},
                     hovertext=[hover(r) for _, r in rest.iterrows()], hoverinfo="text")
-    fig.add_scatter(x=mine["x"], y=mine["y"], mode="markers+text", name=t("provinces", lang),
+    fig.add_scatter(x=mine["x"], y=mine["y"], mode="markers+text", name=t("selected_units", lang),
                     marker={"color": HIGHLIGHT, "size": 12, "symbol": "diamond"},
                     text=[labels.get(u, u) for u in mine["unit"]], textposition="top center",
                     textfont={"size": 11, "color": HIGHLIGHT}, cliponaxis=False,

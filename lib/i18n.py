@@ -91,6 +91,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_value_year": {"vi": "Giá trị {year}", "en": "Value {year}"},
     "col_change": {"vi": "Thay đổi so với {year}", "en": "Change since {year}"},
     "col_rank_year": {"vi": "Hạng công bố {year}", "en": "Published rank {year}"},
+    "selected_units": {"vi": "Các tỉnh đã chọn", "en": "Selected units"},
+    "col_rank_change": {"vi": "Thay đổi hạng", "en": "Rank change"},
     "rank_improved": {"vi": "tăng {n} bậc", "en": "up {n} places"},
     "rank_fell": {"vi": "giảm {n} bậc", "en": "down {n} places"},
     "rank_same": {"vi": "giữ nguyên", "en": "unchanged"},

@@ -141,15 +141,23 @@ def merger_notes(frames: Frames, state: FilterState) -> list[str]:
     return out
 
 
-def not_combinable_notes(status: pd.DataFrame, frames: Frames, state: FilterState) -> list[str]:
+def not_combinable_notes(status: pd.DataFrame, frames: Frames, state: FilterState, *, year: int | None = None,
+                         vobs: pd.DataFrame | None = None) -> list[str]:
     """For the chosen indicator and the selected new units: why a value could not be combined, with
-    the predecessors' own values."""
+    the predecessors' own values. With `year`, only that year; with `vobs`, not where the new unit has a
+    value of its own (e.g. the ministry's DTI 2024 on the 34 units)."""
     if status.empty:
         return []
     lang = state.lang
     meta = C.meta_of(frames.indicators, state.indicator)
     rows = status[(status["indicator"] == state.indicator) & status["unit"].isin(state.units)
                   & status["year"].between(*state.years) & (status["status"] != "combined")]
+    if year is not None:
+        rows = rows[rows["year"] == year]
+    if vobs is not None and len(rows):
+        own = vobs[(vobs["indicator"] == state.indicator) & ~vobs["derived"].fillna(False).astype(bool)]
+        have = set(zip(own["unit"], own["year"]))
+        rows = rows[[(u, y) not in have for u, y in zip(rows["unit"], rows["year"])]]
     labels = labels_for(frames, lang)
     reason = {"not_combinable": {"vi": "chỉ tiêu loại này không cộng gộp", "en": "this kind of indicator is never combined"},
               "missing_predecessor": {"vi": "thiếu số liệu của {m}", "en": "no value for {m}"},
@@ -358,6 +366,8 @@ def display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 # --- Every province, every year: standing, movement, sub-indices, two indicators, the 34-unit 2024 ---
 
+MOVEMENT_MIN_SHARE = 0.5  # a year joins the movement chart when it covers at least half the best year's units
+
 
 def _by_year(vobs: pd.DataFrame, state: FilterState, indicator: str) -> pd.DataFrame:
     """One value per (unit, year) of the indicator, on the view's basis only, in the period."""
@@ -444,7 +454,7 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
             if prev_year is not None:
                 row[t("col_rank_year", lang, year=prev_year)] = (f"{int(r_before)}/{basis}" if r_before is not None
                                                                  and pd.notna(r_before) else t("not_published", lang))
-                row[t("col_change", lang, year=prev_year) + " "] = rank_change_text(r_before, r_now, lang) or "—"
+                row[t("col_rank_change", lang)] = rank_change_text(r_before, r_now, lang) or "—"
         out.append(row)
     return pd.DataFrame(out), extra, prev_year
 
@@ -453,6 +463,10 @@ def movement_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> Cha
     lang = state.lang
     meta = C.meta_of(frames.indicators, state.indicator)
     rows = _by_year(vobs, state, state.indicator)
+    # The spread of a year means something only when most units have a value that year: a year with a
+    # handful of press figures (DTI 2020, 2021) is left out rather than drawn as "all provinces".
+    per_year = rows.groupby("year")["unit"].nunique()
+    rows = rows[rows["year"].isin(per_year[per_year >= MOVEMENT_MIN_SHARE * per_year.max()].index)]
     years = (int(rows["year"].min()), int(rows["year"].max())) if len(rows) else state.years
     note = t("method_changed", lang) if meta["kind"] == "index" and rows["year"].nunique() > 1 else ""
     fig = C.movement_figure(rows, meta, labels_for(frames, lang), state.units, lang=lang, years=years,

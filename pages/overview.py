@@ -27,10 +27,10 @@ if not state.units:
 
 # --- Ranking ---
 st.subheader(t("ranking", lang))
-for note in views.not_combinable_notes(status, frames, state):
-    st.markdown(note)
 table, changes, _ = views.standing(vobs, frames, state)
 spec, n_units, year = views.ranking_spec(vobs, frames, state, changes)
+for note in views.not_combinable_notes(status, frames, state, year=year, vobs=vobs):
+    st.markdown(note)
 ind_name = frames.indicators.set_index("id").loc[state.indicator, f"title_{lang}"]
 st.caption(t("provinces_with_data", lang, n=n_units, indicator=f"{ind_name} ({year})"))
 chart_block(spec, lang)

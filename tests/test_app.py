@@ -124,7 +124,11 @@ def test_34_view_url_round_trip_and_not_combinable_ranks():
     at = app(query)
     back = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert back == query
-    text = " ".join(m.value for m in at.markdown)
+    # DTI 2024 has the ministry's own 34-unit rank: no "not combinable" note for that year.
+    assert "không cộng gộp được" not in " ".join(m.value for m in at.markdown)
+    # A year without a 34-unit value says why, with the predecessors' own values.
+    at2 = app({**query, "years": "2016-2022"})
+    text = " ".join(m.value for m in at2.markdown)
     assert "không cộng gộp được" in text
     assert "Quảng Bình (trước 7/2025): 46" in text and "Quảng Trị (trước 7/2025): 55" in text
     # A ranking never mixes the 63-province and the 34-unit bases: DTI 2024 of all 34 units, none of the
