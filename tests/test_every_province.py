@@ -1,0 +1,144 @@
+"""Every province, every year: the shipped DTI tables, the two 2024 bases, and what the pages build on them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib import charts as C
+from lib import filters as F
+from lib import views
+from lib.combine import view_observations
+from lib.data import DEFAULT_PATH, load_frames
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load_frames(DEFAULT_PATH)
+
+
+def _state(real, boundaries="63", units=None, ind="dti_score", lang="vi", years=(2016, 2026)):
+    units = units if units is not None else F.preset_units(real.units, "founding", boundaries)
+    return F.FilterState(boundaries=boundaries, units=units, years=years, indicator=ind, lang=lang)
+
+
+def dti(real, year, basis):
+    o = real.observations
+    return o[(o["indicator"] == "dti_score") & (o["year"] == year) & (o["basis"] == basis)]
+
+
+@pytest.mark.parametrize("year, basis, n", [(2022, 63, 63), (2023, 63, 63), (2024, 63, 63), (2024, 34, 34)])
+def test_the_dataset_holds_the_dti_of_every_unit(real, year, basis, n):
+    rows = dti(real, year, basis)
+    assert rows["unit"].nunique() == n == len(rows)
+    view = set(F.units_for_view(real.units, str(basis))["code"])
+    assert set(rows["unit"]) == view
+    assert (rows["quote"].str.len() > 0).all() and rows["source"].notna().all()
+
+
+def test_2024_has_two_bases_and_an_unchanged_unit_carries_both(real):
+    o = real.observations
+    hn = o[(o["unit"] == "ha-noi") & (o["indicator"] == "dti_score") & (o["year"] == 2024)]
+    assert sorted(hn["basis"].tolist()) == [34, 63] and hn["value"].nunique() == 1
+    kh63 = dti(real, 2024, 63).set_index("unit").loc["khanh-hoa", "value"]
+    kh34 = dti(real, 2024, 34).set_index("unit").loc["khanh-hoa-2025", "value"]
+    assert (kh63, kh34) == (0.7079, 0.7071)
+
+
+@pytest.mark.parametrize("boundaries, n", [("63", 63), ("34", 34)])
+def test_a_ranking_never_mixes_the_bases(real, boundaries, n):
+    vobs, _ = view_observations(real, boundaries)
+    state = _state(real, boundaries)
+    spec, count, year = views.ranking_spec(vobs, real, state)
+    assert (count, year) == (n, 2024)
+    names = list(spec.figure.data[0].y)
+    assert len(names) == n
+    other = "từ 7/2025" if boundaries == "63" else "trước 7/2025"
+    assert not any(other in name for name in names)
+
+
+def test_the_default_view_opens_on_the_widest_indicator(real):
+    assert F.default_indicator(real, "63") == "dti_score"
+    assert F.default_indicator(real, "34") == "dti_score"
+    assert F.coverage_text(F.coverage(real, "63")["dti_score"]) == "63/63 · 2020–2024"
+    assert F.coverage_text(F.coverage(real, "34")["dti_score"]) == "34/34 · 2024"
+    # An indicator two provinces have says so.
+    assert F.coverage_text(F.coverage(real, "63")["vc_endpoints"]).startswith("1/63")
+
+
+@pytest.mark.parametrize("prev, now, lang, text", [
+    (58, 32, "vi", "▲ tăng 26 bậc"), (5, 6, "vi", "▼ giảm 1 bậc"), (4, 4, "en", "= unchanged"),
+    (58, 32, "en", "▲ up 26 places"), (None, 3, "vi", ""),
+])
+def test_a_better_rank_reads_as_an_improvement(prev, now, lang, text):
+    assert views.rank_change_text(prev, now, lang) == text
+
+
+def test_standing_shows_value_change_and_printed_ranks(real):
+    vobs, _ = view_observations(real, "63")
+    state = _state(real, "63", ["lang-son", "quang-binh"], years=(2016, 2023))
+    table, extra, prev = views.standing(vobs, real, state)
+    assert prev == 2022
+    ls = table.set_index("Tỉnh/đơn vị").loc["Lạng Sơn"]
+    assert ls["Giá trị 2023"] == "0,7601"
+    assert ls["Thay đổi so với 2022"] == "▲ +0,0764"   # 0,7601 − 0,6837
+    assert ls["Hạng công bố 2023"] == "4/63" and ls["Hạng công bố 2022"] == "6/63"
+    assert ls["Thay đổi hạng"] == "▲ tăng 2 bậc"
+    qt = table.set_index("Tỉnh/đơn vị").loc["Quảng Bình (trước 7/2025)"]
+    assert qt["Hạng công bố 2023"] == "không công bố"  # blank in the table: never computed
+    assert "Thay đổi so với 2022: ▲ +0,0764" in extra["lang-son"]
+
+
+def test_movement_draws_every_unit_for_the_well_covered_years_only(real):
+    vobs, _ = view_observations(real, "63")
+    spec = views.movement_spec(vobs, real, _state(real, "63"))
+    spread = spec.figure.data[0]
+    assert sorted(set(spread.x)) == ["2022", "2023", "2024"]  # 2020/2021: a few press values, left out
+    assert len(spread.y) == 3 * 63
+    assert [tr.name for tr in spec.figure.data[1:]] == ["Quảng Trị (trước 7/2025)", "Quảng Bình (trước 7/2025)",
+                                                          "Lạng Sơn", "Quảng Nam (trước 7/2025)"]
+    assert "Phương pháp tính thay đổi giữa các năm" in str(spec.figure.layout.annotations[0].text)
+
+
+def test_subindices_against_the_median_of_all_34(real):
+    vobs, _ = view_observations(real, "34")
+    spec = views.subindex_spec(vobs, real, _state(real, "34", ["quang-tri-2025"]))
+    bars, median = spec.figure.data
+    assert bars.name == "Quảng Trị (từ 7/2025)" and len(bars.y) == 8
+    assert median.name == "Trung vị (34 tỉnh/đơn vị có số liệu)"
+    o = real.observations
+    aw = o[(o["indicator"] == "dti_digital_awareness") & (o["basis"] == 34)]["value"]
+    assert median.y[0] == pytest.approx(aw.median())
+
+
+def test_scatter_pairs_two_indicators_of_one_year_and_basis(real):
+    vobs, _ = view_observations(real, "34")
+    state = _state(real, "34", ["lang-son"])
+    spec, n = views.scatter_spec(vobs, real, state, "dti_score", "dti_digital_government_activity", 2024)
+    assert n == 34
+    rest, mine = spec.figure.data[:2]
+    assert list(mine.text) == ["Lạng Sơn"] and len(rest.x) == 33
+    assert len(spec.figure.data) == 2  # no fitted line unless asked
+    fitted, _ = views.scatter_spec(vobs, real, state, "dti_score", "dti_digital_government_activity", 2024, fit=True)
+    assert fitted.figure.data[-1].name == "Đường xu hướng"
+    assert views.scatter_years(vobs, state, "dti_score", "dti_digital_government_activity") == [2024]
+
+
+def test_the_34_unit_value_beside_its_predecessors(real):
+    vobs, _ = view_observations(real, "34")
+    table = views.official_34_table(vobs, real, _state(real, "34", ["quang-tri-2025", "lang-son"]))
+    assert len(table) == 1  # Lạng Sơn was not merged
+    row = table.iloc[0]
+    assert row["Tỉnh/đơn vị"] == "Quảng Trị (từ 7/2025) · 2024"
+    assert row["Giá trị chính thức (34 đơn vị)"] == "0,5858"
+    assert row["Các tỉnh trước sáp nhập (63 tỉnh)"] == "Quảng Bình: 0,4946; Quảng Trị: 0,677"
+
+
+def test_no_ranks_are_computed_into_the_dataset(real):
+    """Printed ranks only: DTI 2023 prints ranks 1–5 and 59–63 (and a few in the press), so most
+    provinces have a 2023 value but no 2023 rank."""
+    o = real.observations
+    r23 = o[(o["indicator"] == "dti_rank") & (o["year"] == 2023) & (o["basis"] == 63)]
+    assert 10 <= len(r23) < 63
+    assert sorted(r23.loc[r23["value"] == 59, "unit"]) == ["an-giang", "phu-yen"]  # a tie, as printed
+    assert pd.isna(C.meta_of(real.indicators, "dti_score").get("parent"))
