@@ -510,6 +510,15 @@ def subindex_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> Cha
     return spec
 
 
+def widest_other(frames: Frames, state: FilterState, indicator: str) -> str:
+    """The indicator, other than `indicator`, that covers the most units of the view in one year."""
+    from lib.filters import coverage
+
+    cov = coverage(frames, state.boundaries)
+    order = [i for i in frames.indicators["id"] if i != indicator]
+    return max(order, key=lambda i: (cov.get(i, (0,))[0], -order.index(i))) if order else indicator
+
+
 def scatter_years(vobs: pd.DataFrame, state: FilterState, x: str, y: str) -> list[int]:
     rows = _same_basis(in_period(vobs[vobs["indicator"].isin([x, y])], state), state.boundaries)
     both = rows.groupby("year")["indicator"].nunique()

@@ -26,7 +26,7 @@ titles = dict(zip(ids, frames.indicators[f"title_{lang}"]))
 kids = views.child_indicators(frames, state.indicator)
 c1, c2, c3 = st.columns([2, 2, 1])
 x = c1.selectbox(t("scatter_x", lang), ids, index=ids.index(state.indicator), format_func=titles.get, key="cmp_x")
-y_default = kids[5] if len(kids) > 5 else (kids[0] if kids else ids[0])
+y_default = kids[5] if len(kids) > 5 else views.widest_other(frames, state, x)
 y = c2.selectbox(t("scatter_y", lang), ids, index=ids.index(y_default), format_func=titles.get, key="cmp_y")
 years = views.scatter_years(vobs, state, x, y)
 if years:

@@ -25,8 +25,8 @@ PAGES = [
     # (url path, heading, Plotly charts, must show a table). The default page lives at "/": Streamlit ignores
     # the default page's url_path. The server is started by lib/serve.py, so even the first visitor's deep
     # link (/so-sanh?...) reaches st.navigation and not Streamlit's legacy pages/ folder.
-    pytest.param("", "Chính quyền số cấp tỉnh", 1, False, id="overview"),
-    pytest.param("so-sanh", "So sánh", 3, False, id="compare"),
+    pytest.param("", "Chính quyền số cấp tỉnh", 2, False, id="overview"),
+    pytest.param("so-sanh", "So sánh", 4, False, id="compare"),
     pytest.param("dong-thoi-gian", "Dòng thời gian", 2, False, id="timeline"),
     pytest.param("nguon-du-lieu", "Nguồn & dữ liệu", 0, True, id="sources"),
 ]
@@ -120,7 +120,7 @@ def test_stale_link_warns_and_falls_back(page: Page, app_url: str) -> None:
 
     expect(warnings.filter(has_text="units=atlantis")).to_be_visible()
     expect(warnings.filter(has_text="years=1900-1901")).to_be_visible()
-    expect(page.get_by_test_id("stMain").get_by_test_id("stPlotlyChart")).to_have_count(1)
+    expect(page.get_by_test_id("stMain").get_by_test_id("stPlotlyChart")).to_have_count(2)
     expect(page).not_to_have_url(re.compile("atlantis|1900"))  # the link now shows the defaults used
     # Must NOT happen: the bad link crashes the page.
     expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -169,3 +169,25 @@ def test_chart_png_download(page: Page, app_url: str) -> None:
     assert _png_size(data) == (2400, 1350)
     # Must NOT happen: the export failed and the server quietly sent its "could not make the image" placeholder.
     assert "Export failed" not in server_output()
+
+
+@pytest.mark.parametrize(("view", "lang", "n_units", "heading"), [
+    ("63", "vi", 63, "Chính quyền số cấp tỉnh"), ("63", "en", 63, "Provincial digital government"),
+    ("34", "vi", 34, "Chính quyền số cấp tỉnh"), ("34", "en", 34, "Provincial digital government"),
+])
+def test_overview_opens_on_a_complete_ranking(page: Page, app_url: str, view: str, lang: str, n_units: int,
+                                              heading: str) -> None:
+    """A leader opening the dashboard sees every province (63) or every unit (34) ranked by the DTI,
+    not a ranking of two bars."""
+    open_app(page, f"{app_url}/?lang={lang}&view={view}")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", level=1)).to_have_text(heading)
+    ranking = main.get_by_test_id("stPlotlyChart").first
+    expect(ranking.locator(".barlayer .point")).to_have_count(n_units)
+    expect(ranking.locator(".gtitle")).to_contain_text("DTI")
+    # Must NOT happen: the other boundaries' units in the ranking, or an error.
+    other = ("from 7/2025" if lang == "en" else "từ 7/2025") if view == "63" else \
+        ("before 7/2025" if lang == "en" else "trước 7/2025")
+    expect(ranking.locator(".ytick", has_text=other)).to_have_count(0)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    save_main_screenshot(page, f"overview-ranking-{view}-{lang}")
