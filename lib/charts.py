@@ -187,18 +187,25 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
     names = [labels.get(u, u) + (f" ({t('derived', lang)})" if d else "") for u, d in zip(rows["unit"], derived)]
     colors = [HIGHLIGHT if u in hl else MUTED for u in rows["unit"]]
     src_text = _source_texts(rows, sources, lang)
-    fig = go.Figure(go.Bar(
-        x=rows["value"], y=names, orientation="h", marker={"color": colors},
+    common = dict(
+        x=rows["value"], y=names, cliponaxis=False,
         text=[format_obs(v, meta, lang, q) for v, q in zip(rows["value"], rows["qualifier"])],
-        textposition="outside", cliponaxis=False,
         hovertext=[_hover(r, meta, lang, n, src_text) + (f"<br>{extra[r['unit']]}" if extra and extra.get(r["unit"]) else "")
                    for (_, r), n in zip(rows.iterrows(), names)],
         hoverinfo="text",
-    ))
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
-    fig.update_xaxes(title=ind_unit(meta, lang) or None)
+    )
     if meta["kind"] == "rank":
-        fig.update_xaxes(range=[0, max(rows["value"].max(), 1) * 1.12])
+        # A rank is a place, not an amount: a dot on an axis that runs from last (left) to 1st (right), 1st
+        # at the top, so "further right and higher" reads as better — never a bar whose length is 63rd place.
+        fig = go.Figure(go.Scatter(mode="markers+text", textposition="middle left",
+                                   marker={"color": colors, "size": 10, "line": {"color": "#333", "width": 0.5}},
+                                   **common))
+        worst = int(max(rows["out_of"].max() if rows["out_of"].notna().any() else 0, rows["value"].max(), 1))
+        fig.update_xaxes(range=[worst + 0.5 + worst * 0.06, 0.5], title=ind_unit(meta, lang) or None)
+    else:
+        fig = go.Figure(go.Bar(orientation="h", marker={"color": colors}, textposition="outside", **common))
+        fig.update_xaxes(title=ind_unit(meta, lang) or None)
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
                    height=max(300, 22 * len(rows) + 150))
 

@@ -24,6 +24,7 @@ import streamlit as st
 
 from lib.export import (
     ChartSpec,
+    export_size,
     build_pdf,
     build_pptx,
     export_available,
@@ -43,8 +44,8 @@ _TEXT: dict[str, dict[str, str]] = {
     "png": {"vi": "Tải PNG", "en": "Download PNG"},
     "svg": {"vi": "Tải SVG", "en": "Download SVG"},
     "html": {"vi": "Tải HTML", "en": "Download HTML"},
-    "png_help": {"vi": "Ảnh 2400×1350 điểm ảnh, kèm tiêu đề, bộ lọc, nguồn và thời điểm số liệu.",
-                 "en": "A 2400×1350 pixel image with the title, filters, source and as-of date."},
+    "png_help": {"vi": "Ảnh {w}×{h} điểm ảnh, kèm tiêu đề, bộ lọc, nguồn và thời điểm số liệu.",
+                 "en": "A {w}×{h} pixel image with the title, filters, source and as-of date."},
     "svg_help": {"vi": "Ảnh véc-tơ, phóng to không vỡ nét, chữ vẫn sửa được.",
                  "en": "A vector image: sharp at any size, text stays editable."},
     "html_help": {"vi": "Biểu đồ tương tác, mở được cả khi không có mạng.",
@@ -114,7 +115,7 @@ def chart_downloads(spec: ChartSpec, lang: str) -> None:
                 file_name=safe_filename(spec.filename_stem, ext="png"),
                 mime="image/png",
                 key=f"dl-png-{spec.key}",
-                help=_t("png_help", lang),
+                help=_t("png_help", lang).format(w=export_size(spec)[0], h=export_size(spec)[1]),
                 on_click="ignore",
                 icon=":material/image:",
             )

@@ -244,6 +244,16 @@ def _has_colorbar(fig: go.Figure) -> bool:
 _PAD = 24  # canvas padding (px) for the title, filters and footer
 
 
+def export_height(spec: ChartSpec, height: int = EXPORT_HEIGHT) -> int:
+    """The print figure's height: the page's, or the screen chart's plus the header and footer if taller."""
+    return max(height, int(spec.figure.layout.height or 0) + 120)
+
+
+def export_size(spec: ChartSpec, scale: float = EXPORT_SCALE) -> tuple[int, int]:
+    """The PNG's real size in pixels, for the download's help text (a 63-province ranking is tall)."""
+    return int(EXPORT_WIDTH * scale), int(export_height(spec) * scale)
+
+
 def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT) -> go.Figure:
     """A new figure sized for print that carries the title, the filters, the source line and the as-of date.
 
@@ -258,7 +268,7 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
     fig = go.Figure(spec.figure)  # deep copy (plotly copies the data and layout)
     # A chart drawn taller on screen than the print page (a ranking of 63 provinces) keeps its height,
     # so that every label stays readable.
-    height = max(height, int(fig.layout.height or 0) + 120)
+    height = export_height(spec, height)
     base_size = float(fig.layout.font.size or 12)
     text_px = width - 2 * _PAD
 

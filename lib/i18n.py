@@ -91,6 +91,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_value_year": {"vi": "Giá trị {year}", "en": "Value {year}"},
     "col_change": {"vi": "Thay đổi so với {year}", "en": "Change since {year}"},
     "col_rank_year": {"vi": "Hạng công bố {year}", "en": "Published rank {year}"},
+    "cards_mixed_periods": {"vi": "Lưu ý: các giá trị dưới đây thuộc các thời điểm khác nhau, không so sánh trực tiếp.",
+                            "en": "Note: the values below are from different periods; do not compare them directly."},
     "selected_units": {"vi": "Các tỉnh đã chọn", "en": "Selected units"},
     "col_rank_change": {"vi": "Thay đổi hạng", "en": "Rank change"},
     "rank_improved": {"vi": "tăng {n} bậc", "en": "up {n} places"},

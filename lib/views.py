@@ -65,11 +65,20 @@ def notes_text(obs: pd.DataFrame, frames: Frames, lang: str) -> str:
     return "\n".join(lines)
 
 
+CHART_FILE_NAMES = {  # ASCII, Vietnamese words: the start of each chart's download file name
+    "overview-ranking": "xep-hang", "overview-movement": "dien-bien", "compare-bars": "so-sanh-cot",
+    "compare-heatmap": "ban-do-nhiet", "compare-radar": "radar", "compare-subindices": "chi-so-thanh-phan",
+    "compare-scatter": "tuong-quan", "timeline-lines": "dong-thoi-gian", "timeline-gantt": "thoa-thuan",
+    "overview-map": "ban-do",
+}
+
+
 def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterState, meta: dict | None,
               title: str) -> ChartSpec:
-    stem_title = C.ind_title(meta, "vi") if meta else key
-    stem = safe_filename(stem_title, f"{len(state.units)} tinh", C.period_text(state.years).replace("–", "-"),
-                         ext="").rstrip(".")
+    stem_title = C.ind_title(meta, "vi") if meta else ""
+    # The chart's own name first: the ranking and the compare bars of one indicator never share a file name.
+    stem = safe_filename(CHART_FILE_NAMES.get(key, key), stem_title, f"{len(state.units)} tinh",
+                         C.period_text(state.years).replace("–", "-"), ext="").rstrip(".")
     return ChartSpec(key=key, figure=fig, title=title, filename_stem=stem, filters=filters_line(frames, state),
                      source=C.source_line(obs["source"], frames.sources, state.lang).replace("<br>", " ") if len(obs) else "",
                      as_of=as_of_text(obs, state.lang), notes=notes_text(obs, frames, state.lang))
@@ -89,6 +98,9 @@ class Card:
     as_of: str
     derived: bool
     low_confidence: bool
+    year: int = 0
+    delta_arrow: str = "off"  # "up" = a better place or a higher value, "down", "off"
+    delta_color: str = "gray"  # green when better, red when worse (higher_is_better; for a rank, a smaller number)
 
 
 def overview_cards(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> list[Card]:
@@ -107,17 +119,27 @@ def overview_cards(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
         if meta["kind"] == "rank" and pd.notna(last["out_of"]):
             value += f" / {int(last['out_of'])}"
         delta = good = None
+        arrow, colour = "off", "gray"
         if len(g) > 1 and meta["kind"] != "milestone":
             prev = g.iloc[-2]
             diff = last["value"] - prev["value"]
-            sign = "+" if diff > 0 else "-" if diff < 0 else "±"  # ASCII "-": Streamlit reads it as a fall
-            num = C.format_obs(abs(diff), meta, lang).replace(" %", " " + t("percentage_points", lang))
-            delta = f"{sign}{num} {t('change_since', lang, date=fmt_date(prev['as_of'], prev['precision'], lang))}"
-            better_high = meta["higher_is_better"] and meta["kind"] != "rank"
-            good = None if diff == 0 else (diff > 0) == better_high
+            since = t("change_since", lang, date=prev["period"] or fmt_date(prev["as_of"], prev["precision"], lang))
+            if meta["kind"] == "rank":
+                # For a rank, up means a better place: 58th → 32nd "improved 26 places", green, arrow up.
+                delta = f"{rank_change_text(prev['value'], last['value'], lang)[2:]} {since}"
+                good = None if diff == 0 else diff < 0
+                arrow = "off" if diff == 0 else ("up" if diff < 0 else "down")
+            else:
+                sign = "+" if diff > 0 else "−" if diff < 0 else "±"
+                num = C.format_obs(abs(diff), meta, lang).replace(" %", " " + t("percentage_points", lang))
+                delta = f"{sign}{num} {since}"
+                good = None if diff == 0 else (diff > 0) == bool(meta["higher_is_better"])
+                arrow = "off" if diff == 0 else ("up" if diff > 0 else "down")
+            colour = "gray" if good is None else ("green" if good else "red")
         cards.append(Card(ind, unit, labels.get(unit, unit), value, delta, good,
                           last["period"] or fmt_date(last["as_of"], last["precision"], lang),
-                          bool(last.get("derived", False)), last["confidence"] == "low"))
+                          bool(last.get("derived", False)), last["confidence"] == "low",
+                          int(last["year"]), arrow, colour))
     cards.sort(key=lambda c: (ind_order.get(c.indicator, 999), order.get(c.unit, 999)))
     return cards
 
@@ -471,9 +493,7 @@ def movement_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> Cha
     note = t("method_changed", lang) if meta["kind"] == "index" and rows["year"].nunique() > 1 else ""
     fig = C.movement_figure(rows, meta, labels_for(frames, lang), state.units, lang=lang, years=years,
                             sources=frames.sources, note=note)
-    spec = make_spec("overview-movement", fig, rows, frames, state, meta, C.chart_title(meta, lang, years))
-    spec.filename_stem = "dien-bien_" + spec.filename_stem
-    return spec
+    return make_spec("overview-movement", fig, rows, frames, state, meta, C.chart_title(meta, lang, years))
 
 
 def child_indicators(frames: Frames, indicator: str) -> list[str]:
@@ -504,10 +524,8 @@ def subindex_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> Cha
     rows = rows[rows["year"] == year].sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
     fig = C.subindex_figure(rows, frames.indicators, kids, labels_for(frames, lang), state.units, lang=lang,
                             year=year, sources=frames.sources)
-    spec = make_spec("compare-subindices", fig, rows[rows["unit"].isin(state.units)], frames, state, None,
+    return make_spec("compare-subindices", fig, rows[rows["unit"].isin(state.units)], frames, state, None,
                      fig.layout.title.text)
-    spec.filename_stem = f"chi-so-thanh-phan_{len(state.units)}-tinh_{year}"
-    return spec
 
 
 def widest_other(frames: Frames, state: FilterState, indicator: str) -> str:
@@ -541,7 +559,7 @@ def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str,
                            sources=frames.sources, fit=fit)
     used = pd.concat([xs.loc[units].reset_index(), ys.loc[units].reset_index()]) if units else rows.iloc[0:0]
     spec = make_spec("compare-scatter", fig, used, frames, state, None, fig.layout.title.text)
-    spec.filename_stem = safe_filename("tuong-quan", x, y, str(year), ext="").rstrip(".")
+    spec.filename_stem = safe_filename(CHART_FILE_NAMES["compare-scatter"], x, y, str(year), ext="").rstrip(".")
     return spec, len(units)
 
 

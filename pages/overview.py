@@ -58,13 +58,15 @@ else:
     for n, (indicator, group) in enumerate(by_ind.items()):
         with grid[n % 2].container(border=True):
             st.markdown(f"**{ind.loc[indicator, f'title_{lang}']}**")
+            if len({card.year for card in group}) > 1:
+                st.caption(t("cards_mixed_periods", lang))
             cols = st.columns(min(len(group), 2))
             for i, card in enumerate(group):
                 extra = (f" · {t('derived', lang)}" if card.derived else "") + \
                         (f" · {t('low_confidence', lang)}" if card.low_confidence else "")
                 cols[i % len(cols)].metric(
-                    card.label, card.value, delta=card.delta,
-                    delta_color="off" if card.delta_good is None else ("normal" if card.delta_good else "inverse"),
+                    card.label, card.value, delta=card.delta, delta_color=card.delta_color,
+                    delta_arrow=card.delta_arrow,
                     help=f"{t('as_of', lang)}: {card.as_of}{extra}")
                 cols[i % len(cols)].caption(f"{t('as_of', lang)} {card.as_of}{extra}")
 

@@ -142,3 +142,38 @@ def test_no_ranks_are_computed_into_the_dataset(real):
     assert 10 <= len(r23) < 63
     assert sorted(r23.loc[r23["value"] == 59, "unit"]) == ["an-giang", "phu-yen"]  # a tie, as printed
     assert pd.isna(C.meta_of(real.indicators, "dti_score").get("parent"))
+
+
+def test_rank_cards_point_the_right_way(real):
+    """58th → 32nd is an improvement: arrow up, green, "tăng … bậc"; 55th → 61st is a fall."""
+    vobs, _ = view_observations(real, "63")
+    state = _state(real, "63", ["lang-son", "quang-tri"], ind="dti_rank", years=(2016, 2023))
+    cards = {(c.indicator, c.unit): c for c in views.overview_cards(vobs, real, state)}
+    ls, qt = cards[("dti_rank", "lang-son")], cards[("dti_rank", "quang-tri")]
+    assert ls.value == "4 / 63" and ls.delta == "tăng 2 bậc so với DTI 2022"
+    assert (ls.delta_arrow, ls.delta_color) == ("up", "green")
+    assert qt.value == "61 / 63" and qt.delta == "giảm 6 bậc so với DTI 2022"
+    assert (qt.delta_arrow, qt.delta_color) == ("down", "red")
+    score = cards[("dti_score", "lang-son")]  # a value: higher is better
+    assert score.delta.startswith("+0,0764") and (score.delta_arrow, score.delta_color) == ("up", "green")
+
+
+def test_a_rank_ranking_is_dots_with_first_place_on_top(real):
+    vobs, _ = view_observations(real, "63")
+    spec, n, year = views.ranking_spec(vobs, real, _state(real, "63", ind="dti_rank", years=(2016, 2022)))
+    trace = spec.figure.data[0]
+    assert trace.type == "scatter" and (n, year) == (63, 2022)
+    assert trace.y[0] == "Đà Nẵng (trước 7/2025)" and list(trace.x[:2]) == [1, 2]
+    lo, hi = spec.figure.layout.xaxis.range
+    assert lo > hi == 0.5  # reversed: 1st place at the right end, 63rd at the left
+    assert spec.figure.layout.yaxis.autorange == "reversed"
+
+
+def test_each_chart_has_its_own_file_name(real):
+    vobs, _ = view_observations(real, "63")
+    state = _state(real, "63")
+    ranking, _, _ = views.ranking_spec(vobs, real, state)
+    bars = views.compare_specs(vobs, real, state)[0]
+    assert ranking.filename_stem.startswith("xep-hang_") and bars.filename_stem.startswith("so-sanh-cot_")
+    from lib.export import export_size
+    assert export_size(ranking) == (2400, 2 * (ranking.figure.layout.height + 120))

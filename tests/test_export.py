@@ -200,3 +200,16 @@ def test_pptx_opens_in_libreoffice(kaleido_ready, tmp_path):
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(pptx)],
                    check=True, capture_output=True, timeout=120)
     assert len(PdfReader(tmp_path / "pack.pdf").pages) == 3
+
+
+@needs_chromium
+def test_a_tall_chart_png_is_the_size_its_help_text_says(kaleido_ready):
+    """The 63-province ranking is taller than a slide: the PNG's real size is what the button says."""
+    from PIL import Image
+
+    fig = go.Figure(go.Bar(x=list(range(63)), y=[f"Tỉnh {i}" for i in range(63)], orientation="h"))
+    fig.update_layout(height=22 * 63 + 150)
+    spec = ex.ChartSpec(key="overview-ranking", figure=fig, title=TITLE, filename_stem="xep-hang",
+                        filters="63 tỉnh", source=SOURCE, as_of="2024", notes="")
+    img = Image.open(io.BytesIO(ex.to_png(spec, "vi")))
+    assert img.size == ex.export_size(spec) == (2400, 2 * (22 * 63 + 150 + 120))
