@@ -144,7 +144,7 @@ def _no_data_traces(missing: list[str], labels: dict[str, str], lang: str, bound
 
 def _derived_marks(rows: pd.DataFrame, lang: str, boundaries: str, subplot: str) -> go.Scattergeo:
     """A white dot with a dark ring on each unit whose value is derived (legend: "Giá trị tính gộp")."""
-    points = geo.label_points(boundaries)
+    points = geo.label_points(boundaries, None if subplot == "geo" else geo.DELTA_BOX)
     return go.Scattergeo(
         lon=[points[c][0] for c in rows["unit"]], lat=[points[c][1] for c in rows["unit"]], mode="markers",
         marker={"symbol": "circle", "size": 8, "color": "white", "line": {"color": "#111", "width": 2}},

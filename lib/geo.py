@@ -141,11 +141,12 @@ def codes_in_box(boundaries: str, box: Box = DELTA_BOX) -> frozenset[str]:
     return frozenset(_clipped_parts(boundaries, box))
 
 
-@lru_cache(maxsize=len(VIEWS))
-def label_points(boundaries: str) -> dict[str, tuple[float, float]]:
-    """A point well inside each unit's largest part (pole of inaccessibility), for marks drawn on the unit."""
+@lru_cache(maxsize=2 * len(VIEWS))
+def label_points(boundaries: str, box: Box | None = None) -> dict[str, tuple[float, float]]:
+    """A point well inside each unit's largest part (pole of inaccessibility), for marks drawn on the unit; with
+    ``box``, inside the largest part of what the unit has in the box (so an inset can mark it too)."""
     out = {}
-    for code, parts in _parts(boundaries).items():
+    for code, parts in (_parts(boundaries) if box is None else _clipped_parts(boundaries, box)).items():
         largest = max(parts, key=lambda p: p.area)
         p = polylabel(largest, tolerance=0.005)
         out[code] = (round(p.x, DECIMALS), round(p.y, DECIMALS))

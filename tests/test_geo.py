@@ -223,7 +223,13 @@ def test_derived_values_are_marked_on_the_map_and_in_the_hover(units):
     assert len(marks.lon) == 2 and all("giá trị tính gộp" in h for h in marks.hovertext)
     hover = dict(zip(value_trace(fig).locations, value_trace(fig).hovertext))
     assert "giá trị tính gộp" in hover["ha-noi"] and "giá trị tính gộp" not in hover["hue"]
-    assert len(traces(fig, "geo2", "scattergeo", "Giá trị tính gộp")[0].lon) == 1  # Hà Nội is in the inset
+    (inset,) = traces(fig, "geo2", "scattergeo", "Giá trị tính gộp")
+    assert len(inset.lon) == 1  # Hà Nội is in the inset, Khánh Hòa is not
+    x0, y0, x1, y1 = geo.DELTA_BOX
+    assert x0 <= inset.lon[0] <= x1 and y0 <= inset.lat[0] <= y1
+    partly_in = figure(units, boundaries="34", derived=("quang-ninh",), highlight=())  # its centre is outside
+    (mark,) = traces(partly_in, "geo2", "scattergeo", "Giá trị tính gộp")
+    assert x0 <= mark.lon[0] <= x1 and y0 <= mark.lat[0] <= y1
 
 
 def test_selected_units_are_outlined_unless_all_are(units):
