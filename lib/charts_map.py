@@ -158,8 +158,9 @@ def _outline_traces(codes: list[str], lang: str, boundaries: str, subplot: str) 
     common = dict(geojson=_shapes(boundaries, codes, subplot), featureidkey="properties.code", locations=codes,
                   z=[0] * len(codes), colorscale=TRANSPARENT, showscale=False, hoverinfo="skip", geo=subplot,
                   legendgroup="selected", showlegend=False)
-    halo = [go.Choropleth(marker={"line": {"color": "white", "width": 4.5}}, **common)] if len(codes) <= HALO_MAX else []
-    traces = [*halo, go.Choropleth(marker={"line": {"color": HIGHLIGHT, "width": 2}}, **common)]
+    traces = [go.Choropleth(marker={"line": {"color": HIGHLIGHT, "width": 2}}, **common)]
+    if len(codes) <= HALO_MAX:
+        traces.insert(0, go.Choropleth(marker={"line": {"color": "white", "width": 4.5}}, **common))
     if subplot == "geo":  # a choropleth's own legend symbol would be its (transparent) fill: show a line instead
         traces.append(go.Scattergeo(lon=[None], lat=[None], mode="lines", line={"color": HIGHLIGHT, "width": 3},
                                     name=t("map_selected", lang), legendgroup="selected", geo=subplot))
@@ -190,9 +191,9 @@ def _geo_layout(domain: dict, box: geo.Box, *, frame: bool) -> dict:
 def _latest(rows: pd.DataFrame, meta: dict, view: list[str]) -> pd.DataFrame:
     """The newest value of the indicator per unit of the view."""
     rows = rows[rows["unit"].isin(view) & rows["value"].notna()]
-    if "indicator" in rows:
-        rows = rows[rows["indicator"] == meta["id"]]
-    return latest_per_unit(rows) if "indicator" in rows else rows.sort_values("as_of").drop_duplicates("unit", keep="last")
+    if "indicator" not in rows:
+        return rows.sort_values("as_of").drop_duplicates("unit", keep="last")
+    return latest_per_unit(rows[rows["indicator"] == meta["id"]])
 
 
 def map_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highlight: Iterable[str], *,
