@@ -210,6 +210,20 @@ def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState,
     return make_spec("overview-ranking", fig, shown, frames, state, meta, title), shown["unit"].nunique(), year
 
 
+def map_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int) -> ChartSpec:
+    """The choropleth of the ranking's indicator and year over every unit of the view (no-data hatched)."""
+    from lib.charts_map import map_figure
+    from lib.filters import units_for_view
+
+    lang = state.lang
+    meta = C.meta_of(frames.indicators, state.indicator)
+    rows = _same_basis(vobs[(vobs["indicator"] == state.indicator) & (vobs["year"] == year)], state.boundaries)
+    codes = list(units_for_view(frames.units, state.boundaries)["code"])
+    fig = map_figure(rows, meta, labels_for(frames, lang), state.units, lang=lang, year=year,
+                     boundaries=state.boundaries, sources=frames.sources, unit_codes=codes)
+    return make_spec("overview-map", fig, rows, frames, state, meta, C.chart_title(meta, lang, (year, year)))
+
+
 # --- Compare ---------------------------------------------------------------------------------------
 
 

@@ -34,6 +34,8 @@ for note in views.not_combinable_notes(status, frames, state, year=year, vobs=vo
 ind_name = frames.indicators.set_index("id").loc[state.indicator, f"title_{lang}"]
 st.caption(t("provinces_with_data", lang, n=n_units, indicator=f"{ind_name} ({year})"))
 chart_block(spec, lang)
+map_chart = views.map_spec(vobs, frames, state, year)
+chart_block(map_chart, lang)
 if not table.empty:
     st.subheader(t("standing_title", lang))
     st.dataframe(table, hide_index=True, width="stretch")
@@ -70,4 +72,4 @@ else:
                     help=f"{t('as_of', lang)}: {card.as_of}{extra}")
                 cols[i % len(cols)].caption(f"{t('as_of', lang)} {card.as_of}{extra}")
 
-briefing_block([spec, movement], frames, state, key="overview")
+briefing_block([spec, map_chart, movement], frames, state, key="overview")

@@ -12,7 +12,7 @@ from tests.conftest import APP
 
 PAGES = {"overview": "pages/overview.py", "compare": "pages/compare.py",
          "timeline": "pages/timeline.py", "sources": "pages/sources.py"}
-CHARTS = {"overview": 2, "compare": 5, "timeline": 2, "sources": 0}
+CHARTS = {"overview": 3, "compare": 5, "timeline": 2, "sources": 0}
 TITLES = {"overview": ("Chính quyền số cấp tỉnh", "Provincial digital government"),
           "compare": ("So sánh", "Compare"), "timeline": ("Dòng thời gian", "Timeline"),
           "sources": ("Nguồn & dữ liệu", "Sources & data")}

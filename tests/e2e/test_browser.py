@@ -25,7 +25,7 @@ PAGES = [
     # (url path, heading, Plotly charts, must show a table). The default page lives at "/": Streamlit ignores
     # the default page's url_path. The server is started by lib/serve.py, so even the first visitor's deep
     # link (/so-sanh?...) reaches st.navigation and not Streamlit's legacy pages/ folder.
-    pytest.param("", "Chính quyền số cấp tỉnh", 2, False, id="overview"),
+    pytest.param("", "Chính quyền số cấp tỉnh", 3, False, id="overview"),
     pytest.param("so-sanh", "So sánh", 4, False, id="compare"),
     pytest.param("dong-thoi-gian", "Dòng thời gian", 2, False, id="timeline"),
     pytest.param("nguon-du-lieu", "Nguồn & dữ liệu", 0, True, id="sources"),
@@ -120,7 +120,7 @@ def test_stale_link_warns_and_falls_back(page: Page, app_url: str) -> None:
 
     expect(warnings.filter(has_text="units=atlantis")).to_be_visible()
     expect(warnings.filter(has_text="years=1900-1901")).to_be_visible()
-    expect(page.get_by_test_id("stMain").get_by_test_id("stPlotlyChart")).to_have_count(2)
+    expect(page.get_by_test_id("stMain").get_by_test_id("stPlotlyChart")).to_have_count(3)
     expect(page).not_to_have_url(re.compile("atlantis|1900"))  # the link now shows the defaults used
     # Must NOT happen: the bad link crashes the page.
     expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -189,5 +189,13 @@ def test_overview_opens_on_a_complete_ranking(page: Page, app_url: str, view: st
     other = ("from 7/2025" if lang == "en" else "từ 7/2025") if view == "63" else \
         ("before 7/2025" if lang == "en" else "trước 7/2025")
     expect(ranking.locator(".ytick", has_text=other)).to_have_count(0)
+    # The map beside it: every unit of the view is a shape on the main map, and both archipelagos are named.
+    chart = main.get_by_test_id("stPlotlyChart").nth(1)
+    expect(chart.locator("g.geo2 path.choroplethlocation").first).to_be_attached()
+    locs = chart.evaluate("""el => [...new Set([...el.querySelectorAll('g.geo:not(.geo2) path.choroplethlocation')]
+                                   .map(p => p.__data__ && p.__data__.loc).filter(Boolean))].length""")
+    assert locs == n_units
+    for name in (("Hoàng Sa", "Trường Sa") if lang == "vi" else ("Hoang Sa", "Truong Sa")):
+        expect(chart.get_by_text(re.compile(name)).first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     save_main_screenshot(page, f"overview-ranking-{view}-{lang}")
