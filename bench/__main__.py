@@ -137,6 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         _log("PNG export")
         result["export"] = export_bench.measure(frames_by["real"], REAL_UNITS, 2 if args.quick else 3)
 
+        from bench import map_bench
+
+        _log("map (overview)")
+        result["map"] = map_bench.measure(frames_by["real"], 3 if args.quick else 7)
+
         # --- 5/6/7. server RSS, browser, concurrency -------------------------------------------------------
         if args.skip_browser:
             result["notes"].append("--skip-browser: no server RSS, browser or concurrency figures")
@@ -242,6 +247,12 @@ def targets(r: dict) -> list[dict]:
     return out
 
 
+def _map_lines(r: dict) -> list[str]:
+    mp = r.get("map") or {}
+    return ["MAP (overview choropleth, real data, median build on a rerun; bytes of the figure JSON sent)"] + [
+        f"  {view} view: build {_fmt_s(m['build_s'])}, figure JSON {_fmt_b(m['json_bytes'])}" for view, m in mp.items()]
+
+
 def table(r: dict) -> str:
     L = []
     m = r["machine"]
@@ -342,6 +353,7 @@ def table(r: dict) -> str:
         lim = _fmt_s(tg["limit"]) if isinstance(tg["limit"], float) else str(tg["limit"])
         L.append(f"  {tg['status']:<7}{tg['target']:<62}{vs:>10} (limit {lim})  {tg['note']}")
     L.append(f"\nwall time {_fmt_s(r.get('wall_s'))}" + "".join(f"\nnote: {n}" for n in r.get("notes", [])))
+    L += [""] + _map_lines(r)
     return "\n".join(L)
 
 
