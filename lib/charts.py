@@ -64,13 +64,19 @@ def format_obs(value: float, meta: dict, lang: str, qualifier: str | None = None
     return fmt_value(value, meta["kind"], int(meta["decimals"]), ind_unit(meta, lang), lang, qualifier)
 
 
-def source_line(source_ids: Iterable[str], sources: pd.DataFrame, lang: str, limit: int = 4) -> str:
+def source_ids(values: Iterable) -> list[str]:
+    """Distinct source ids in order, from a column holding ids or, for derived values, tuples of ids."""
+    out: list[str] = []
+    for v in values:
+        for sid in (v if isinstance(v, (tuple, list)) else (v,)):
+            if isinstance(sid, str) and sid and sid not in out:
+                out.append(sid)
+    return out
+
+
+def source_line(values: Iterable, sources: pd.DataFrame, lang: str, limit: int = 4) -> str:
     """OWID-style 'Nguồn: Bộ TT&TT (2023); Báo Quảng Bình (2020)'; long lists are cut with a count."""
-    ids: list[str] = []
-    for sid in source_ids:
-        for part in str(sid).split("; "):
-            if part and part not in ids:
-                ids.append(part)
+    ids = source_ids(values)
     if not ids:
         return ""
     src = dict(zip(sources["id"], zip(sources["publisher"], sources["published"])))
@@ -145,7 +151,7 @@ def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFra
     parts.append(f"{t('as_of', lang)}: {row.get('period') or fmt_date(row['as_of'], row['precision'], lang)}")
     if row.get("derived"):
         parts.append(f"<i>{t('derived', lang)} ({row.get('rule')})</i>")
-    if sources is not None and isinstance(row.get("source"), str):
+    if sources is not None and isinstance(row.get("source"), (str, tuple)):
         parts.append(sources.get(row["source"], "") if isinstance(sources, dict)
                      else source_line([row["source"]], sources, lang, limit=2))
     return "<br>".join(parts)
@@ -153,7 +159,8 @@ def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFra
 
 def _source_texts(rows: pd.DataFrame, sources: pd.DataFrame, lang: str) -> dict[str, str]:
     """The hover source line of each distinct source id in `rows`, computed once."""
-    return {sid: source_line([sid], sources, lang, limit=2) for sid in rows["source"].dropna().unique()}
+    return {key: source_line([key], sources, lang, limit=2) for key in dict.fromkeys(rows["source"])
+            if isinstance(key, (str, tuple))}
 
 
 def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
@@ -408,7 +415,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
             x=[e["as_of"] for _, e in sel], y=[lab for lab, _ in sel], mode="markers",
             name=EVENT_KIND[kind][lang], marker={"symbol": sym, "size": 12, "color": "#333",
                                                  "line": {"width": 1, "color": "#fff"}},
-            hovertext=[f"<b>{e[f'title_{lang}']}</b><br>{fmt_date(e['date'], 'day' if len(e['date']) == 10 else 'month', lang)}"
+            hovertext=[f"<b>{e[f'title_{lang}']}</b><br>{fmt_date(e['as_of'], e['precision'], lang)}"
                        f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e in sel],
             hoverinfo="text",
         ), row=2, col=1)
@@ -447,7 +454,7 @@ def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str],
                     "line": {"color": "#333", "width": 0.5}},
             text=[f"{int(e['period_start'])}–{int(e['period_end'])}" for _, e in sel], textposition="inside",
             hovertext=[f"<b>{e[f'title_{lang}']}</b><br>{partner}: {int(e['period_start'])}–{int(e['period_end'])}"
-                       f"<br>{fmt_date(e['date'], 'day' if len(e['date']) == 10 else 'month', lang)}" for _, e in sel],
+                       f"<br>{fmt_date(e['as_of'], e['precision'], lang)}" for _, e in sel],
             hoverinfo="text",
         ))
     fig.update_layout(barmode="overlay", showlegend=True)

@@ -95,7 +95,7 @@ def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
             derived.append({
                 "unit": succ, "indicator": indicator, "value": value, "date": str(year),
                 "as_of": max(r[6] for r in used), "year": year, "precision": "year", "period": str(year),
-                "out_of": pd.NA, "basis": pd.NA, "source": "; ".join(dict.fromkeys(r[5] for r in used)),
+                "out_of": pd.NA, "basis": pd.NA, "source": tuple(dict.fromkeys(r[5] for r in used)),
                 "quote": " | ".join(dict.fromkeys(r[7] for r in used)), "qualifier": "",
                 "confidence": "low" if any(r[9] == "low" for r in used) else "",
                 "note": "", "derived": True, "rule": rule[indicator], "inputs": preds,

@@ -523,11 +523,12 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
         "note": text([o.note or "" for o in obs]),
     })
     events = pd.DataFrame([{
-        "id": e.id, "date": e.date, "as_of": plot_date(parse_date(e.date)), "kind": e.kind,
+        "id": e.id, "date": e.date, "as_of": plot_date(parse_date(e.date)), "precision": parse_date(e.date).precision,
+        "kind": e.kind,
         "title_vi": e.title.vi, "title_en": e.title.en, "units": tuple(e.units), "partner": e.partner,
         "period_start": e.period.start if e.period else None, "period_end": e.period.end if e.period else None,
         "source": e.source, "quote": e.quote,
-    } for e in ds.events], columns=["id", "date", "as_of", "kind", "title_vi", "title_en", "units", "partner",
+    } for e in ds.events], columns=["id", "date", "as_of", "precision", "kind", "title_vi", "title_en", "units", "partner",
                                     "period_start", "period_end", "source", "quote"])
     events["as_of"] = _dt64(events["as_of"])
     sources = pd.DataFrame([s.model_dump() for s in ds.sources],

@@ -42,8 +42,10 @@ def filters_line(frames: Frames, state: FilterState) -> str:
 def as_of_text(obs: pd.DataFrame, lang: str) -> str:
     if obs.empty:
         return ""
-    dates = sorted(set(obs["date"]))
-    shown = [fmt_date(d, "year" if len(d) == 4 else "month" if len(d) == 7 else "day", lang) for d in dates[:6]]
+    # The precision (year, month, day) comes from the loader with each date; nothing re-guesses it.
+    firsts = dict(sorted(dict(zip(obs["date"], obs["precision"])).items()))
+    dates = list(firsts)
+    shown = [fmt_date(d, p, lang) for d, p in list(firsts.items())[:6]]
     more = f" (+{len(dates) - 6})" if len(dates) > 6 else ""
     return f"{', '.join(shown)}{more}"
 
@@ -52,12 +54,12 @@ def notes_text(obs: pd.DataFrame, frames: Frames, lang: str) -> str:
     """Every source behind a chart, with its link and the as-of dates it supports."""
     src = frames.sources.set_index("id")
     lines = []
-    ids = list(dict.fromkeys(p for s in obs["source"] for p in str(s).split("; ")))
+    ids = C.source_ids(obs["source"])
     for sid in ids:
         if sid not in src.index:
             continue
         s = src.loc[sid]
-        dates = sorted(set(obs.loc[obs["source"].str.contains(sid, regex=False), "date"]))
+        dates = sorted({d for v, d in zip(obs["source"], obs["date"]) if sid in C.source_ids([v])})
         text = lambda v: v if isinstance(v, str) and v else ""  # noqa: E731 - missing fields are NaN/None
         where = text(s["url"]) or (f"shared/research/{s['file']}" if text(s["file"]) else "")
         lines.append(f"- {s['publisher']}: {s['title']} ({text(s['published']) or '—'}) {where} "
@@ -276,11 +278,11 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
                                        if state.boundaries == "34" else [])
     gantt = C.gantt_figure(frames.events, labels, gantt_units, lang=lang, years=state.years, sources=frames.sources)
     hist_rows = history[history["indicator"] == state.indicator] if history is not None else rows.iloc[0:0]
-    used = pd.concat([rows, hist_rows, evs.assign(date=evs["date"])[["source", "date"]]], ignore_index=True)
+    used = pd.concat([rows, hist_rows, evs[["source", "date", "precision"]]], ignore_index=True)
     ag = evs[evs["kind"] == "agreement"]
     return [
         make_spec("timeline-lines", line, used, frames, state, meta, line.layout.title.text),
-        make_spec("timeline-gantt", gantt, ag[["source", "date"]], frames, state, None, gantt.layout.title.text),
+        make_spec("timeline-gantt", gantt, ag[["source", "date", "precision"]], frames, state, None, gantt.layout.title.text),
     ]
 
 
@@ -291,7 +293,7 @@ def events_table(frames: Frames, state: FilterState) -> pd.DataFrame:
     ev = ev[ev["as_of"].dt.year.between(*state.years)].sort_values("as_of")
     src = frames.sources.set_index("id")
     return pd.DataFrame({
-        ("Ngày" if lang == "vi" else "Date"): [fmt_date(d, "day" if len(d) == 10 else "month", lang) for d in ev["date"]],
+        ("Ngày" if lang == "vi" else "Date"): [fmt_date(a, p, lang) for a, p in zip(ev["as_of"], ev["precision"])],
         ("Sự kiện" if lang == "vi" else "Event"): ev[f"title_{lang}"],
         (t("provinces", lang)): [", ".join(labels.get(u, u) for u in us) for us in ev["units"]],
         (t("source", lang)): [src.loc[s, "publisher"] if s in src.index else s for s in ev["source"]],
@@ -314,7 +316,7 @@ def data_table(vobs: pd.DataFrame, frames: Frames, state: FilterState, *, all_in
     rows = rows.sort_values(["unit", "indicator", "as_of"])
 
     def src_field(ids: str, f: str) -> str:
-        return " | ".join(str(src.loc[s, f] or "") for s in str(ids).split("; ") if s in src.index)
+        return " | ".join(str(src.loc[s, f] or "") for s in C.source_ids([ids]) if s in src.index)
 
     vi = lang == "vi"
     return pd.DataFrame({
@@ -354,7 +356,7 @@ def coverage_matrix(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> p
 
 def sources_table(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.DataFrame:
     rows = in_period(vobs[vobs["unit"].isin(state.units)], state)
-    ids = list(dict.fromkeys(p for s in rows["source"] for p in str(s).split("; ")))
+    ids = C.source_ids(rows["source"])
     return frames.sources[frames.sources["id"].isin(ids)].reset_index(drop=True)
 
 

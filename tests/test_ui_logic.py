@@ -243,3 +243,32 @@ def test_every_indicator_has_titles_units_and_descriptions_in_both_languages(rea
         assert ind[col].str.len().min() > 0, col
     # Units may be empty only for yes/no milestones.
     assert (ind.loc[ind["kind"] != "milestone", ["unit_vi", "unit_en"]].map(len) > 0).all().all()
+
+
+def test_a_date_keeps_its_precision_from_loader_to_screen(dataset, write_yaml):
+    """An event dated "2020" reads "2020" (not "01/2020"); a month stays a month, a day a day."""
+    dataset["events"][0]["date"] = "2020"
+    frames = load_frames(write_yaml(dataset))
+    state = F.FilterState("63", ["old-a"], (2016, 2026), "vc_endpoints", "vi")
+    table = views.events_table(frames, state)
+    assert list(table["Ngày"]) == ["2020", "01/07/2025"]  # the merger keeps its day
+    vobs, _ = view_observations(frames, "63")
+    line, gantt = views.timeline_specs(vobs, frames, state)
+    hovers = [h for tr in line.figure.data for h in (tr.hovertext or ()) if "Ký thỏa thuận" in h]
+    assert hovers and all("<br>2020<br>" in h for h in hovers)
+    assert "2020" in gantt.as_of and "01/2020" not in gantt.as_of
+    assert views.as_of_text(vobs[vobs["unit"] == "old-a"], "vi").startswith("01/07/2020")
+
+
+def test_a_derived_value_keeps_its_sources_as_a_list(dataset, write_yaml):
+    dataset["observations"][1]["source"] = "s2"  # old-b's endpoints now come from the second article
+    tiny = load_frames(write_yaml(dataset))
+    obs, _ = view_observations(tiny, "34")
+    derived = obs[obs["derived"].astype(bool)]
+    assert all(isinstance(s, tuple) for s in derived["source"])
+    row = derived[derived["indicator"] == "vc_endpoints"].iloc[0]
+    assert row["source"] == ("s1", "s2")
+    state = F.FilterState("34", ["new-ab"], (2016, 2026), "vc_endpoints", "vi")
+    assert list(views.sources_table(obs, tiny, state)["id"]) == ["s1", "s2"]
+    notes = views.notes_text(derived, tiny, "vi")
+    assert "Bài báo một" in notes and "Bài báo hai" in notes
