@@ -25,14 +25,6 @@ EVENT_SYMBOLS = {"agreement": "diamond", "review": "circle", "ioc_launch": "star
 FONT = "DejaVu Sans, Arial, sans-serif"
 HIGHLIGHT, MUTED, NO_DATA = "#08306B", "#BDBDBD", "#EEEEEE"
 RANKING_MAX, RANKING_END = 80, 30  # above 80 units a ranking shows the first 30, the last 30 and the selection
-EVENT_KIND = {
-    "agreement": {"vi": "Thỏa thuận hợp tác", "en": "Cooperation agreement"},
-    "review": {"vi": "Sơ kết / tổng kết", "en": "Review"},
-    "ioc_launch": {"vi": "Khai trương IOC", "en": "IOC launch"},
-    "launch": {"vi": "Khai trương hệ thống", "en": "System launch"},
-    "merger": {"vi": "Sáp nhập 2025", "en": "2025 merger"},
-    "policy": {"vi": "Văn bản chính sách", "en": "Policy document"},
-}
 
 
 # --- Text helpers ----------------------------------------------------------------------------------
@@ -413,7 +405,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
             continue
         fig.add_trace(go.Scatter(
             x=[e["as_of"] for _, e in sel], y=[lab for lab, _ in sel], mode="markers",
-            name=EVENT_KIND[kind][lang], marker={"symbol": sym, "size": 12, "color": "#333",
+            name=t(f"event_kind_{kind}", lang), marker={"symbol": sym, "size": 12, "color": "#333",
                                                  "line": {"width": 1, "color": "#fff"}},
             hovertext=[f"<b>{e[f'title_{lang}']}</b><br>{fmt_date(e['as_of'], e['precision'], lang)}"
                        f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e in sel],

@@ -31,7 +31,7 @@ import plotly.graph_objects as go
 from lib import geo
 from lib.charts import (FONT, HIGHLIGHT, NO_DATA, _finish, _hover, _source_texts, chart_title, empty_figure,
                         ind_unit, latest_per_unit, source_line)
-from lib.i18n import register, t
+from lib.i18n import t
 
 # ColorBrewer Blues without its two near-white steps: the palest value must not look like "no data".
 SCALE = [[0.0, "#c6dbef"], [0.2, "#9ecae1"], [0.4, "#6baed6"], [0.6, "#4292c6"], [0.8, "#2171b5"],
@@ -46,14 +46,6 @@ MAIN_DOMAIN = {"x": [0.0, 0.5], "y": [0.0, 1.0]}
 INSET_DOMAIN = {"x": [0.53, 1.0], "y": [0.3, 0.94]}
 MAIN_BOX: geo.Box = (101.9, 6.5, 117.5, 23.6)  # the mainland, Hoàng Sa and Trường Sa
 
-register({
-    "map_no_data": {"vi": "Không có dữ liệu", "en": "No data"},
-    "map_selected": {"vi": "Đã chọn", "en": "Selected"},
-    "map_derived": {"vi": "Giá trị tính gộp", "en": "Derived value"},
-    "map_inset": {"vi": "Đồng bằng sông Hồng (phóng to)", "en": "Red River Delta (enlarged)"},
-    "map_better": {"vi": "đậm hơn = tốt hơn", "en": "darker = better"},
-    "map_value": {"vi": "giá trị", "en": "value"},
-})
 
 
 def _lower_is_better(meta: dict) -> bool:

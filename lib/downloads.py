@@ -36,43 +36,13 @@ from lib.export import (
     to_svg,
     warm_up,
 )
-from lib.i18n import register, t
+from lib.i18n import t
 
 _LOG = logging.getLogger(__name__)
 
-_TEXT: dict[str, dict[str, str]] = {
-    "png": {"vi": "Tải PNG", "en": "Download PNG"},
-    "svg": {"vi": "Tải SVG", "en": "Download SVG"},
-    "html": {"vi": "Tải HTML", "en": "Download HTML"},
-    "png_help": {"vi": "Ảnh {w}×{h} điểm ảnh, kèm tiêu đề, bộ lọc, nguồn và thời điểm số liệu.",
-                 "en": "A {w}×{h} pixel image with the title, filters, source and as-of date."},
-    "svg_help": {"vi": "Ảnh véc-tơ, phóng to không vỡ nét, chữ vẫn sửa được.",
-                 "en": "A vector image: sharp at any size, text stays editable."},
-    "html_help": {"vi": "Biểu đồ tương tác, mở được cả khi không có mạng.",
-                  "en": "An interactive chart that opens even without internet."},
-    "no_browser": {
-        "vi": "Máy chủ chưa có trình duyệt Chromium nên chưa tải được ảnh PNG/SVG. "
-              "Bạn vẫn tải được bản HTML, hoặc bấm nút máy ảnh ở góc biểu đồ để lưu ảnh PNG.",
-        "en": "Image download (PNG/SVG) needs the Chromium browser on the server, which is missing. "
-              "You can still download the HTML version, or use the camera button on the chart to save a PNG.",
-    },
-    "pack_pptx": {"vi": "Tải bộ báo cáo PowerPoint", "en": "Download briefing pack (PowerPoint)"},
-    "pack_pdf": {"vi": "Tải bộ báo cáo PDF", "en": "Download briefing pack (PDF)"},
-    "pack_help": {"vi": "Trang bìa, mỗi biểu đồ một trang kèm ghi chú, và danh sách nguồn.",
-                  "en": "A title page, one page per chart with notes, and the list of sources."},
-    "pack_no_browser": {"vi": "Máy chủ thiếu Chromium nên trong bộ báo cáo, ảnh biểu đồ được thay bằng một dòng "
-                              "thông báo; tiêu đề, ghi chú và nguồn vẫn đầy đủ.",
-                        "en": "The server has no Chromium, so the pack shows a short notice instead of each chart "
-                              "image; titles, notes and sources are all there."},
-    "pack_prefix": {"vi": "bao-cao-tom-tat", "en": "briefing-pack"},
-}
 
 
-register({f"dl_{key}": entry for key, entry in _TEXT.items()})  # one table of UI strings (lib.i18n)
 
-
-def _t(key: str, lang: str) -> str:
-    return t(f"dl_{key}", lang)
 
 
 def _guarded(build: Callable[[], bytes], fallback: Callable[[], bytes], what: str) -> Callable[[], bytes]:
@@ -104,38 +74,38 @@ def chart_downloads(spec: ChartSpec, lang: str) -> None:
     if ok:
         warm_up()  # start Chromium in the background once per process, so the first click is quick
     else:
-        st.info(_t("no_browser", lang), icon=":material/info:")
+        st.info(t("dl_no_browser", lang), icon=":material/info:")
 
     with st.container(horizontal=True, gap="small", key=f"dl-{spec.key}"):
         if ok:
             st.download_button(
-                _t("png", lang),
+                t("dl_png", lang),
                 data=_guarded(lambda: to_png(spec, lang), lambda: placeholder_png(spec, lang, scale=2),
                               f"png {spec.key}"),
                 file_name=safe_filename(spec.filename_stem, ext="png"),
                 mime="image/png",
                 key=f"dl-png-{spec.key}",
-                help=_t("png_help", lang).format(w=export_size(spec)[0], h=export_size(spec)[1]),
+                help=t("dl_png_help", lang).format(w=export_size(spec)[0], h=export_size(spec)[1]),
                 on_click="ignore",
                 icon=":material/image:",
             )
             st.download_button(
-                _t("svg", lang),
+                t("dl_svg", lang),
                 data=_guarded(lambda: to_svg(spec, lang), lambda: placeholder_svg(spec, lang), f"svg {spec.key}"),
                 file_name=safe_filename(spec.filename_stem, ext="svg"),
                 mime="image/svg+xml",
                 key=f"dl-svg-{spec.key}",
-                help=_t("svg_help", lang),
+                help=t("dl_svg_help", lang),
                 on_click="ignore",
                 icon=":material/draw:",
             )
         st.download_button(
-            _t("html", lang),
+            t("dl_html", lang),
             data=lambda: to_html(spec, lang),  # no browser needed; plotly.io.to_html only
             file_name=safe_filename(spec.filename_stem, ext="html"),
             mime="text/html",
             key=f"dl-html-{spec.key}",
-            help=_t("html_help", lang),
+            help=t("dl_html_help", lang),
             on_click="ignore",
             icon=":material/code:",
         )
@@ -148,34 +118,34 @@ def briefing_pack(specs: list[ChartSpec], *, title: str, subtitle: str, sources:
     if ok:
         warm_up()
     elif specs:
-        st.caption(_t("pack_no_browser", lang))
+        st.caption(t("dl_pack_no_browser", lang))
 
     specs = list(specs)
     sources = list(sources)
-    stem = safe_filename(_t("pack_prefix", lang), subtitle, ext="")
+    stem = safe_filename(t("dl_pack_prefix", lang), subtitle, ext="")
 
     def pack_kwargs() -> dict:
         return dict(title=title, subtitle=subtitle, generated=_today(), sources=sources, lang=lang)
 
     with st.container(horizontal=True, gap="small", key=f"pack-{key}"):
         st.download_button(
-            _t("pack_pptx", lang),
+            t("dl_pack_pptx", lang),
             data=lambda: build_pptx(specs, **pack_kwargs()),
             file_name=f"{stem}.pptx",
             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
             key=f"pack-pptx-{key}",
-            help=_t("pack_help", lang),
+            help=t("dl_pack_help", lang),
             on_click="ignore",
             icon=":material/slideshow:",
             disabled=not specs,
         )
         st.download_button(
-            _t("pack_pdf", lang),
+            t("dl_pack_pdf", lang),
             data=lambda: build_pdf(specs, **pack_kwargs()),
             file_name=f"{stem}.pdf",
             mime="application/pdf",
             key=f"pack-pdf-{key}",
-            help=_t("pack_help", lang),
+            help=t("dl_pack_help", lang),
             on_click="ignore",
             icon=":material/picture_as_pdf:",
             disabled=not specs,

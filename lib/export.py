@@ -30,6 +30,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from lib.i18n import t
+
 _LOG = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -45,40 +47,6 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
-# The few labels the exported files carry. The UI's own strings are in lib/i18n.py.
-LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "source": "Nguồn",
-        "sources": "Nguồn",
-        "sources_cont": "Nguồn (tiếp)",
-        "as_of": "Số liệu tính đến",
-        "filters": "Bộ lọc",
-        "notes": "Ghi chú",
-        "generated": "Ngày tạo",
-        "page": "Trang",
-        "none": "(không có)",
-        "export_failed": "Không tạo được ảnh biểu đồ trên máy chủ.",
-        "export_failed_hint": "Hãy tải bản HTML hoặc dùng nút máy ảnh của biểu đồ.",
-    },
-    "en": {
-        "source": "Source",
-        "sources": "Sources",
-        "sources_cont": "Sources (continued)",
-        "as_of": "Data as of",
-        "filters": "Filters",
-        "notes": "Notes",
-        "generated": "Generated",
-        "page": "Page",
-        "none": "(none)",
-        "export_failed": "The server could not render the chart image.",
-        "export_failed_hint": "Download the HTML version or use the chart's camera button.",
-    },
-}
-
-
-def label(key: str, lang: str) -> str:
-    """One export label in ``lang`` (falls back to Vietnamese, the default language)."""
-    return LABELS.get(lang, LABELS["vi"])[key]
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -273,10 +241,10 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
     text_px = width - 2 * _PAD
 
     title_lines = _wrap_px(spec.title, text_px, 18, bold=True)[:3] or [" "]
-    filter_lines = _wrap_px(_prefixed(spec.filters, label("filters", lang)), text_px, 13)[:2]
-    footer_lines = _wrap_px(_prefixed(spec.source, label("source", lang)), text_px, 11)[:3]
+    filter_lines = _wrap_px(_prefixed(spec.filters, t("export_filters", lang)), text_px, 13)[:2]
+    footer_lines = _wrap_px(_prefixed(spec.source, t("export_source", lang)), text_px, 11)[:3]
     if spec.as_of:
-        footer_lines += _wrap_px(_prefixed(spec.as_of, label("as_of", lang)), text_px, 11)[:2]
+        footer_lines += _wrap_px(_prefixed(spec.as_of, t("export_as_of", lang)), text_px, 11)[:2]
     footer_h = 15 * len(footer_lines)
 
     # ---- horizontal space ---------------------------------------------------------------------------------------
@@ -458,10 +426,10 @@ def _ensure_server() -> None:
                 except Exception as exc:  # noqa: BLE001
                     result["error"] = exc
 
-            t = threading.Thread(target=probe, name="kaleido-probe", daemon=True)
-            t.start()
-            t.join(_PROBE_TIMEOUT_S)
-            if t.is_alive():
+            thread = threading.Thread(target=probe, name="kaleido-probe", daemon=True)
+            thread.start()
+            thread.join(_PROBE_TIMEOUT_S)
+            if thread.is_alive():
                 raise RuntimeError(f"Chromium did not answer within {_PROBE_TIMEOUT_S:.0f} s.")
             if "error" in result:
                 raise RuntimeError(f"Chromium could not render a test image: {result['error']}")
@@ -585,10 +553,10 @@ def placeholder_png(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, he
         y += int(28 * scale)
     y += int(40 * scale)
     for key in ("export_failed", "export_failed_hint"):
-        draw.text((x, y), label(key, lang), fill="#8a1c1c", font=font(FONT_REGULAR, 18))
+        draw.text((x, y), t(key, lang), fill="#8a1c1c", font=font(FONT_REGULAR, 18))
         y += int(30 * scale)
     y = h - int(60 * scale)
-    for line in [_prefixed(spec.source, label("source", lang)), _prefixed(spec.as_of, label("as_of", lang))]:
+    for line in [_prefixed(spec.source, t("export_source", lang)), _prefixed(spec.as_of, t("export_as_of", lang))]:
         if line:
             draw.text((x, y), line[:160], fill="#444444", font=font(FONT_REGULAR, 12))
             y += int(18 * scale)
@@ -599,8 +567,8 @@ def placeholder_png(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, he
 
 def placeholder_svg(spec: ChartSpec, lang: str) -> bytes:
     """A plain SVG that says the chart could not be rendered."""
-    lines = [spec.title, label("export_failed", lang), label("export_failed_hint", lang),
-             _prefixed(spec.source, label("source", lang))]
+    lines = [spec.title, t("export_failed", lang), t("export_failed_hint", lang),
+             _prefixed(spec.source, t("export_source", lang))]
     texts = "".join(
         f'<text x="40" y="{50 + 36 * i}" font-family="{FONT_FAMILY}" font-size="{20 if i == 0 else 16}">'
         f"{html.escape(t, quote=False)}</text>"
@@ -621,13 +589,13 @@ def _png_or_placeholder(spec: ChartSpec, lang: str) -> bytes:
 def _notes_text(spec: ChartSpec, lang: str) -> str:
     """The speaker notes / PDF notes: filters, source, as-of date, then the long notes."""
     parts = [
-        _prefixed(spec.filters, label("filters", lang)),
-        _prefixed(spec.source, label("source", lang)),
-        _prefixed(spec.as_of, label("as_of", lang)),
+        _prefixed(spec.filters, t("export_filters", lang)),
+        _prefixed(spec.source, t("export_source", lang)),
+        _prefixed(spec.as_of, t("export_as_of", lang)),
     ]
     text = "\n".join(p for p in parts if p)
     if spec.notes.strip():
-        text += f"\n\n{label('notes', lang)}:\n{spec.notes.strip()}"
+        text += f"\n\n{t('export_notes', lang)}:\n{spec.notes.strip()}"
     return text
 
 
@@ -692,7 +660,7 @@ def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: 
     sub.left, sub.top, sub.width, sub.height = Inches(0.9), Inches(3.8), Inches(11.5), Inches(1.6)
     sub.text_frame.text = subtitle
     p = sub.text_frame.add_paragraph()
-    p.text = f"{label('generated', lang)}: {generated}"
+    p.text = f"{t('export_generated', lang)}: {generated}"
     for para in sub.text_frame.paragraphs:
         for run in para.runs:
             run.font.size = Pt(22)
@@ -701,10 +669,10 @@ def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: 
     # One slide per chart.
     for spec in specs:
         slide = prs.slides.add_slide(layout_title_only)
-        t = slide.shapes.title
-        t.left, t.top, t.width, t.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(0.9)
-        t.text = spec.title
-        for para in t.text_frame.paragraphs:
+        head = slide.shapes.title
+        head.left, head.top, head.width, head.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(0.9)
+        head.text = spec.title
+        for para in head.text_frame.paragraphs:
             for run in para.runs:
                 run.font.size = Pt(24)
                 run.font.name = font_name
@@ -718,13 +686,13 @@ def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: 
         slide.notes_slide.notes_text_frame.text = _notes_text(spec, lang)
 
     # Sources slide(s).
-    src_list = [s for s in sources if s and s.strip()] or [label("none", lang)]
+    src_list = [s for s in sources if s and s.strip()] or [t("export_none", lang)]
     pages = _chunk_sources(src_list, max_lines=16, chars_per_line=120)
     for i, page in enumerate(pages):
         slide = prs.slides.add_slide(layout_title_only)
-        t = slide.shapes.title
-        t.left, t.top, t.width, t.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(0.9)
-        t.text = label("sources" if i == 0 else "sources_cont", lang)
+        head = slide.shapes.title
+        head.left, head.top, head.width, head.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(0.9)
+        head.text = t("export_sources" if i == 0 else "export_sources_cont", lang)
         box = slide.shapes.add_textbox(Inches(0.6), Inches(1.2), Inches(12.1), Inches(5.9))
         tf = box.text_frame
         tf.word_wrap = True
@@ -764,9 +732,9 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
             self.set_y(-10)
             self.set_font("DejaVu", size=8)
             self.set_text_color(110, 110, 110)
-            self.cell(0, 5, f"{title} · {label('generated', lang)}: {generated}", align="L")
+            self.cell(0, 5, f"{title} · {t('export_generated', lang)}: {generated}", align="L")
             self.set_x(self.l_margin)
-            self.cell(0, 5, f"{label('page', lang)} {self.page_no()}/{{nb}}", align="R")
+            self.cell(0, 5, f"{t('export_page', lang)} {self.page_no()}/{{nb}}", align="R")
 
     pdf = _PDF(orientation="L", unit="mm", format="A4")
     pdf.set_title(title)
@@ -790,7 +758,7 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
     pdf.ln(4)
     pdf.set_font("DejaVu", size=12)
     pdf.set_text_color(90, 90, 90)
-    pdf.multi_cell(epw, 7, f"{label('generated', lang)}: {generated}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(epw, 7, f"{t('export_generated', lang)}: {generated}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
 
     # One page per chart; the image shrinks so that the notes fit on the same page.
@@ -823,13 +791,13 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
 
     # Sources page(s): fpdf2 continues on a new page when the list is long.
     pdf.add_page()
-    pdf.start_section(label("sources", lang))
+    pdf.start_section(t("export_sources", lang))
     pdf.set_font("DejaVu", "B", 16)
-    pdf.cell(epw, 9, label("sources", lang), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(epw, 9, t("export_sources", lang), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.continued_title = label("sources_cont", lang)
+    pdf.continued_title = t("export_sources_cont", lang)
     pdf.set_font("DejaVu", size=10)
-    src_list = [s for s in sources if s and s.strip()] or [label("none", lang)]
+    src_list = [s for s in sources if s and s.strip()] or [t("export_none", lang)]
     for src in src_list:
         pos = 0
         pdf.write(5.2, "• ")

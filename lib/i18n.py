@@ -130,6 +130,70 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_predecessors": {"vi": "Các tỉnh trước sáp nhập (63 tỉnh)", "en": "Provinces before the merger (63)"},
     "position_by_value": {"vi": "vị trí theo giá trị (tính từ dữ liệu, không phải hạng công bố)",
                           "en": "position by value (computed, not a published rank)"},
+    "export_source": {"vi": "Nguồn", "en": "Source"},
+    "export_sources": {"vi": "Nguồn", "en": "Sources"},
+    "export_sources_cont": {"vi": "Nguồn (tiếp)", "en": "Sources (continued)"},
+    "export_as_of": {"vi": "Số liệu tính đến", "en": "Data as of"},
+    "export_filters": {"vi": "Bộ lọc", "en": "Filters"},
+    "export_notes": {"vi": "Ghi chú", "en": "Notes"},
+    "export_generated": {"vi": "Ngày tạo", "en": "Generated"},
+    "export_page": {"vi": "Trang", "en": "Page"},
+    "export_none": {"vi": "(không có)", "en": "(none)"},
+    "export_failed": {"vi": "Không tạo được ảnh biểu đồ trên máy chủ.", "en": "The server could not render the chart image."},
+    "export_failed_hint": {"vi": "Hãy tải bản HTML hoặc dùng nút máy ảnh của biểu đồ.", "en": "Download the HTML version or use the chart's camera button."},
+    "dl_png": {"vi": "Tải PNG", "en": "Download PNG"},
+    "dl_svg": {"vi": "Tải SVG", "en": "Download SVG"},
+    "dl_html": {"vi": "Tải HTML", "en": "Download HTML"},
+    "dl_png_help": {"vi": "Ảnh {w}×{h} điểm ảnh, kèm tiêu đề, bộ lọc, nguồn và thời điểm số liệu.", "en": "A {w}×{h} pixel image with the title, filters, source and as-of date."},
+    "dl_svg_help": {"vi": "Ảnh véc-tơ, phóng to không vỡ nét, chữ vẫn sửa được.", "en": "A vector image: sharp at any size, text stays editable."},
+    "dl_html_help": {"vi": "Biểu đồ tương tác, mở được cả khi không có mạng.", "en": "An interactive chart that opens even without internet."},
+    "dl_no_browser": {"vi": "Máy chủ chưa có trình duyệt Chromium nên chưa tải được ảnh PNG/SVG. Bạn vẫn tải được bản HTML, hoặc bấm nút máy ảnh ở góc biểu đồ để lưu ảnh PNG.", "en": "Image download (PNG/SVG) needs the Chromium browser on the server, which is missing. You can still download the HTML version, or use the camera button on the chart to save a PNG."},
+    "dl_pack_pptx": {"vi": "Tải bộ báo cáo PowerPoint", "en": "Download briefing pack (PowerPoint)"},
+    "dl_pack_pdf": {"vi": "Tải bộ báo cáo PDF", "en": "Download briefing pack (PDF)"},
+    "dl_pack_help": {"vi": "Trang bìa, mỗi biểu đồ một trang kèm ghi chú, và danh sách nguồn.", "en": "A title page, one page per chart with notes, and the list of sources."},
+    "dl_pack_no_browser": {"vi": "Máy chủ thiếu Chromium nên trong bộ báo cáo, ảnh biểu đồ được thay bằng một dòng thông báo; tiêu đề, ghi chú và nguồn vẫn đầy đủ.", "en": "The server has no Chromium, so the pack shows a short notice instead of each chart image; titles, notes and sources are all there."},
+    "dl_pack_prefix": {"vi": "bao-cao-tom-tat", "en": "briefing-pack"},
+    "map_no_data": {"vi": "Không có dữ liệu", "en": "No data"},
+    "map_selected": {"vi": "Đã chọn", "en": "Selected"},
+    "map_derived": {"vi": "Giá trị tính gộp", "en": "Derived value"},
+    "map_inset": {"vi": "Đồng bằng sông Hồng (phóng to)", "en": "Red River Delta (enlarged)"},
+    "map_better": {"vi": "đậm hơn = tốt hơn", "en": "darker = better"},
+    "map_value": {"vi": "giá trị", "en": "value"},
+    "event_kind_agreement": {"vi": "Thỏa thuận hợp tác", "en": "Cooperation agreement"},
+    "event_kind_review": {"vi": "Sơ kết / tổng kết", "en": "Review"},
+    "event_kind_ioc_launch": {"vi": "Khai trương IOC", "en": "IOC launch"},
+    "event_kind_launch": {"vi": "Khai trương hệ thống", "en": "System launch"},
+    "event_kind_merger": {"vi": "Sáp nhập 2025", "en": "2025 merger"},
+    "event_kind_policy": {"vi": "Văn bản chính sách", "en": "Policy document"},
+    "reason_not_combinable": {"vi": "chỉ tiêu loại này không cộng gộp", "en": "this kind of indicator is never combined"},
+    "reason_missing_predecessor": {"vi": "thiếu số liệu của {m}", "en": "no value for {m}"},
+    "reason_no_weight": {"vi": "thiếu trọng số", "en": "weight not known for every predecessor"},
+    "reason_qualified_value": {"vi": "có giá trị ước (>, <)", "en": "an input is not exact (>, <)"},
+    "col_date": {"vi": "Ngày", "en": "Date"},
+    "col_event": {"vi": "Sự kiện", "en": "Event"},
+    "col_quote": {"vi": "Trích dẫn", "en": "Quote"},
+    "col_indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "col_value": {"vi": "Giá trị", "en": "Value"},
+    "col_numeric_value": {"vi": "Giá trị số", "en": "Numeric value"},
+    "col_unit_of_measure": {"vi": "Đơn vị đo", "en": "Unit of measure"},
+    "col_as_of": {"vi": "Thời điểm", "en": "As of"},
+    "col_derived": {"vi": "Tính gộp", "en": "Derived"},
+    "col_source": {"vi": "Nguồn", "en": "Source"},
+    "col_publisher": {"vi": "Nhà xuất bản", "en": "Publisher"},
+    "col_link": {"vi": "Liên kết", "en": "Link"},
+    "col_confidence": {"vi": "Độ tin cậy", "en": "Confidence"},
+    "src_col_id": {"vi": "Mã", "en": "ID"},
+    "src_col_publisher": {"vi": "Nhà xuất bản", "en": "Publisher"},
+    "src_col_title": {"vi": "Tiêu đề", "en": "Title"},
+    "src_col_author": {"vi": "Tác giả", "en": "Author"},
+    "src_col_url": {"vi": "Liên kết", "en": "Link"},
+    "src_col_file": {"vi": "Tệp lưu", "en": "Stored file"},
+    "src_col_published": {"vi": "Ngày đăng", "en": "Published"},
+    "src_col_published_note": {"vi": "Ghi chú ngày đăng", "en": "Date note"},
+    "src_col_accessed": {"vi": "Ngày truy cập", "en": "Accessed"},
+    "src_col_language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "src_col_confidence": {"vi": "Độ tin cậy", "en": "Confidence"},
+    "src_col_confidence_note": {"vi": "Ghi chú độ tin cậy", "en": "Confidence note"},
 }
 
 
@@ -138,15 +202,6 @@ def t(key: str, lang: str, **params: Any) -> str:
     entry = STRINGS[key]
     text = entry.get(lang) or entry[DEFAULT_LANG]
     return text.format(**params) if params else text
-
-
-def register(extra: dict[str, dict[str, str]]) -> None:
-    """Let a module add its own strings (every key in every language)."""
-    for key, entry in extra.items():
-        missing = [lang for lang in LANGS if lang not in entry]
-        if missing:
-            raise ValueError(f"string {key!r} lacks {missing}")
-        STRINGS[key] = entry
 
 
 # --- Formats --------------------------------------------------------------------------------------

@@ -183,15 +183,11 @@ def not_combinable_notes(status: pd.DataFrame, frames: Frames, state: FilterStat
         have = set(zip(own["unit"], own["year"]))
         rows = rows[[(u, y) not in have for u, y in zip(rows["unit"], rows["year"])]]
     labels = labels_for(frames, lang)
-    reason = {"not_combinable": {"vi": "chỉ tiêu loại này không cộng gộp", "en": "this kind of indicator is never combined"},
-              "missing_predecessor": {"vi": "thiếu số liệu của {m}", "en": "no value for {m}"},
-              "no_weight": {"vi": "thiếu trọng số", "en": "weight not known for every predecessor"},
-              "qualified_value": {"vi": "có giá trị ước (>, <)", "en": "an input is not exact (>, <)"}}
     out = []
     for _, r in rows.iterrows():
         vals = "; ".join(f"{labels.get(u, u)}: {C.format_obs(v, meta, lang)} ({d})"
                          for u, v, d, _ in r["inputs"] if True)
-        why = reason[r["status"]][lang].format(m=", ".join(unit_names(frames.units, r["missing"], lang)))
+        why = t(f"reason_{r['status']}", lang).format(m=", ".join(unit_names(frames.units, r["missing"], lang)))
         out.append(f"**{labels.get(r['unit'], r['unit'])} · {r['year']}** — {t('not_combinable', lang)} ({why}). {vals}")
     return out
 
@@ -293,11 +289,11 @@ def events_table(frames: Frames, state: FilterState) -> pd.DataFrame:
     ev = ev[ev["as_of"].dt.year.between(*state.years)].sort_values("as_of")
     src = frames.sources.set_index("id")
     return pd.DataFrame({
-        ("Ngày" if lang == "vi" else "Date"): [fmt_date(a, p, lang) for a, p in zip(ev["as_of"], ev["precision"])],
-        ("Sự kiện" if lang == "vi" else "Event"): ev[f"title_{lang}"],
+        t("col_date", lang): [fmt_date(a, p, lang) for a, p in zip(ev["as_of"], ev["precision"])],
+        t("col_event", lang): ev[f"title_{lang}"],
         (t("provinces", lang)): [", ".join(labels.get(u, u) for u in us) for us in ev["units"]],
         (t("source", lang)): [src.loc[s, "publisher"] if s in src.index else s for s in ev["source"]],
-        ("Trích dẫn" if lang == "vi" else "Quote"): ev["quote"],
+        t("col_quote", lang): ev["quote"],
     })
 
 
@@ -318,24 +314,23 @@ def data_table(vobs: pd.DataFrame, frames: Frames, state: FilterState, *, all_in
     def src_field(ids: str, f: str) -> str:
         return " | ".join(str(src.loc[s, f] or "") for s in C.source_ids([ids]) if s in src.index)
 
-    vi = lang == "vi"
     return pd.DataFrame({
-        ("Tỉnh/đơn vị" if vi else "Unit"): [labels.get(u, u) for u in rows["unit"]],
-        ("Chỉ tiêu" if vi else "Indicator"): [ind.loc[i, f"title_{lang}"] for i in rows["indicator"]],
-        ("Giá trị" if vi else "Value"): [C.format_obs(v, C.meta_of(frames.indicators, i), lang, q)
+        t("col_unit", lang): [labels.get(u, u) for u in rows["unit"]],
+        t("col_indicator", lang): [ind.loc[i, f"title_{lang}"] for i in rows["indicator"]],
+        t("col_value", lang): [C.format_obs(v, C.meta_of(frames.indicators, i), lang, q)
                                          + (f" / {int(o)}" if pd.notna(o) else "")
                                          for v, i, q, o in zip(rows["value"], rows["indicator"], rows["qualifier"], rows["out_of"])],
-        ("Giá trị số" if vi else "Numeric value"): rows["value"].to_numpy(),
-        ("Đơn vị đo" if vi else "Unit of measure"): [ind.loc[i, f"unit_{lang}"] for i in rows["indicator"]],
-        ("Thời điểm" if vi else "As of"): [p or fmt_date(a, pr, lang) for p, a, pr in
+        t("col_numeric_value", lang): rows["value"].to_numpy(),
+        t("col_unit_of_measure", lang): [ind.loc[i, f"unit_{lang}"] for i in rows["indicator"]],
+        t("col_as_of", lang): [p or fmt_date(a, pr, lang) for p, a, pr in
                                           zip(rows["period"], rows["as_of"], rows["precision"])],
-        ("Tính gộp" if vi else "Derived"): [(t("derived", lang) + f" ({r})") if d else "" for d, r in
+        t("col_derived", lang): [(t("derived", lang) + f" ({r})") if d else "" for d, r in
                                            zip(rows.get("derived", False), rows.get("rule", None))],
-        ("Nguồn" if vi else "Source"): [src_field(s, "title") for s in rows["source"]],
-        ("Nhà xuất bản" if vi else "Publisher"): [src_field(s, "publisher") for s in rows["source"]],
-        ("Liên kết" if vi else "Link"): [src_field(s, "url") for s in rows["source"]],
-        ("Trích dẫn" if vi else "Quote"): rows["quote"].to_numpy(),
-        ("Độ tin cậy" if vi else "Confidence"): [t("low_confidence", lang) if c == "low" else "" for c in rows["confidence"]],
+        t("col_source", lang): [src_field(s, "title") for s in rows["source"]],
+        t("col_publisher", lang): [src_field(s, "publisher") for s in rows["source"]],
+        t("col_link", lang): [src_field(s, "url") for s in rows["source"]],
+        t("col_quote", lang): rows["quote"].to_numpy(),
+        t("col_confidence", lang): [t("low_confidence", lang) if c == "low" else "" for c in rows["confidence"]],
     })
 
 
@@ -376,27 +371,19 @@ def pack_texts(specs: list[ChartSpec], frames: Frames, state: FilterState) -> di
             "sources": cited}
 
 
-SOURCE_COLUMNS = {
-    "id": ("Mã", "ID"), "publisher": ("Nhà xuất bản", "Publisher"), "title": ("Tiêu đề", "Title"),
-    "author": ("Tác giả", "Author"), "url": ("Liên kết", "Link"), "file": ("Tệp lưu", "Stored file"),
-    "published": ("Ngày đăng", "Published"), "published_note": ("Ghi chú ngày đăng", "Date note"),
-    "accessed": ("Ngày truy cập", "Accessed"), "language": ("Ngôn ngữ", "Language"),
-    "confidence": ("Độ tin cậy", "Confidence"), "confidence_note": ("Ghi chú độ tin cậy", "Confidence note"),
-}
+SOURCE_COLUMNS = ['id', 'publisher', 'title', 'author', 'url', 'file', 'published', 'published_note', 'accessed', 'language', 'confidence', 'confidence_note']  # their headers: t("src_col_<name>")
 
 
 def localise_sources(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The sources table with column names in the reader's language."""
-    k = 0 if lang == "vi" else 1
-    return sources.rename(columns={c: v[k] for c, v in SOURCE_COLUMNS.items()})
+    return sources.rename(columns={c: t(f"src_col_{c}", lang) for c in SOURCE_COLUMNS})
 
 
 def display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """What the page shows of data_table: without the machine-readable number column, and without the
     'derived' column when nothing is derived (the downloads keep everything)."""
-    vi = lang == "vi"
-    out = table.drop(columns=["Giá trị số" if vi else "Numeric value"])
-    derived_col = "Tính gộp" if vi else "Derived"
+    out = table.drop(columns=[t("col_numeric_value", lang)])
+    derived_col = t("col_derived", lang)
     if not out[derived_col].astype(bool).any():
         out = out.drop(columns=[derived_col])
     return out
