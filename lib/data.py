@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -18,16 +20,23 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from lib.schema import Dataset, Source
+from lib.schema import ADMIN_CODE_PATTERN, DATE_PATTERN, NONBLANK, SLUG_PATTERN, URL_PATTERN, Dataset, Source
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = ROOT / "data" / "provinces.yaml"
 ENV_PATH = "PROVINCES_DATA"
 ENV_MAX_BYTES = "PROVINCES_MAX_BYTES"
 DEFAULT_MAX_BYTES = 5_000_000
-# Aliases may add at most this many nodes to a document (nor expand it more than this many times over).
-MAX_EXPANDED_NODES = 2_000_000
-MAX_EXPANSION_RATIO = 20
+# Lists and mappings inside each other: the dataset needs 4 levels; 64 leaves room and keeps every
+# walk (and the C composer's recursion, which crashes the process near 30,000) far from trouble.
+MAX_DEPTH = 64
+# A report lists at most this many problems, then says how many more there are.
+MAX_PROBLEMS = 200
+# Integers with more digits are refused: a float holds 15 significant digits exactly.
+MAX_INT_DIGITS = 15
+# Dates before this year cannot be about digital government in Vietnam's provinces.
+EARLIEST_YEAR = 1945
+
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The safe C loader, with dates left as text (the models check their shape)."""
@@ -57,11 +66,18 @@ class Problem:
 
 
 class DatasetError(Exception):
-    """The dataset cannot be used; `problems` lists every reason found."""
+    """The dataset cannot be used; `problems` lists the reasons found (at most MAX_PROBLEMS of them,
+    then one line "… and N more problems"); `total` counts them all."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+    def __init__(self, problems: list[Problem], total: int | None = None):
+        total = max(total or 0, len(problems))
+        shown = list(problems[:MAX_PROBLEMS])
+        if total > len(shown):
+            file = shown[0].file if shown else ""
+            shown.append(Problem(file, None, "", f"… and {total - len(shown):,} more problems"))
+        self.problems = shown
+        self.total = total
+        super().__init__("\n".join(str(p) for p in shown))
 
 
 # --- Reading the file ------------------------------------------------------------------------------
@@ -77,37 +93,13 @@ def max_bytes_limit(max_bytes: int | None = None) -> int:
     if max_bytes is not None:
         return max_bytes
     env = os.environ.get(ENV_MAX_BYTES)
-    return int(env) if env and env.isdigit() else DEFAULT_MAX_BYTES
-
-
-def _expanded_size(root: yaml.Node) -> tuple[int, int]:
-    """(nodes after expanding aliases, distinct nodes), computed without expanding anything."""
-    memo: dict[int, int] = {}
-    distinct = 0
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if key in memo and not done:
-            continue
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                children += [k, v]
-        elif isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        if done:
-            memo[key] = 1 + sum(memo.get(id(c), 1) for c in children)
-            continue
-        memo[key] = 1  # marks "seen" (and breaks recursive aliases)
-        distinct += 1
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in memo)
-    return memo[id(root)], distinct
+    return int(env) if env and env.isascii() and env.isdigit() else DEFAULT_MAX_BYTES
 
 
 def _line_index(root: yaml.Node) -> dict[tuple, int]:
-    """Map each field path, e.g. ('observations', 3, 'value'), to its 1-based line (a key's own line)."""
+    """Map each field path, e.g. ('observations', 3, 'value'), to its 1-based line (a key's own line;
+    the first one where a key repeats). Only called on a document that passed `_build`: no aliases
+    (so no cycles) and at most MAX_DEPTH levels."""
     lines: dict[tuple, int] = {(): root.start_mark.line + 1}
     stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
     while stack:
@@ -124,18 +116,236 @@ def _line_index(root: yaml.Node) -> dict[tuple, int]:
     return lines
 
 
+# The event scan below builds the data itself (it never calls the composer or the constructor): the
+# events come from libyaml's parser, which keeps its own stack and never recurses.
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAP_START, _SEQ_START = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_DOC_START, _STREAM_END = yaml.DocumentStartEvent, yaml.StreamEndEvent
+_RESOLVERS = {
+    first: [(tag.rsplit(":", 1)[-1], rx) for tag, rx in resolvers]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+_BOOL = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_NOKEY = object()  # a mapping frame waiting for its next key
+
+
+class _Refused:
+    """A plain scalar that `_build` refuses (the message says why); never stored in the data."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _yaml11_int(text: str) -> str:
+    """What PyYAML would make of an int in YAML 1.1 form (017 -> 15, 1:30 -> 90, 0x1F -> 31)."""
+    try:
+        return str(yaml.constructor.SafeConstructor.construct_yaml_int(
+            yaml.SafeLoader(""), yaml.ScalarNode("tag:yaml.org,2002:int", text)))
+    except Exception:  # noqa: BLE001 - only for the message
+        return "something else"
+
+
+def _plain_value(text: str) -> Any:
+    """A plain (unquoted) scalar as YAML 1.1 reads it — null, bool, int, float or text — or _Refused
+    for numbers that would not mean what they seem to (NaN, infinity, 017, 1:30, 0x1F, 1_000)."""
+    resolvers = _RESOLVERS.get(text[0] if text else "")
+    if not resolvers:
+        return text
+    for kind, rx in resolvers:
+        if not rx.match(text):
+            continue
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return _BOOL[text.lower()]
+        if kind == "int":
+            if not _PLAIN_INT.match(text):
+                return _Refused(f"{text} is a number in a YAML 1.1 form (octal, hexadecimal, binary, base 60 "
+                                f"or with _) that YAML reads as {_yaml11_int(text)}: write plain decimal digits "
+                                "(or quote it if it is text)")
+            if len(text.lstrip("+-")) > MAX_INT_DIGITS:
+                return _Refused(f"the number {text[:20]}… has more than {MAX_INT_DIGITS} digits: "
+                                "no source states a value that precisely")
+            return int(text)
+        if kind == "float":
+            if "_" in text or ":" in text:
+                return _Refused(f"{text} is a number in a YAML 1.1 form (base 60 or with _): "
+                                "write plain decimal digits")
+            low = text.lower()
+            value = float(low.replace(".inf", "inf").replace(".nan", "nan"))
+            if not math.isfinite(value):
+                return _Refused(f"{text} is not a number a source can state (NaN or infinity)")
+            return value
+        return text  # merge (<<), value (=) and yaml (! & *) as a value are just text
+    return text
+
+
+def _build(text: str, name: str) -> Any:
+    """Parse `text` event by event into plain Python data, refusing on the way — with file, line and
+    field — whatever the dataset never needs: nesting deeper than MAX_DEPTH (stops at once), anchors
+    and aliases, explicit tags, duplicate keys, merge keys (<<), lists or mappings as keys, more than
+    one document, and numbers that are not plain finite decimals."""
+    problems: list[Problem] = []
+    total = 0
+    # One frame per open collection: [container, key, key_lines, is_key]. In a mapping, `key` is _NOKEY while
+    # it waits for its next key, else the key whose value is being read; key_lines holds each key's line
+    # in insertion order (for "first at line N"). In a list, the next item's index is len(container).
+    # is_key: a list or mapping used as a key (refused; read to its end, then the key's value follows).
+    stack: list[list] = []
+    root: Any = _NOKEY
+    documents = 0
+    cache: dict[str, Any] = {}
+
+    def path(extra: tuple = ()) -> str:
+        parts: list = []
+        for cont, key, _, _ in stack:
+            if cont.__class__ is dict:
+                if key is not _NOKEY:
+                    parts.append(key if isinstance(key, (str, int)) else "?")
+            else:
+                parts.append(len(cont))
+        parts += extra
+        if len(parts) > 8:  # (only a refused, too deeply nested file has such paths)
+            parts = parts[:4] + ["…"] + parts[-2:]
+        return _dotted(parts)
+
+    def add(event: Any, message: str, extra: tuple = ()) -> None:
+        nonlocal total
+        total += 1
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(Problem(name, event.start_mark.line + 1, path(extra), message))
+
+    loader = _Loader(text)
+    get = loader.get_event
+    gc_was_on = gc.isenabled()
+    gc.disable()  # ~10^6 short-lived objects: the cyclic collector would only cost time here
+    try:
+        while True:
+            ev = get()
+            cls = ev.__class__
+            if cls is _SCALAR:
+                if ev.implicit[0]:
+                    raw = ev.value
+                    value = cache.get(raw, _NOKEY)
+                    if value is _NOKEY:
+                        value = _plain_value(raw)
+                        if value.__class__ is not _Refused:
+                            cache[raw] = value
+                else:
+                    value = ev.value
+            elif cls is _MAP_END or cls is _SEQ_END:
+                if not stack.pop()[3] and stack and stack[-1][0].__class__ is dict:
+                    stack[-1][1] = _NOKEY  # the mapping that holds this collection waits for its next key
+                continue
+            elif cls is _MAP_START or cls is _SEQ_START:
+                if len(stack) >= MAX_DEPTH:
+                    add(ev, f"lists and mappings are nested more than {MAX_DEPTH} levels deep here: the "
+                        "dataset needs 4; refused before reading further")
+                    raise DatasetError(problems, total)
+                value = {} if cls is _MAP_START else []
+            elif cls is _ALIAS:
+                add(ev, f"YAML alias *{ev.anchor} is not allowed: the dataset needs no anchors or aliases; "
+                    "write the value out")
+                value = None
+            elif cls is _DOC_START:
+                documents += 1
+                if documents > 1:
+                    add(ev, "a second YAML document starts here (---): the dataset is one document")
+                    raise DatasetError(problems, total)
+                continue
+            elif cls is _STREAM_END:
+                break
+            else:  # stream start, document end
+                continue
+            if cls is not _ALIAS:
+                if ev.tag is not None:
+                    add(ev, f"YAML tag {_short_tag(ev.tag)} is not allowed: the dataset holds only plain values, "
+                        "lists and mappings (no !!python/…, !!binary, !!set, !!str, !!float or custom tags)")
+                if ev.anchor is not None:
+                    add(ev, f"YAML anchor &{ev.anchor} is not allowed: the dataset needs no anchors or aliases; "
+                        "write each value out")
+
+            top = stack[-1] if stack else None
+            is_key = top is not None and top[1] is _NOKEY and top[0].__class__ is dict
+            if is_key:
+                cont = top[0]
+                key: Any = object()  # a refused key: read on, store nothing under a real name
+                if cls is not _SCALAR:
+                    add(ev, "a key must be a plain name, not a list, a mapping or an alias")
+                elif value.__class__ is _Refused:
+                    add(ev, value.message, (ev.value,))
+                elif ev.implicit[0] and ev.value == "<<":
+                    add(ev, "the merge key << is not allowed: write the fields out", ("<<",))
+                elif value in cont:
+                    first = top[2][list(cont).index(value)]
+                    add(ev, f"duplicate key {ev.value!r}: YAML would silently keep only the last one; "
+                        f"remove one (first at line {first})", (value,))
+                else:
+                    key = value
+                top[1] = key
+                top[2].append(ev.start_mark.line + 1)
+                if cls is _SCALAR or cls is _ALIAS:
+                    continue
+            else:
+                if value.__class__ is _Refused:
+                    add(ev, value.message)
+                    value = None
+                if top is None:
+                    if root is _NOKEY:
+                        root = value
+                elif top[0].__class__ is dict:
+                    top[0][top[1]] = value
+                    if cls is _SCALAR or cls is _ALIAS:
+                        top[1] = _NOKEY  # (a collection keeps its key as part of the path until it ends)
+                else:
+                    top[0].append(value)
+            if cls is _MAP_START or cls is _SEQ_START:
+                # (a refused collection key gets a fresh container that nothing refers to)
+                stack.append([value if value.__class__ in (dict, list) else ({} if cls is _MAP_START else []),
+                              _NOKEY, [], is_key])
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        position = getattr(exc, "position", None)
+        if line is None and isinstance(position, int):
+            line = text.encode("utf-8", "replace")[:position].count(b"\n") + 1
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        raise DatasetError([Problem(name, line, "", f"this is not valid YAML: {problem}")]) from None
+    finally:
+        loader.dispose()
+        if gc_was_on:
+            gc.enable()
+    if problems:
+        raise DatasetError(problems, total)
+    if root is _NOKEY:
+        raise DatasetError([Problem(name, None, "", "the file holds no YAML document (only comments or blank lines)")])
+    return root
+
+
 @dataclass
 class RawDocument:
     path: Path
     data: dict
-    node: yaml.Node
+    text: str
     _lines: dict[tuple, int] | None = None
 
     @property
     def lines(self) -> dict[tuple, int]:
         """Field path -> line, built on first use: only a file with problems needs it."""
         if self._lines is None:
-            self._lines = _line_index(self.node)
+            loader = _Loader(self.text)
+            try:
+                self._lines = _line_index(loader.get_single_node())
+            finally:
+                loader.dispose()
         return self._lines
 
     def line(self, loc: Iterable) -> int | None:
@@ -147,58 +357,37 @@ class RawDocument:
         return None
 
 
-def read_document(path: str | os.PathLike | None = None, *, max_bytes: int | None = None) -> RawDocument:
-    """Read and parse the YAML safely; refuse empty, oversized, non-YAML, alias-bomb and tagged input."""
+def read_document(path: str | os.PathLike | None = None, *, max_bytes: int | None = None,
+                  raw: bytes | None = None) -> RawDocument:
+    """Read and parse the YAML safely; refuse empty, oversized, non-YAML, deeply nested, aliased,
+    tagged and duplicate-key input. `raw`: the file's bytes, already read by the caller."""
     path = resolve_path(path)
     name = str(path)
     fail = lambda msg, line=None: DatasetError([Problem(name, line, "", msg)])  # noqa: E731
-    if not path.exists():
-        raise fail("the file does not exist")
-    if not path.is_file():
-        raise fail("this is not a file")
+    if raw is None:
+        if not path.exists():
+            raise fail("the file does not exist")
+        if not path.is_file():
+            raise fail("this is not a file")
     limit = max_bytes_limit(max_bytes)
-    size = path.stat().st_size
+    size = len(raw) if raw is not None else path.stat().st_size
     if size > limit:
         raise fail(f"the file is {size:,} bytes, over the limit of {limit:,} bytes "
                    f"(raise it with {ENV_MAX_BYTES} if this is intended)")
-    raw = path.read_bytes()
+    if raw is None:
+        raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise fail(f"the file is not UTF-8 text (byte {exc.start})") from None
     if not text.strip():
         raise fail("the file is empty")
-    loader = _Loader(text)
-    gc_was_on = gc.isenabled()
-    gc.disable()  # building ~10^5–10^6 nodes: the cyclic collector would more than double the time
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise fail("the file holds no YAML document (only comments or blank lines)")
-        if "*" in text:  # no alias, no bomb: skip the walk
-            expanded, distinct = _expanded_size(node)
-            added = expanded - distinct
-            if added > MAX_EXPANDED_NODES or (expanded > 10_000 and expanded > MAX_EXPANSION_RATIO * distinct):
-                raise fail(f"YAML aliases expand {distinct:,} nodes into {expanded:,}: refused as an "
-                           "alias bomb ('billion laughs'); write the values out instead")
-        data = loader.construct_document(node)
-    except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        tag = (exc.problem or "").split("tag ")[-1]
-        raise fail(f"YAML tag {tag} is not allowed: the dataset may hold only plain values "
-                   "(no python/object or other tags)", mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise fail(f"this is not valid YAML: {problem}", mark.line + 1 if mark else None) from None
-    finally:
-        loader.dispose()
-        if gc_was_on:
-            gc.enable()
+    data = _build(text, name)
     if not isinstance(data, dict):
         raise fail("the top level must be a mapping with the sections schema_version, dataset, "
                    f"regions, indicators, sources, observations, events and units (found {type(data).__name__})", 1)
-    return RawDocument(path, data, node)
+    doc = RawDocument(path, data, text)
+    return doc
 
 
 # --- Validation -------------------------------------------------------------------------------------
@@ -213,25 +402,80 @@ def _is_branch_label(part: object) -> bool:
     return isinstance(part, str) and (part in ("bool", "float", "str", "int") or part.startswith("function-"))
 
 
-def _schema_problems(doc: RawDocument, exc: ValidationError) -> list[Problem]:
-    problems = []
+def _shown(value: object) -> str:
+    """A value quoted in a message: repr, shortened (a 100 KB text is not echoed), true/false/null as YAML."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str) and len(value) > 60:
+        return repr(value[:57]) + "…"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return repr(value)
+
+
+_NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*\Z")
+
+
+def _message(err: dict) -> str:
+    """pydantic's message for one error, rewritten in words a curator can act on."""
+    kind, msg = err["type"], err["msg"]
+    value = err.get("input")
+    got = f" (got {_shown(value)})" if "input" in err else ""
+    if kind == "extra_forbidden":
+        return "unknown key (not part of the format; check its spelling)"
+    if kind == "missing":
+        return "this required field is missing"
+    if kind in ("float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"):
+        what = "a whole number" if kind.startswith("int") else "a number"
+        if isinstance(value, bool):
+            return f"{what} is expected, not true/false{got}"
+        if isinstance(value, str):
+            if _NUMBER_TEXT.match(value) or value.strip().lower() in ("nan", "inf", "-inf", "+inf", "infinity"):
+                return f"{what} written as text{got}: write it without quotes"
+            return f"{what} is expected, not text{got}"
+        return f"{what} is expected{got}"
+    if kind == "finite_number":
+        return f"NaN or infinity is not a number a source can state{got}"
+    if kind == "bool_type":
+        return f"true or false is expected{got}"
+    if kind == "string_type":
+        if isinstance(value, bool):
+            return (f"text is expected, but YAML reads the unquoted word as {_shown(value)} "
+                    "(yes/no/on/off/true/false): put it in quotes")
+        return f"text is expected{got}"
+    if kind == "string_pattern_mismatch":
+        pattern = (err.get("ctx") or {}).get("pattern", "")
+        if pattern == NONBLANK:
+            return "this text is empty or only spaces: write it out, or leave the field out if it is optional"
+        if pattern == DATE_PATTERN:
+            return (f"a date must match the pattern YYYY, YYYY-MM or YYYY-MM-DD, with the digits 0–9{got}")
+        if pattern == URL_PATTERN:
+            return f"a URL must start with http:// or https://{got}"
+        if pattern == SLUG_PATTERN:
+            return f"a code is made of a–z, 0–9, - and _ (starting with a letter or digit){got}"
+        if pattern == ADMIN_CODE_PATTERN:
+            return f"an administrative code is two digits 0–9, quoted (\"01\"){got}"
+    if "input" in err and not isinstance(value, (dict, list)):
+        return f"{msg}{got}"
+    return msg
+
+
+def _schema_problems(doc: RawDocument, exc: ValidationError) -> tuple[list[Problem], int]:
+    """(the problems, at most MAX_PROBLEMS of them, one per field; how many fields have a problem)."""
+    by_field: dict[tuple, tuple[bool, dict]] = {}
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not _is_branch_label(p))
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (not part of the format; check its spelling)"
-        elif err["type"] == "missing":
-            msg = "this required field is missing"
-        elif "input" in err and not isinstance(err["input"], (dict, list)):
-            msg = f"{msg} (got {err['input']!r})"
-        problems.append(Problem(str(doc.path), doc.line(loc), _dotted(loc), msg))
-    # Unions report one error per branch: keep one line per field.
-    seen, unique = set(), []
-    for p in problems:
-        if (p.line, p.field) not in seen:
-            seen.add((p.line, p.field))
-            unique.append(p)
-    return unique
+        # A union (a milestone's true/false or a number) reports one error per branch: the number's
+        # error says what is wrong with a bad number, the boolean's ("should be a valid boolean") does not.
+        bool_branch = "bool" in err["loc"]
+        kept = by_field.get(loc)
+        if kept is None or (kept[0] and not bool_branch):
+            by_field[loc] = (bool_branch, err)
+    problems = [Problem(str(doc.path), doc.line(loc), _dotted(loc), _message(err))
+                for loc, (_, err) in list(by_field.items())[:MAX_PROBLEMS]]
+    return problems, len(by_field)
 
 
 @dataclass(frozen=True)
@@ -242,7 +486,10 @@ class DateSpan:
 
 
 def parse_date(text: str) -> DateSpan:
-    """'2020', '2020-09' or '2020-09-24' as the span it covers; ValueError if it is no real date."""
+    """'2020', '2020-09' or '2020-09-24' as the span it covers; ValueError if it is no real date.
+    Only the digits 0–9 count (int() alone would take '٢٠٢٠')."""
+    if not text.isascii():
+        raise ValueError(f"not ASCII: {text!r}")
     parts = [int(p) for p in text.split("-")]
     if len(parts) == 1:
         return DateSpan(dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31), "year")
@@ -264,7 +511,8 @@ def plot_date(span: DateSpan) -> dt.date:
 
 
 def _num(x: float) -> str:
-    return f"{x:g}"
+    """A number as written, without float noise: 100.0001 stays 100.0001 (`:g` would print 100)."""
+    return f"{x:.15g}"
 
 
 def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
@@ -275,14 +523,28 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
     def add(loc: tuple, message: str) -> None:
         problems.append(Problem(file, doc.line(loc), _dotted(loc), message))
 
+    parsed: dict[str, DateSpan | None] = {}  # each distinct date text parsed once
+    latest: dt.date | None = None  # the dataset's `updated` date plus one year
+
     def check_date(loc: tuple, text: str | None) -> DateSpan | None:
         if text is None:
             return None
-        try:
-            return parse_date(text)
-        except ValueError:
+        span = parsed.get(text, _NOKEY)
+        if span is _NOKEY:
+            try:
+                span = parse_date(text)
+            except ValueError:
+                span = None
+            parsed[text] = span
+        if span is None:
             add(loc, f"the date {text!r} does not exist (use YYYY, YYYY-MM or YYYY-MM-DD)")
-            return None
+        elif span.start.year < EARLIEST_YEAR:
+            add(loc, f"the date {text} is before {EARLIEST_YEAR}: no source on digital government dates "
+                "that early; check the year")
+        elif latest is not None and span.start > latest:
+            add(loc, f"the date {text} is more than a year after the dataset's `updated` date "
+                f"({ds.dataset.updated}): check the year, or update `updated`")
+        return span
 
     def unique(section: str, key: str, items: list) -> dict:
         out: dict = {}
@@ -300,10 +562,26 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
     units = unique("units", "code", ds.units)
     unique("events", "id", ds.events)
 
-    check_date(("dataset", "updated"), ds.dataset.updated)
+    updated = check_date(("dataset", "updated"), ds.dataset.updated)
+    if updated is not None:
+        if updated.start.year > dt.date.today().year + 1:
+            add(("dataset", "updated"), f"the date {ds.dataset.updated} is in the future: write the day "
+                "the dataset was last updated")
+        else:
+            u = updated.end
+            latest = dt.date(u.year + 1, u.month, 28 if (u.month, u.day) == (2, 29) else u.day)
     for i, ind in enumerate(ds.indicators):
-        if ind.combine.weight and ind.combine.weight not in indicators:
-            add(("indicators", i, "combine", "weight"), f"unknown indicator {ind.combine.weight!r} as weight")
+        weight = ind.combine.weight
+        if weight:
+            loc = ("indicators", i, "combine", "weight")
+            if weight == ind.id:
+                add(loc, f"{ind.id!r} cannot be its own weight: a weighted mean needs a count (the number "
+                    "of services, households…) as weight")
+            elif weight not in indicators:
+                add(loc, f"unknown indicator {weight!r} as weight")
+            elif indicators[weight].kind != "count":
+                add(loc, f"the weight {weight!r} is a {indicators[weight].kind}, not a count: a weighted mean "
+                    "needs a count (the number of services, households…) as weight")
         if ind.parent and ind.parent not in indicators:
             add(("indicators", i, "parent"), f"unknown indicator {ind.parent!r}")
         if ind.min is not None and ind.max is not None and ind.min > ind.max:
@@ -341,6 +619,25 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
                 add(("units", i, "merged_on"), f"merged on {unit.merged_on}, but successor {succ.code!r} "
                     f"starts on {succ.valid_from}")
 
+    # Successors form chains old -> new; a chain that comes back to itself (a -> b -> a) has no end.
+    in_cycle: set[str] = set()
+    for i, unit in enumerate(ds.units):
+        chain, code = [], unit.code
+        while code in units and units[code].successor and code not in chain and code not in in_cycle:
+            chain.append(code)
+            code = units[code].successor
+        if code in chain and len(chain) - chain.index(code) > 1:  # (a unit as its own successor: above)
+            cycle = chain[chain.index(code):]
+            in_cycle.update(cycle)
+            first = next(j for j, u in enumerate(ds.units) if u.code == cycle[0])
+            add(("units", first, "successor"), "the mergers form a cycle: " + " → ".join(cycle + [cycle[0]])
+                + "; a successor is the unit that exists after the merger")
+
+    # The unit counts a rank can be out of: the view before 1/7/2025 (units with no valid_from: 63 in the
+    # real data) and after it (no valid_to: 34). Counted, not assumed, so other unit sets validate too.
+    n_before = sum(1 for u in ds.units if u.valid_from is None)
+    n_after = sum(1 for u in ds.units if u.valid_to is None)
+
     def within(code: str, span: DateSpan, *, grace_days: int = 0) -> bool:
         start, end = spans.get(code, (None, None))
         if end and span.start > end + dt.timedelta(days=grace_days):
@@ -364,6 +661,9 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
         if obs.source not in sources:
             add(loc + ("source",), f"unknown source {obs.source!r}")
         span = check_date(loc + ("date",), obs.date)
+        if obs.out_of is not None and obs.out_of != n_before and obs.out_of != n_after:
+            add(loc + ("out_of",), f"out_of {obs.out_of} is not a number of units of this dataset: "
+                f"{n_before} (the units before 1/7/2025) or {n_after} (after)")
         basis = obs.basis or (obs.out_of if obs.out_of in (63, 34) else None)
         if obs.basis and obs.out_of and obs.basis != obs.out_of:
             add(loc + ("basis",), f"basis {obs.basis} disagrees with out_of {obs.out_of}")
@@ -403,7 +703,7 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
                 add(loc + ("value",), f"{_num(obs.value)}{unit_txt} is outside the bounds of {obs.indicator!r} "
                     f"({_num(lo) if lo is not None else '−∞'} – {_num(hi) if hi is not None else '∞'})")
             if ind.kind in ("rank", "count") and float(obs.value) != int(obs.value):
-                add(loc + ("value",), f"{obs.indicator!r} is a {ind.kind}: a whole number is expected (got {obs.value:g})")
+                add(loc + ("value",), f"{obs.indicator!r} is a {ind.kind}: a whole number is expected (got {_num(obs.value)})")
             if ind.kind == "rank" and obs.out_of is None:
                 add(loc + ("out_of",), "a rank needs `out_of` (63 provinces or 34 units)")
 
@@ -422,13 +722,15 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
     return problems
 
 
-def load_dataset(path: str | os.PathLike | None = None, *, max_bytes: int | None = None) -> Dataset:
-    """Read, parse and fully validate the dataset; raise DatasetError with every problem found."""
-    doc = read_document(path, max_bytes=max_bytes)
+def load_dataset(path: str | os.PathLike | None = None, *, max_bytes: int | None = None,
+                 raw: bytes | None = None) -> Dataset:
+    """Read, parse and fully validate the dataset; raise DatasetError with every problem found
+    (listing at most MAX_PROBLEMS). `raw`: the file's bytes, if the caller has read them already."""
+    doc = read_document(path, max_bytes=max_bytes, raw=raw)
     try:
         ds = Dataset.model_validate(doc.data)
     except ValidationError as exc:
-        raise DatasetError(_schema_problems(doc, exc)) from None
+        raise DatasetError(*_schema_problems(doc, exc)) from None
     problems = cross_check(ds, doc)
     if problems:
         raise DatasetError(problems)
@@ -536,7 +838,8 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
                         "updated": ds.dataset.updated})
 
 
-def load_frames(path: str | os.PathLike | None = None, *, max_bytes: int | None = None) -> Frames:
+def load_frames(path: str | os.PathLike | None = None, *, max_bytes: int | None = None,
+                raw: bytes | None = None) -> Frames:
     """Validate and flatten in one call: what the app and the curator command use.
 
     The cyclic garbage collector is paused meanwhile: the work allocates ~10 objects per YAML node and
@@ -545,7 +848,7 @@ def load_frames(path: str | os.PathLike | None = None, *, max_bytes: int | None 
     was_on = gc.isenabled()
     gc.disable()
     try:
-        return to_frames(load_dataset(resolved, max_bytes=max_bytes), path=str(resolved))
+        return to_frames(load_dataset(resolved, max_bytes=max_bytes, raw=raw), path=str(resolved))
     finally:
         if was_on:
             gc.enable()
