@@ -18,9 +18,10 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from lib.schema import ADMIN_CODE_PATTERN, DATE_PATTERN, NONBLANK, SLUG_PATTERN, URL_PATTERN, Dataset, Source
+from lib.schema import (ADMIN_CODE_PATTERN, DATE_PATTERN, NONBLANK, SLUG_PATTERN, URL_PATTERN, Dataset, Event,
+                        Indicator, Observation, Region, Source, Unit)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = ROOT / "data" / "provinces.yaml"
@@ -94,26 +95,6 @@ def max_bytes_limit(max_bytes: int | None = None) -> int:
         return max_bytes
     env = os.environ.get(ENV_MAX_BYTES)
     return int(env) if env and env.isascii() and env.isdigit() else DEFAULT_MAX_BYTES
-
-
-def _line_index(root: yaml.Node) -> dict[tuple, int]:
-    """Map each field path, e.g. ('observations', 3, 'value'), to its 1-based line (a key's own line;
-    the first one where a key repeats). Only called on a document that passed `_build`: no aliases
-    (so no cycles) and at most MAX_DEPTH levels."""
-    lines: dict[tuple, int] = {(): root.start_mark.line + 1}
-    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
-    while stack:
-        node, path = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                key = k.value if isinstance(k, yaml.ScalarNode) else str(k.start_mark.line)
-                lines.setdefault(path + (key,), k.start_mark.line + 1)
-                stack.append((v, path + (key,)))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                lines.setdefault(path + (i,), v.start_mark.line + 1)
-                stack.append((v, path + (i,)))
-    return lines
 
 
 # The event scan below builds the data itself (it never calls the composer or the constructor): the
@@ -330,31 +311,104 @@ def _build(text: str, name: str) -> Any:
     return root
 
 
+def _lines_for(text: str, locs: Iterable[tuple]) -> dict[tuple, int]:
+    """The 1-based line of each path in `locs` that exists in the document (a key's own line — the
+    first one where a key repeats —, a list item's first line), and of each of their prefixes.
+    One event pass over a document that `_build` accepted (no aliases, at most MAX_DEPTH levels),
+    following only the wanted paths: its cost does not grow with the number of problems."""
+    locs = list(locs)
+    if not locs:
+        return {}
+    trie: dict = {}
+    wanted = 1
+    for loc in locs:
+        node = trie
+        for part in loc:
+            if part not in node:
+                wanted += 1
+            node = node.setdefault(part, {})
+    found: dict[int, int] = {}  # id(trie node) -> line
+    cache: dict[str, Any] = {}
+    # frames [trie node of the collection (None: not wanted), is_map, waiting_for_key, child trie, index]
+    stack: list[list] = []
+    loader = _Loader(text)
+    get = loader.get_event
+    try:
+        while True:
+            ev = get()
+            cls = ev.__class__
+            if cls is _MAP_END or cls is _SEQ_END:
+                stack.pop()
+                if stack and stack[-1][1]:
+                    stack[-1][2] = True
+                continue
+            if cls is _STREAM_END or len(found) == wanted:
+                break
+            if cls is not _SCALAR and cls is not _MAP_START and cls is not _SEQ_START:
+                continue
+            here = trie if not stack else None
+            if stack:
+                top = stack[-1]
+                if top[1]:
+                    if top[2]:  # a key
+                        if cls is _SCALAR and top[0] is not None:
+                            raw = ev.value
+                            key = raw
+                            if ev.implicit[0]:
+                                key = cache.get(raw, _NOKEY)
+                                if key is _NOKEY:
+                                    key = cache[raw] = _plain_value(raw)
+                            child = top[0].get(key) if key.__class__ is not _Refused else None
+                            if child is not None and id(child) not in found:
+                                found[id(child)] = ev.start_mark.line + 1
+                            top[3] = child
+                        else:
+                            top[3] = None
+                        top[2] = False
+                        continue
+                    here = top[3]
+                    if cls is _SCALAR:
+                        top[2] = True
+                else:
+                    here = top[0].get(top[4]) if top[0] is not None else None
+                    if here is not None and id(here) not in found:
+                        found[id(here)] = ev.start_mark.line + 1
+                    top[4] += 1
+            elif id(trie) not in found:
+                found[id(trie)] = ev.start_mark.line + 1
+            if cls is not _SCALAR:
+                stack.append([here, cls is _MAP_START, True, None, 0])
+    except yaml.YAMLError:
+        pass  # (the document was read once already; lines are a courtesy)
+    finally:
+        loader.dispose()
+    out: dict[tuple, int] = {}
+    for loc in locs:
+        node, line = trie, found.get(id(trie))
+        for part in loc:
+            node = node.get(part)
+            if node is None or id(node) not in found:
+                break
+            line = found[id(node)]
+        if line is not None:
+            out[loc] = line
+    return out
+
+
 @dataclass
 class RawDocument:
     path: Path
     data: dict
     text: str
-    _lines: dict[tuple, int] | None = None
 
-    @property
-    def lines(self) -> dict[tuple, int]:
-        """Field path -> line, built on first use: only a file with problems needs it."""
-        if self._lines is None:
-            loader = _Loader(self.text)
-            try:
-                self._lines = _line_index(loader.get_single_node())
-            finally:
-                loader.dispose()
-        return self._lines
+    def lines_for(self, locs: Iterable[Iterable]) -> dict[tuple, int]:
+        """Each path's line (that of its deepest part found in the file), for the paths that have one."""
+        return _lines_for(self.text, [tuple(loc) for loc in locs])
 
     def line(self, loc: Iterable) -> int | None:
-        """The line of the deepest known part of `loc`."""
+        """The line of the deepest known part of `loc` (one pass over the file: batch with lines_for)."""
         loc = tuple(loc)
-        for n in range(len(loc), -1, -1):
-            if loc[:n] in self.lines:
-                return self.lines[loc[:n]]
-        return None
+        return self.lines_for([loc]).get(loc)
 
 
 def read_document(path: str | os.PathLike | None = None, *, max_bytes: int | None = None,
@@ -462,20 +516,79 @@ def _message(err: dict) -> str:
     return msg
 
 
-def _schema_problems(doc: RawDocument, exc: ValidationError) -> tuple[list[Problem], int]:
-    """(the problems, at most MAX_PROBLEMS of them, one per field; how many fields have a problem)."""
-    by_field: dict[tuple, tuple[bool, dict]] = {}
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not _is_branch_label(p))
-        # A union (a milestone's true/false or a number) reports one error per branch: the number's
-        # error says what is wrong with a bad number, the boolean's ("should be a valid boolean") does not.
-        bool_branch = "bool" in err["loc"]
-        kept = by_field.get(loc)
-        if kept is None or (kept[0] and not bool_branch):
-            by_field[loc] = (bool_branch, err)
-    problems = [Problem(str(doc.path), doc.line(loc), _dotted(loc), _message(err))
-                for loc, (_, err) in list(by_field.items())[:MAX_PROBLEMS]]
-    return problems, len(by_field)
+_REF = "\x00{}\x00"  # in a pending message: the line of its n-th reference, filled in by _resolve
+
+
+def _resolve(doc: RawDocument, pending: list[tuple[tuple, str, tuple]]) -> tuple[list[Problem], int]:
+    """(Problems, total) from (loc, message, referenced locs): lines are looked up in one pass over
+    the file, and only for the first MAX_PROBLEMS problems (the rest are counted)."""
+    if not pending:
+        return [], 0
+    shown = pending[:MAX_PROBLEMS]
+    lines = doc.lines_for([loc for loc, _, _ in shown] + [r for _, _, refs in shown for r in refs])
+    problems = []
+    for loc, message, refs in shown:
+        for n, ref in enumerate(refs):
+            message = message.replace(_REF.format(n), str(lines.get(ref, "?")))
+        problems.append(Problem(str(doc.path), lines.get(loc), _dotted(loc), message))
+    return problems, len(pending)
+
+
+# The list sections are validated in chunks: a file of 10^5 bad records stops converting pydantic's
+# errors once MAX_PROBLEMS are in hand (converting millions of them would take seconds and gigabytes)
+# and only counts the rest.
+_SECTIONS = {name: TypeAdapter(list[model]) for name, model in (
+    ("regions", Region), ("indicators", Indicator), ("sources", Source), ("observations", Observation),
+    ("events", Event), ("units", Unit))}
+_CHUNK = 2_000
+
+
+def _validate(doc: RawDocument) -> Dataset:
+    """The pydantic models over the parsed data; DatasetError listing the first MAX_PROBLEMS problems
+    (one per field) and counting all of them."""
+    data = doc.data
+    pending: list[tuple[tuple, dict]] = []
+    total = 0
+
+    def collect(exc: ValidationError, prefix: tuple, offset: int = 0) -> None:
+        nonlocal total
+        total += exc.error_count()
+        if len(pending) >= MAX_PROBLEMS:
+            return
+        for err in exc.errors(include_url=False):
+            loc = err["loc"]
+            if loc and loc[-1].__class__ is str and _is_branch_label(loc[-1]):
+                loc = tuple(p for p in loc if not _is_branch_label(p))
+            if prefix:
+                loc = prefix + ((offset + loc[0],) + loc[1:] if loc else ())
+            pending.append((loc, err))
+
+    head = dict(data)
+    lists = {}
+    for name in _SECTIONS:
+        if isinstance(data.get(name), list):
+            lists[name] = data[name]
+            head[name] = []  # validated below, in chunks
+    try:
+        ds = Dataset.model_validate(head)
+    except ValidationError as exc:
+        ds = None
+        collect(exc, ())
+    parts: dict[str, list] = {}
+    for name, items in lists.items():
+        adapter, out = _SECTIONS[name], []
+        for start in range(0, len(items), _CHUNK):
+            try:
+                out += adapter.validate_python(items[start:start + _CHUNK])
+            except ValidationError as exc:
+                collect(exc, (name,), start)
+        parts[name] = out
+    if pending or ds is None:
+        seen: set[tuple] = set()
+        unique = [(loc, _message(err), ()) for loc, err in pending if not (loc in seen or seen.add(loc))]
+        problems, _ = _resolve(doc, unique)
+        raise DatasetError(problems, max(total - (len(pending) - len(unique)), len(unique)))
+    return ds.model_copy(update=parts)
 
 
 @dataclass(frozen=True)
@@ -515,13 +628,13 @@ def _num(x: float) -> str:
     return f"{x:.15g}"
 
 
-def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
-    """Everything pydantic cannot see alone: references, duplicates, bounds, dates, validity, mergers."""
-    problems: list[Problem] = []
-    file = str(doc.path)
+def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
+    """Everything pydantic cannot see alone: references, duplicates, bounds, dates, validity, mergers.
+    Returns (the problems, at most MAX_PROBLEMS of them; how many there are in all)."""
+    pending: list[tuple[tuple, str, tuple]] = []
 
-    def add(loc: tuple, message: str) -> None:
-        problems.append(Problem(file, doc.line(loc), _dotted(loc), message))
+    def add(loc: tuple, message: str, refs: tuple = ()) -> None:
+        pending.append((loc, message, refs))
 
     parsed: dict[str, DateSpan | None] = {}  # each distinct date text parsed once
     latest: dt.date | None = None  # the dataset's `updated` date plus one year
@@ -551,7 +664,8 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
         for i, item in enumerate(items):
             k = getattr(item, key)
             if k in out:
-                add((section, i, key), f"duplicate {key} {k!r} (first used at line {doc.line((section, out[k][0], key))})")
+                add((section, i, key), f"duplicate {key} {k!r} (first used at line {_REF.format(0)})",
+                    ((section, out[k][0], key),))
             else:
                 out[k] = (i, item)
         return {k: v[1] for k, v in out.items()}
@@ -585,7 +699,7 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
         if ind.parent and ind.parent not in indicators:
             add(("indicators", i, "parent"), f"unknown indicator {ind.parent!r}")
         if ind.min is not None and ind.max is not None and ind.min > ind.max:
-            add(("indicators", i, "min"), f"min {ind.min} is above max {ind.max}")
+            add(("indicators", i, "min"), f"min {_num(ind.min)} is above max {_num(ind.max)}")
         if ind.kind == "percent" and ((ind.min or 0) < 0 or (ind.max if ind.max is not None else 100) > 100):
             add(("indicators", i, "max"), "a percent indicator must stay within 0–100")
         if ind.kind in ("rank", "milestone") and ind.combine.rule != "none":
@@ -670,7 +784,7 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
         key = (obs.unit, obs.indicator, obs.date, basis)
         if key in seen:
             add(loc, f"duplicate observation of {obs.indicator!r} for {obs.unit!r} on {obs.date}"
-                f"{f' (basis {basis})' if basis else ''} (also at line {doc.line(('observations', seen[key]))})")
+                f"{f' (basis {basis})' if basis else ''} (also at line {_REF.format(0)})", (("observations", seen[key]),))
         else:
             seen[key] = i
         unit = units.get(obs.unit)
@@ -719,7 +833,7 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
                 add(loc + ("date",), f"{ev.date} is outside the validity of unit {code!r} ({validity_text(code)})")
         if ev.period and ev.period.start > ev.period.end:
             add(loc + ("period",), f"the period starts ({ev.period.start}) after it ends ({ev.period.end})")
-    return problems
+    return _resolve(doc, pending)
 
 
 def load_dataset(path: str | os.PathLike | None = None, *, max_bytes: int | None = None,
@@ -727,13 +841,10 @@ def load_dataset(path: str | os.PathLike | None = None, *, max_bytes: int | None
     """Read, parse and fully validate the dataset; raise DatasetError with every problem found
     (listing at most MAX_PROBLEMS). `raw`: the file's bytes, if the caller has read them already."""
     doc = read_document(path, max_bytes=max_bytes, raw=raw)
-    try:
-        ds = Dataset.model_validate(doc.data)
-    except ValidationError as exc:
-        raise DatasetError(*_schema_problems(doc, exc)) from None
-    problems = cross_check(ds, doc)
+    ds = _validate(doc)
+    problems, total = cross_check(ds, doc)
     if problems:
-        raise DatasetError(problems)
+        raise DatasetError(problems, total)
     return ds
 
 

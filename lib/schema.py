@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal, Union
 
-from pydantic import (AllowInfNan, BaseModel, ConfigDict, Field, Strict as StrictMode, StrictBool, StrictInt,
-                      StringConstraints, model_validator)
+from pydantic import (AllowInfNan, BaseModel, ConfigDict, Field, PlainValidator, Strict as StrictMode, StrictBool,
+                      StrictInt, StringConstraints, model_validator)
+from pydantic_core import PydanticCustomError
 
 # Digits are [0-9], never \d: pydantic's regex engine (like Python's int()) takes Arabic-Indic or
 # full-width digits for \d, and "٢٠٢٠" must not pass for a year.
@@ -26,6 +28,26 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(pattern=NONBLANK)]
 # Numbers are numbers: not text ("30.5"), not true/false, not NaN or infinity.
 Number = Annotated[float, StrictMode(), AllowInfNan(False)]
+
+
+def _number_or_yes_no(value: object) -> float | bool:
+    """An observation's value: true/false (a milestone) or a finite number, nothing else. One check
+    with one error (a Union would report a bad number twice, once as "not a valid boolean")."""
+    cls = value.__class__
+    if cls is bool:
+        return value  # type: ignore[return-value]
+    if cls is float or cls is int:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise PydanticCustomError("finite_number", "Input should be a finite number")
+        return number
+    raise PydanticCustomError("float_type", "Input should be a valid number")
+
+
+NumberOrYesNo = Annotated[Union[StrictBool, float], PlainValidator(_number_or_yes_no)]
 
 
 class Strict(BaseModel):
@@ -120,7 +142,7 @@ class Unit(Strict):
 class Observation(Strict):
     unit: Slug
     indicator: Slug
-    value: Union[StrictBool, Number]
+    value: NumberOrYesNo
     date: DateText
     period: Text | None = None
     out_of: Annotated[StrictInt, Field(ge=1)] | None = None
