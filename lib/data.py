@@ -186,13 +186,16 @@ def _build(text: str, name: str) -> Any:
     cache: dict[str, Any] = {}
 
     def path(extra: tuple = ()) -> str:
+        """The field path of the node being read (a list's open item is its last one; the innermost
+        list is about to receive the node, at index len(list))."""
         parts: list = []
-        for cont, key, _, _ in stack:
+        last = len(stack) - 1
+        for n, (cont, key, _, _) in enumerate(stack):
             if cont.__class__ is dict:
                 if key is not _NOKEY:
                     parts.append(key if isinstance(key, (str, int)) else "?")
             else:
-                parts.append(len(cont))
+                parts.append(len(cont) if n == last else len(cont) - 1)
         parts += extra
         if len(parts) > 8:  # (only a refused, too deeply nested file has such paths)
             parts = parts[:4] + ["…"] + parts[-2:]
@@ -499,6 +502,10 @@ def _message(err: dict) -> str:
             return (f"text is expected, but YAML reads the unquoted word as {_shown(value)} "
                     "(yes/no/on/off/true/false): put it in quotes")
         return f"text is expected{got}"
+    if kind == "list_type":
+        return f"a list is expected{got}: write it in brackets, [a, b]"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"a mapping is expected{got}: write it as {{key: value, …}}"
     if kind == "string_pattern_mismatch":
         pattern = (err.get("ctx") or {}).get("pattern", "")
         if pattern == NONBLANK:
@@ -819,7 +826,8 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
             if ind.kind in ("rank", "count") and float(obs.value) != int(obs.value):
                 add(loc + ("value",), f"{obs.indicator!r} is a {ind.kind}: a whole number is expected (got {_num(obs.value)})")
             if ind.kind == "rank" and obs.out_of is None:
-                add(loc + ("out_of",), "a rank needs `out_of` (63 provinces or 34 units)")
+                add(loc + ("out_of",), f"a rank needs `out_of`: {n_before} (the units before 1/7/2025) or "
+                    f"{n_after} (after)")
 
     for i, ev in enumerate(ds.events):
         loc = ("events", i)
