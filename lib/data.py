@@ -121,6 +121,11 @@ class _Refused:
         self.message = message
 
 
+def _clip(text: str, n: int = 60) -> str:
+    """Text from the file, quoted in a message: at most `n` characters (a message never echoes 100 KB)."""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
@@ -149,8 +154,8 @@ def _plain_value(text: str) -> Any:
             return _BOOL[text.lower()]
         if kind == "int":
             if not _PLAIN_INT.match(text):
-                return _Refused(f"{text} is a number in a YAML 1.1 form (octal, hexadecimal, binary, base 60 "
-                                f"or with _) that YAML reads as {_yaml11_int(text)}: write plain decimal digits "
+                return _Refused(f"{_clip(text)} is a number in a YAML 1.1 form (octal, hexadecimal, binary, base 60 "
+                                f"or with _) that YAML reads as {_clip(_yaml11_int(text))}: write plain decimal digits "
                                 "(or quote it if it is text)")
             if len(text.lstrip("+-")) > MAX_INT_DIGITS:
                 return _Refused(f"the number {text[:20]}… has more than {MAX_INT_DIGITS} digits: "
@@ -158,12 +163,12 @@ def _plain_value(text: str) -> Any:
             return int(text)
         if kind == "float":
             if "_" in text or ":" in text:
-                return _Refused(f"{text} is a number in a YAML 1.1 form (base 60 or with _): "
+                return _Refused(f"{_clip(text)} is a number in a YAML 1.1 form (base 60 or with _): "
                                 "write plain decimal digits")
             low = text.lower()
             value = float(low.replace(".inf", "inf").replace(".nan", "nan"))
             if not math.isfinite(value):
-                return _Refused(f"{text} is not a number a source can state (NaN or infinity)")
+                return _Refused(f"{_clip(text)} is not a number a source can state (NaN or infinity)")
             return value
         return text  # merge (<<), value (=) and yaml (! & *) as a value are just text
     return text
@@ -236,7 +241,7 @@ def _build(text: str, name: str) -> Any:
                     raise DatasetError(problems, total)
                 value = {} if cls is _MAP_START else []
             elif cls is _ALIAS:
-                add(ev, f"YAML alias *{ev.anchor} is not allowed: the dataset needs no anchors or aliases; "
+                add(ev, f"YAML alias *{_clip(ev.anchor)} is not allowed: the dataset needs no anchors or aliases; "
                     "write the value out")
                 value = None
             elif cls is _DOC_START:
@@ -251,10 +256,10 @@ def _build(text: str, name: str) -> Any:
                 continue
             if cls is not _ALIAS:
                 if ev.tag is not None:
-                    add(ev, f"YAML tag {_short_tag(ev.tag)} is not allowed: the dataset holds only plain values, "
+                    add(ev, f"YAML tag {_clip(_short_tag(ev.tag))} is not allowed: the dataset holds only plain values, "
                         "lists and mappings (no !!python/…, !!binary, !!set, !!str, !!float or custom tags)")
                 if ev.anchor is not None:
-                    add(ev, f"YAML anchor &{ev.anchor} is not allowed: the dataset needs no anchors or aliases; "
+                    add(ev, f"YAML anchor &{_clip(ev.anchor)} is not allowed: the dataset needs no anchors or aliases; "
                         "write each value out")
 
             top = stack[-1] if stack else None
@@ -270,7 +275,7 @@ def _build(text: str, name: str) -> Any:
                     add(ev, "the merge key << is not allowed: write the fields out", ("<<",))
                 elif value in cont:
                     first = top[2][list(cont).index(value)]
-                    add(ev, f"duplicate key {ev.value!r}: YAML would silently keep only the last one; "
+                    add(ev, f"duplicate key {_shown(ev.value)}: YAML would silently keep only the last one; "
                         f"remove one (first at line {first})", (value,))
                 else:
                     key = value
@@ -657,7 +662,7 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
                 span = None
             parsed[text] = span
         if span is None:
-            add(loc, f"the date {text!r} does not exist (use YYYY, YYYY-MM or YYYY-MM-DD)")
+            add(loc, f"the date {_shown(text)} does not exist (use YYYY, YYYY-MM or YYYY-MM-DD)")
         elif span.start.year < EARLIEST_YEAR:
             add(loc, f"the date {text} is before {EARLIEST_YEAR}: no source on digital government dates "
                 "that early; check the year")
@@ -671,7 +676,7 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
         for i, item in enumerate(items):
             k = getattr(item, key)
             if k in out:
-                add((section, i, key), f"duplicate {key} {k!r} (first used at line {_REF.format(0)})",
+                add((section, i, key), f"duplicate {key} {_shown(k)} (first used at line {_REF.format(0)})",
                     ((section, out[k][0], key),))
             else:
                 out[k] = (i, item)
@@ -696,15 +701,15 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
         if weight:
             loc = ("indicators", i, "combine", "weight")
             if weight == ind.id:
-                add(loc, f"{ind.id!r} cannot be its own weight: a weighted mean needs a count (the number "
+                add(loc, f"{_shown(ind.id)} cannot be its own weight: a weighted mean needs a count (the number "
                     "of services, households…) as weight")
             elif weight not in indicators:
-                add(loc, f"unknown indicator {weight!r} as weight")
+                add(loc, f"unknown indicator {_shown(weight)} as weight")
             elif indicators[weight].kind != "count":
-                add(loc, f"the weight {weight!r} is a {indicators[weight].kind}, not a count: a weighted mean "
+                add(loc, f"the weight {_shown(weight)} is a {indicators[weight].kind}, not a count: a weighted mean "
                     "needs a count (the number of services, households…) as weight")
         if ind.parent and ind.parent not in indicators:
-            add(("indicators", i, "parent"), f"unknown indicator {ind.parent!r}")
+            add(("indicators", i, "parent"), f"unknown indicator {_shown(ind.parent)}")
         if ind.min is not None and ind.max is not None and ind.min > ind.max:
             add(("indicators", i, "min"), f"min {_num(ind.min)} is above max {_num(ind.max)}")
         if ind.kind == "percent" and ((ind.min or 0) < 0 or (ind.max if ind.max is not None else 100) > 100):
@@ -726,18 +731,18 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
         if start and end and start.start > end.end:
             add(("units", i, "valid_to"), f"valid_to {unit.valid_to} is before valid_from {unit.valid_from}")
         if unit.region not in regions:
-            add(("units", i, "region"), f"unknown region {unit.region!r}")
+            add(("units", i, "region"), f"unknown region {_shown(unit.region)}")
         if unit.merger_source and unit.merger_source not in sources:
-            add(("units", i, "merger_source"), f"unknown source {unit.merger_source!r}")
+            add(("units", i, "merger_source"), f"unknown source {_shown(unit.merger_source)}")
         merged = check_date(("units", i, "merged_on"), unit.merged_on)
         if unit.successor:
             succ = units.get(unit.successor)
             if succ is None:
-                add(("units", i, "successor"), f"the merger points to unit {unit.successor!r}, which does not exist")
+                add(("units", i, "successor"), f"the merger points to unit {_shown(unit.successor)}, which does not exist")
             elif succ.code == unit.code:
                 add(("units", i, "successor"), "a unit cannot be its own successor")
             elif merged and succ.valid_from and succ.valid_from != unit.merged_on:
-                add(("units", i, "merged_on"), f"merged on {unit.merged_on}, but successor {succ.code!r} "
+                add(("units", i, "merged_on"), f"merged on {unit.merged_on}, but successor {_shown(succ.code)} "
                     f"starts on {succ.valid_from}")
 
     # Successors form chains old -> new; a chain that comes back to itself (a -> b -> a) has no end.
@@ -776,11 +781,11 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
         loc = ("observations", i)
         ind = indicators.get(obs.indicator)
         if obs.unit not in units:
-            add(loc + ("unit",), f"unknown unit {obs.unit!r}")
+            add(loc + ("unit",), f"unknown unit {_shown(obs.unit)}")
         if ind is None:
-            add(loc + ("indicator",), f"unknown indicator {obs.indicator!r}")
+            add(loc + ("indicator",), f"unknown indicator {_shown(obs.indicator)}")
         if obs.source not in sources:
-            add(loc + ("source",), f"unknown source {obs.source!r}")
+            add(loc + ("source",), f"unknown source {_shown(obs.source)}")
         span = check_date(loc + ("date",), obs.date)
         if obs.out_of is not None and obs.out_of != n_before and obs.out_of != n_after:
             add(loc + ("out_of",), f"out_of {obs.out_of} is not a number of units of this dataset: "
@@ -790,7 +795,7 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
             add(loc + ("basis",), f"basis {obs.basis} disagrees with out_of {obs.out_of}")
         key = (obs.unit, obs.indicator, obs.date, basis)
         if key in seen:
-            add(loc, f"duplicate observation of {obs.indicator!r} for {obs.unit!r} on {obs.date}"
+            add(loc, f"duplicate observation of {_shown(obs.indicator)} for {_shown(obs.unit)} on {obs.date}"
                 f"{f' (basis {basis})' if basis else ''} (also at line {_REF.format(0)})", (("observations", seen[key]),))
         else:
             seen[key] = i
@@ -798,22 +803,22 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
         if unit is not None and basis:
             era = "pre" if unit.valid_to else ("post" if unit.valid_from else "both")
             if (era, basis) in (("pre", 34), ("post", 63)):
-                add(loc + ("basis",), f"unit {obs.unit!r} is one of the {'63 provinces before' if era == 'pre' else '34 units after'} "
+                add(loc + ("basis",), f"unit {_shown(obs.unit)} is one of the {'63 provinces before' if era == 'pre' else '34 units after'} "
                     f"1/7/2025: it cannot carry a value on the {basis}-unit basis")
         # A value measured on the 34 units' territory for a year before they existed (DTI 2024, published
         # after the merger) is the one exception to the validity rule, and only with `basis: 34`.
         retro = basis == 34 and unit is not None and unit.valid_from is not None and not unit.valid_to
         if span and obs.unit in units and not within(obs.unit, span) and not (retro and span.end < spans[obs.unit][0]):
-            add(loc + ("date",), f"{obs.date} is outside the validity of unit {obs.unit!r} "
+            add(loc + ("date",), f"{obs.date} is outside the validity of unit {_shown(obs.unit)} "
                 f"({validity_text(obs.unit)}); after a merger, record the value on the successor"
                 " (a value the source measured on the 34 new units for an earlier year needs `basis: 34`)")
         if ind is not None:
             if ind.kind == "milestone":
                 if not isinstance(obs.value, bool):
-                    add(loc + ("value",), f"{obs.indicator!r} is a yes/no milestone: use true or false (got {obs.value!r})")
+                    add(loc + ("value",), f"{_shown(obs.indicator)} is a yes/no milestone: use true or false (got {_shown(obs.value)})")
                 continue
             if isinstance(obs.value, bool):
-                add(loc + ("value",), f"{obs.indicator!r} takes a number, not {str(obs.value).lower()}")
+                add(loc + ("value",), f"{_shown(obs.indicator)} takes a number, not {str(obs.value).lower()}")
                 continue
             lo = ind.min
             hi = ind.max
@@ -821,10 +826,10 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
                 hi = obs.out_of
             if (lo is not None and obs.value < lo) or (hi is not None and obs.value > hi):
                 unit_txt = " %" if ind.kind == "percent" else ""
-                add(loc + ("value",), f"{_num(obs.value)}{unit_txt} is outside the bounds of {obs.indicator!r} "
+                add(loc + ("value",), f"{_num(obs.value)}{unit_txt} is outside the bounds of {_shown(obs.indicator)} "
                     f"({_num(lo) if lo is not None else '−∞'} – {_num(hi) if hi is not None else '∞'})")
             if ind.kind in ("rank", "count") and float(obs.value) != int(obs.value):
-                add(loc + ("value",), f"{obs.indicator!r} is a {ind.kind}: a whole number is expected (got {_num(obs.value)})")
+                add(loc + ("value",), f"{_shown(obs.indicator)} is a {ind.kind}: a whole number is expected (got {_num(obs.value)})")
             if ind.kind == "rank" and obs.out_of is None:
                 add(loc + ("out_of",), f"a rank needs `out_of`: {n_before} (the units before 1/7/2025) or "
                     f"{n_after} (after)")
@@ -832,13 +837,13 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
     for i, ev in enumerate(ds.events):
         loc = ("events", i)
         if ev.source not in sources:
-            add(loc + ("source",), f"unknown source {ev.source!r}")
+            add(loc + ("source",), f"unknown source {_shown(ev.source)}")
         span = check_date(loc + ("date",), ev.date)
         for j, code in enumerate(ev.units):
             if code not in units:
-                add(loc + ("units", j), f"unknown unit {code!r}")
+                add(loc + ("units", j), f"unknown unit {_shown(code)}")
             elif span and not within(code, span, grace_days=1 if ev.kind == "merger" else 0):
-                add(loc + ("date",), f"{ev.date} is outside the validity of unit {code!r} ({validity_text(code)})")
+                add(loc + ("date",), f"{ev.date} is outside the validity of unit {_shown(code)} ({validity_text(code)})")
         if ev.period and ev.period.start > ev.period.end:
             add(loc + ("period",), f"the period starts ({ev.period.start}) after it ends ({ev.period.end})")
     return _resolve(doc, pending)
