@@ -159,6 +159,18 @@ def test_hostile_link_shows_short_plain_notices():
     assert back["view"] == "63" and back["lang"] == "vi" and "evil" not in str(back)
 
 
+def test_link_repeating_keys_counts_each_once():
+    """`units=` repeated ~1,000 times (Streamlit ignores a query string of more than 1,000 parameters)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["units"] = ["atlantis"] * 995 + ["ha-noi"]
+    at.query_params["ind"] = ["nope", "dti_rank"]
+    t = time.perf_counter()
+    at.run()
+    assert time.perf_counter() - t < 20 and not at.exception
+    assert at.multiselect(key="f_units").value == ["ha-noi"] and at.selectbox(key="f_ind").value == "dti_rank"
+    assert not at.warning
+
+
 def test_link_repeating_a_unit_is_cheap():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["units"] = ",".join(["ha-noi"] * 100)
