@@ -1,7 +1,9 @@
 """Load data/provinces.yaml safely, validate it in one pass, and turn it into tidy pandas frames.
 
-Every problem names the file, the line (from the YAML node marks) and the field path, so a curator
-can go straight to it. Nothing here imports Streamlit.
+The file is read in one pass over libyaml's event stream (`_build`), which refuses on the way what the
+dataset never needs (deep nesting, anchors and aliases, tags, duplicate keys…), then checked by the
+pydantic models (lib.schema) and `cross_check`. Every problem names the file, the line (from the event
+marks) and the field path, so a curator can go straight to it. Nothing here imports Streamlit.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ DEFAULT_PATH = ROOT / "data" / "provinces.yaml"
 ENV_PATH = "PROVINCES_DATA"
 ENV_MAX_BYTES = "PROVINCES_MAX_BYTES"
 DEFAULT_MAX_BYTES = 5_000_000
-# Lists and mappings inside each other: the dataset needs 4 levels; 64 leaves room and keeps every
-# walk (and the C composer's recursion, which crashes the process near 30,000) far from trouble.
+# Lists and mappings inside each other: the dataset needs 4 levels; 64 leaves room. (PyYAML's C
+# composer, no longer used, recursed per level and crashed the process near 30,000.)
 MAX_DEPTH = 64
 # A report lists at most this many problems, then says how many more there are.
 MAX_PROBLEMS = 200
@@ -597,8 +599,8 @@ def _validate(doc: RawDocument) -> Dataset:
         parts[name] = out
     if pending or ds is None:
         seen: set[tuple] = set()
-        unique = [(loc, _message(err), ()) for loc, err in pending if not (loc in seen or seen.add(loc))]
-        problems, _ = _resolve(doc, unique)
+        unique = [(loc, err) for loc, err in pending if not (loc in seen or seen.add(loc))]
+        problems, _ = _resolve(doc, [(loc, _message(err), ()) for loc, err in unique[:MAX_PROBLEMS]])
         raise DatasetError(problems, max(total - (len(pending) - len(unique)), len(unique)))
     return ds.model_copy(update=parts)
 
