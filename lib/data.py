@@ -1,14 +1,18 @@
 """Load data/provinces.yaml safely, validate it in one pass, and turn it into tidy pandas frames.
 
-Every problem names the file, the line (from the YAML node marks) and the field path, so a curator
-can go straight to it. Nothing here imports Streamlit.
+The file is read in one pass over libyaml's event stream (`_build`), which refuses on the way what the
+dataset never needs (deep nesting, anchors and aliases, tags, duplicate keys…), then checked by the
+pydantic models (lib.schema) and `cross_check`. Every problem names the file, the line (from the event
+marks) and the field path, so a curator can go straight to it. Nothing here imports Streamlit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -16,18 +20,26 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from lib.schema import Dataset, Source
+from lib.schema import (ADMIN_CODE_PATTERN, DATE_PATTERN, NONBLANK, SLUG_PATTERN, URL_PATTERN, Dataset, Event,
+                        Indicator, Observation, Region, Source, Unit)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = ROOT / "data" / "provinces.yaml"
 ENV_PATH = "PROVINCES_DATA"
 ENV_MAX_BYTES = "PROVINCES_MAX_BYTES"
 DEFAULT_MAX_BYTES = 5_000_000
-# Aliases may add at most this many nodes to a document (nor expand it more than this many times over).
-MAX_EXPANDED_NODES = 2_000_000
-MAX_EXPANSION_RATIO = 20
+# Lists and mappings inside each other: the dataset needs 4 levels; 64 leaves room. (PyYAML's C
+# composer, no longer used, recursed per level and crashed the process near 30,000.)
+MAX_DEPTH = 64
+# A report lists at most this many problems, then says how many more there are.
+MAX_PROBLEMS = 200
+# Integers with more digits are refused: a float holds 15 significant digits exactly.
+MAX_INT_DIGITS = 15
+# Dates before this year cannot be about digital government in Vietnam's provinces.
+EARLIEST_YEAR = 1945
+
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The safe C loader, with dates left as text (the models check their shape)."""
@@ -57,11 +69,18 @@ class Problem:
 
 
 class DatasetError(Exception):
-    """The dataset cannot be used; `problems` lists every reason found."""
+    """The dataset cannot be used; `problems` lists the reasons found (at most MAX_PROBLEMS of them,
+    then one line "… and N more problems"); `total` counts them all."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+    def __init__(self, problems: list[Problem], total: int | None = None):
+        total = max(total or 0, len(problems))
+        shown = list(problems[:MAX_PROBLEMS])
+        if total > len(shown):
+            file = shown[0].file if shown else ""
+            shown.append(Problem(file, None, "", f"… and {total - len(shown):,} more problems"))
+        self.problems = shown
+        self.total = total
+        super().__init__("\n".join(str(p) for p in shown))
 
 
 # --- Reading the file ------------------------------------------------------------------------------
@@ -77,128 +96,362 @@ def max_bytes_limit(max_bytes: int | None = None) -> int:
     if max_bytes is not None:
         return max_bytes
     env = os.environ.get(ENV_MAX_BYTES)
-    return int(env) if env and env.isdigit() else DEFAULT_MAX_BYTES
+    return int(env) if env and env.isascii() and env.isdigit() else DEFAULT_MAX_BYTES
 
 
-def _expanded_size(root: yaml.Node) -> tuple[int, int]:
-    """(nodes after expanding aliases, distinct nodes), computed without expanding anything."""
-    memo: dict[int, int] = {}
-    distinct = 0
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if key in memo and not done:
+# The event scan below builds the data itself (it never calls the composer or the constructor): the
+# events come from libyaml's parser, which keeps its own stack and never recurses.
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAP_START, _SEQ_START = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_DOC_START, _STREAM_END = yaml.DocumentStartEvent, yaml.StreamEndEvent
+_RESOLVERS = {
+    first: [(tag.rsplit(":", 1)[-1], rx) for tag, rx in resolvers]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+_BOOL = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_NOKEY = object()  # a mapping frame waiting for its next key
+
+
+class _Refused:
+    """A plain scalar that `_build` refuses (the message says why); never stored in the data."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _clip(text: str, n: int = 60) -> str:
+    """Text from the file, quoted in a message: at most `n` characters (a message never echoes 100 KB)."""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _yaml11_int(text: str) -> str:
+    """What PyYAML would make of an int in YAML 1.1 form (017 -> 15, 1:30 -> 90, 0x1F -> 31)."""
+    try:
+        return str(yaml.constructor.SafeConstructor.construct_yaml_int(
+            yaml.SafeLoader(""), yaml.ScalarNode("tag:yaml.org,2002:int", text)))
+    except Exception:  # noqa: BLE001 - only for the message
+        return "something else"
+
+
+def _plain_value(text: str) -> Any:
+    """A plain (unquoted) scalar as YAML 1.1 reads it — null, bool, int, float or text — or _Refused
+    for numbers that would not mean what they seem to (NaN, infinity, 017, 1:30, 0x1F, 1_000)."""
+    resolvers = _RESOLVERS.get(text[0] if text else "")
+    if not resolvers:
+        return text
+    for kind, rx in resolvers:
+        if not rx.match(text):
             continue
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                children += [k, v]
-        elif isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        if done:
-            memo[key] = 1 + sum(memo.get(id(c), 1) for c in children)
-            continue
-        memo[key] = 1  # marks "seen" (and breaks recursive aliases)
-        distinct += 1
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in memo)
-    return memo[id(root)], distinct
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return _BOOL[text.lower()]
+        if kind == "int":
+            if not _PLAIN_INT.match(text):
+                return _Refused(f"{_clip(text)} is a number in a YAML 1.1 form (octal, hexadecimal, binary, base 60 "
+                                f"or with _) that YAML reads as {_clip(_yaml11_int(text))}: write plain decimal digits "
+                                "(or quote it if it is text)")
+            if len(text.lstrip("+-")) > MAX_INT_DIGITS:
+                return _Refused(f"the number {text[:20]}… has more than {MAX_INT_DIGITS} digits: "
+                                "no source states a value that precisely")
+            return int(text)
+        if kind == "float":
+            if "_" in text or ":" in text:
+                return _Refused(f"{_clip(text)} is a number in a YAML 1.1 form (base 60 or with _): "
+                                "write plain decimal digits")
+            low = text.lower()
+            value = float(low.replace(".inf", "inf").replace(".nan", "nan"))
+            if not math.isfinite(value):
+                return _Refused(f"{_clip(text)} is not a number a source can state (NaN or infinity)")
+            return value
+        return text  # merge (<<), value (=) and yaml (! & *) as a value are just text
+    return text
 
 
-def _line_index(root: yaml.Node) -> dict[tuple, int]:
-    """Map each field path, e.g. ('observations', 3, 'value'), to its 1-based line (a key's own line)."""
-    lines: dict[tuple, int] = {(): root.start_mark.line + 1}
-    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
-    while stack:
-        node, path = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                key = k.value if isinstance(k, yaml.ScalarNode) else str(k.start_mark.line)
-                lines.setdefault(path + (key,), k.start_mark.line + 1)
-                stack.append((v, path + (key,)))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                lines.setdefault(path + (i,), v.start_mark.line + 1)
-                stack.append((v, path + (i,)))
-    return lines
+def _build(text: str, name: str) -> Any:
+    """Parse `text` event by event into plain Python data, refusing on the way — with file, line and
+    field — whatever the dataset never needs: nesting deeper than MAX_DEPTH (stops at once), anchors
+    and aliases, explicit tags, duplicate keys, merge keys (<<), lists or mappings as keys, more than
+    one document, and numbers that are not plain finite decimals."""
+    problems: list[Problem] = []
+    total = 0
+    # One frame per open collection: [container, key, key_lines, is_key]. In a mapping, `key` is _NOKEY while
+    # it waits for its next key, else the key whose value is being read; key_lines holds each key's line
+    # in insertion order (for "first at line N"). In a list, the next item's index is len(container).
+    # is_key: a list or mapping used as a key (refused; read to its end, then the key's value follows).
+    stack: list[list] = []
+    root: Any = _NOKEY
+    documents = 0
+    cache: dict[str, Any] = {}
+
+    def path(extra: tuple = ()) -> str:
+        """The field path of the node being read (a list's open item is its last one; the innermost
+        list is about to receive the node, at index len(list))."""
+        parts: list = []
+        last = len(stack) - 1
+        for n, (cont, key, _, _) in enumerate(stack):
+            if cont.__class__ is dict:
+                if key is not _NOKEY:
+                    parts.append(key if isinstance(key, (str, int)) else "?")
+            else:
+                parts.append(len(cont) if n == last else len(cont) - 1)
+        parts += extra
+        if len(parts) > 8:  # (only a refused, too deeply nested file has such paths)
+            parts = parts[:4] + ["…"] + parts[-2:]
+        return _dotted(parts)
+
+    def add(event: Any, message: str, extra: tuple = ()) -> None:
+        nonlocal total
+        total += 1
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(Problem(name, event.start_mark.line + 1, path(extra), message))
+
+    loader = _Loader(text)
+    get = loader.get_event
+    gc_was_on = gc.isenabled()
+    gc.disable()  # ~10^6 short-lived objects: the cyclic collector would only cost time here
+    try:
+        while True:
+            ev = get()
+            cls = ev.__class__
+            if cls is _SCALAR:
+                if ev.implicit[0]:
+                    raw = ev.value
+                    value = cache.get(raw, _NOKEY)
+                    if value is _NOKEY:
+                        value = _plain_value(raw)
+                        if value.__class__ is not _Refused:
+                            cache[raw] = value
+                else:
+                    value = ev.value
+            elif cls is _MAP_END or cls is _SEQ_END:
+                if not stack.pop()[3] and stack and stack[-1][0].__class__ is dict:
+                    stack[-1][1] = _NOKEY  # the mapping that holds this collection waits for its next key
+                continue
+            elif cls is _MAP_START or cls is _SEQ_START:
+                if len(stack) >= MAX_DEPTH:
+                    add(ev, f"lists and mappings are nested more than {MAX_DEPTH} levels deep here: the "
+                        "dataset needs 4; refused before reading further")
+                    raise DatasetError(problems, total)
+                value = {} if cls is _MAP_START else []
+            elif cls is _ALIAS:
+                add(ev, f"YAML alias *{_clip(ev.anchor)} is not allowed: the dataset needs no anchors or aliases; "
+                    "write the value out")
+                value = None
+            elif cls is _DOC_START:
+                documents += 1
+                if documents > 1:
+                    add(ev, "a second YAML document starts here (---): the dataset is one document")
+                    raise DatasetError(problems, total)
+                continue
+            elif cls is _STREAM_END:
+                break
+            else:  # stream start, document end
+                continue
+            if cls is not _ALIAS:
+                if ev.tag is not None:
+                    add(ev, f"YAML tag {_clip(_short_tag(ev.tag))} is not allowed: the dataset holds only plain values, "
+                        "lists and mappings (no !!python/…, !!binary, !!set, !!str, !!float or custom tags)")
+                if ev.anchor is not None:
+                    add(ev, f"YAML anchor &{_clip(ev.anchor)} is not allowed: the dataset needs no anchors or aliases; "
+                        "write each value out")
+
+            top = stack[-1] if stack else None
+            is_key = top is not None and top[1] is _NOKEY and top[0].__class__ is dict
+            if is_key:
+                cont = top[0]
+                key: Any = object()  # a refused key: read on, store nothing under a real name
+                if cls is not _SCALAR:
+                    add(ev, "a key must be a plain name, not a list, a mapping or an alias")
+                elif value.__class__ is _Refused:
+                    add(ev, value.message, (ev.value,))
+                elif ev.implicit[0] and ev.value == "<<":
+                    add(ev, "the merge key << is not allowed: write the fields out", ("<<",))
+                elif value in cont:
+                    first = top[2][list(cont).index(value)]
+                    add(ev, f"duplicate key {_shown(ev.value)}: YAML would silently keep only the last one; "
+                        f"remove one (first at line {first})", (value,))
+                else:
+                    key = value
+                top[1] = key
+                top[2].append(ev.start_mark.line + 1)
+                if cls is _SCALAR or cls is _ALIAS:
+                    continue
+            else:
+                if value.__class__ is _Refused:
+                    add(ev, value.message)
+                    value = None
+                if top is None:
+                    if root is _NOKEY:
+                        root = value
+                elif top[0].__class__ is dict:
+                    top[0][top[1]] = value
+                    if cls is _SCALAR or cls is _ALIAS:
+                        top[1] = _NOKEY  # (a collection keeps its key as part of the path until it ends)
+                else:
+                    top[0].append(value)
+            if cls is _MAP_START or cls is _SEQ_START:
+                # (a refused collection key gets a fresh container that nothing refers to)
+                stack.append([value if value.__class__ in (dict, list) else ({} if cls is _MAP_START else []),
+                              _NOKEY, [], is_key])
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        position = getattr(exc, "position", None)
+        if line is None and isinstance(position, int):
+            line = text.encode("utf-8", "replace")[:position].count(b"\n") + 1
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        raise DatasetError([Problem(name, line, "", f"this is not valid YAML: {problem}")]) from None
+    finally:
+        loader.dispose()
+        if gc_was_on:
+            gc.enable()
+    if problems:
+        raise DatasetError(problems, total)
+    if root is _NOKEY:
+        raise DatasetError([Problem(name, None, "", "the file holds no YAML document (only comments or blank lines)")])
+    return root
+
+
+def _lines_for(text: str, locs: Iterable[tuple]) -> dict[tuple, int]:
+    """The 1-based line of each path in `locs` that exists in the document (a key's own line — the
+    first one where a key repeats —, a list item's first line), and of each of their prefixes.
+    One event pass over a document that `_build` accepted (no aliases, at most MAX_DEPTH levels),
+    following only the wanted paths: its cost does not grow with the number of problems."""
+    locs = list(locs)
+    if not locs:
+        return {}
+    trie: dict = {}
+    wanted = 1
+    for loc in locs:
+        node = trie
+        for part in loc:
+            if part not in node:
+                wanted += 1
+            node = node.setdefault(part, {})
+    found: dict[int, int] = {}  # id(trie node) -> line
+    cache: dict[str, Any] = {}
+    # frames [trie node of the collection (None: not wanted), is_map, waiting_for_key, child trie, index]
+    stack: list[list] = []
+    loader = _Loader(text)
+    get = loader.get_event
+    try:
+        while True:
+            ev = get()
+            cls = ev.__class__
+            if cls is _MAP_END or cls is _SEQ_END:
+                stack.pop()
+                if stack and stack[-1][1]:
+                    stack[-1][2] = True
+                continue
+            if cls is _STREAM_END or len(found) == wanted:
+                break
+            if cls is not _SCALAR and cls is not _MAP_START and cls is not _SEQ_START:
+                continue
+            here = trie if not stack else None
+            if stack:
+                top = stack[-1]
+                if top[1]:
+                    if top[2]:  # a key
+                        if cls is _SCALAR and top[0] is not None:
+                            raw = ev.value
+                            key = raw
+                            if ev.implicit[0]:
+                                key = cache.get(raw, _NOKEY)
+                                if key is _NOKEY:
+                                    key = cache[raw] = _plain_value(raw)
+                            child = top[0].get(key) if key.__class__ is not _Refused else None
+                            if child is not None and id(child) not in found:
+                                found[id(child)] = ev.start_mark.line + 1
+                            top[3] = child
+                        else:
+                            top[3] = None
+                        top[2] = False
+                        continue
+                    here = top[3]
+                    if cls is _SCALAR:
+                        top[2] = True
+                else:
+                    here = top[0].get(top[4]) if top[0] is not None else None
+                    if here is not None and id(here) not in found:
+                        found[id(here)] = ev.start_mark.line + 1
+                    top[4] += 1
+            elif id(trie) not in found:
+                found[id(trie)] = ev.start_mark.line + 1
+            if cls is not _SCALAR:
+                stack.append([here, cls is _MAP_START, True, None, 0])
+    except yaml.YAMLError:
+        pass  # (the document was read once already; lines are a courtesy)
+    finally:
+        loader.dispose()
+    out: dict[tuple, int] = {}
+    for loc in locs:
+        node, line = trie, found.get(id(trie))
+        for part in loc:
+            node = node.get(part)
+            if node is None or id(node) not in found:
+                break
+            line = found[id(node)]
+        if line is not None:
+            out[loc] = line
+    return out
 
 
 @dataclass
 class RawDocument:
     path: Path
     data: dict
-    node: yaml.Node
-    _lines: dict[tuple, int] | None = None
+    text: str
 
-    @property
-    def lines(self) -> dict[tuple, int]:
-        """Field path -> line, built on first use: only a file with problems needs it."""
-        if self._lines is None:
-            self._lines = _line_index(self.node)
-        return self._lines
+    def lines_for(self, locs: Iterable[Iterable]) -> dict[tuple, int]:
+        """Each path's line (that of its deepest part found in the file), for the paths that have one."""
+        return _lines_for(self.text, [tuple(loc) for loc in locs])
 
     def line(self, loc: Iterable) -> int | None:
-        """The line of the deepest known part of `loc`."""
+        """The line of the deepest known part of `loc` (one pass over the file: batch with lines_for)."""
         loc = tuple(loc)
-        for n in range(len(loc), -1, -1):
-            if loc[:n] in self.lines:
-                return self.lines[loc[:n]]
-        return None
+        return self.lines_for([loc]).get(loc)
 
 
-def read_document(path: str | os.PathLike | None = None, *, max_bytes: int | None = None) -> RawDocument:
-    """Read and parse the YAML safely; refuse empty, oversized, non-YAML, alias-bomb and tagged input."""
+def read_document(path: str | os.PathLike | None = None, *, max_bytes: int | None = None,
+                  raw: bytes | None = None) -> RawDocument:
+    """Read and parse the YAML safely; refuse empty, oversized, non-YAML, deeply nested, aliased,
+    tagged and duplicate-key input. `raw`: the file's bytes, already read by the caller."""
     path = resolve_path(path)
     name = str(path)
     fail = lambda msg, line=None: DatasetError([Problem(name, line, "", msg)])  # noqa: E731
-    if not path.exists():
-        raise fail("the file does not exist")
-    if not path.is_file():
-        raise fail("this is not a file")
+    if raw is None:
+        if not path.exists():
+            raise fail("the file does not exist")
+        if not path.is_file():
+            raise fail("this is not a file")
     limit = max_bytes_limit(max_bytes)
-    size = path.stat().st_size
+    size = len(raw) if raw is not None else path.stat().st_size
     if size > limit:
         raise fail(f"the file is {size:,} bytes, over the limit of {limit:,} bytes "
                    f"(raise it with {ENV_MAX_BYTES} if this is intended)")
-    raw = path.read_bytes()
+    if raw is None:
+        raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise fail(f"the file is not UTF-8 text (byte {exc.start})") from None
     if not text.strip():
         raise fail("the file is empty")
-    loader = _Loader(text)
-    gc_was_on = gc.isenabled()
-    gc.disable()  # building ~10^5–10^6 nodes: the cyclic collector would more than double the time
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise fail("the file holds no YAML document (only comments or blank lines)")
-        if "*" in text:  # no alias, no bomb: skip the walk
-            expanded, distinct = _expanded_size(node)
-            added = expanded - distinct
-            if added > MAX_EXPANDED_NODES or (expanded > 10_000 and expanded > MAX_EXPANSION_RATIO * distinct):
-                raise fail(f"YAML aliases expand {distinct:,} nodes into {expanded:,}: refused as an "
-                           "alias bomb ('billion laughs'); write the values out instead")
-        data = loader.construct_document(node)
-    except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        tag = (exc.problem or "").split("tag ")[-1]
-        raise fail(f"YAML tag {tag} is not allowed: the dataset may hold only plain values "
-                   "(no python/object or other tags)", mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise fail(f"this is not valid YAML: {problem}", mark.line + 1 if mark else None) from None
-    finally:
-        loader.dispose()
-        if gc_was_on:
-            gc.enable()
+    data = _build(text, name)
     if not isinstance(data, dict):
         raise fail("the top level must be a mapping with the sections schema_version, dataset, "
                    f"regions, indicators, sources, observations, events and units (found {type(data).__name__})", 1)
-    return RawDocument(path, data, node)
+    doc = RawDocument(path, data, text)
+    return doc
 
 
 # --- Validation -------------------------------------------------------------------------------------
@@ -213,25 +466,143 @@ def _is_branch_label(part: object) -> bool:
     return isinstance(part, str) and (part in ("bool", "float", "str", "int") or part.startswith("function-"))
 
 
-def _schema_problems(doc: RawDocument, exc: ValidationError) -> list[Problem]:
+def _shown(value: object) -> str:
+    """A value quoted in a message: repr, shortened (a 100 KB text is not echoed), true/false/null as YAML."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str) and len(value) > 60:
+        return repr(value[:57]) + "…"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return repr(value)
+
+
+_NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*\Z")
+
+
+def _message(err: dict) -> str:
+    """pydantic's message for one error, rewritten in words a curator can act on."""
+    kind, msg = err["type"], err["msg"]
+    value = err.get("input")
+    got = f" (got {_shown(value)})" if "input" in err else ""
+    if kind == "extra_forbidden":
+        return "unknown key (not part of the format; check its spelling)"
+    if kind == "missing":
+        return "this required field is missing"
+    if kind in ("float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"):
+        what = "a whole number" if kind.startswith("int") else "a number"
+        if isinstance(value, bool):
+            return f"{what} is expected, not true/false{got}"
+        if isinstance(value, str):
+            if _NUMBER_TEXT.match(value) or value.strip().lower() in ("nan", "inf", "-inf", "+inf", "infinity"):
+                return f"{what} written as text{got}: write it without quotes"
+            return f"{what} is expected, not text{got}"
+        return f"{what} is expected{got}"
+    if kind == "finite_number":
+        return f"NaN or infinity is not a number a source can state{got}"
+    if kind == "bool_type":
+        return f"true or false is expected{got}"
+    if kind == "string_type":
+        if isinstance(value, bool):
+            return (f"text is expected, but YAML reads the unquoted word as {_shown(value)} "
+                    "(yes/no/on/off/true/false): put it in quotes")
+        return f"text is expected{got}"
+    if kind == "list_type":
+        return f"a list is expected{got}: write it in brackets, [a, b]"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"a mapping is expected{got}: write it as {{key: value, …}}"
+    if kind == "string_pattern_mismatch":
+        pattern = (err.get("ctx") or {}).get("pattern", "")
+        if pattern == NONBLANK:
+            return "this text is empty or only spaces: write it out, or leave the field out if it is optional"
+        if pattern == DATE_PATTERN:
+            return (f"a date must match the pattern YYYY, YYYY-MM or YYYY-MM-DD, with the digits 0–9{got}")
+        if pattern == URL_PATTERN:
+            return f"a URL must start with http:// or https://{got}"
+        if pattern == SLUG_PATTERN:
+            return f"a code is made of a–z, 0–9, - and _ (starting with a letter or digit){got}"
+        if pattern == ADMIN_CODE_PATTERN:
+            return f"an administrative code is two digits 0–9, quoted (\"01\"){got}"
+    if "input" in err and not isinstance(value, (dict, list)):
+        return f"{msg}{got}"
+    return msg
+
+
+_REF = "\x00{}\x00"  # in a pending message: the line of its n-th reference, filled in by _resolve
+
+
+def _resolve(doc: RawDocument, pending: list[tuple[tuple, str, tuple]]) -> tuple[list[Problem], int]:
+    """(Problems, total) from (loc, message, referenced locs): lines are looked up in one pass over
+    the file, and only for the first MAX_PROBLEMS problems (the rest are counted)."""
+    if not pending:
+        return [], 0
+    shown = pending[:MAX_PROBLEMS]
+    lines = doc.lines_for([loc for loc, _, _ in shown] + [r for _, _, refs in shown for r in refs])
     problems = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not _is_branch_label(p))
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (not part of the format; check its spelling)"
-        elif err["type"] == "missing":
-            msg = "this required field is missing"
-        elif "input" in err and not isinstance(err["input"], (dict, list)):
-            msg = f"{msg} (got {err['input']!r})"
-        problems.append(Problem(str(doc.path), doc.line(loc), _dotted(loc), msg))
-    # Unions report one error per branch: keep one line per field.
-    seen, unique = set(), []
-    for p in problems:
-        if (p.line, p.field) not in seen:
-            seen.add((p.line, p.field))
-            unique.append(p)
-    return unique
+    for loc, message, refs in shown:
+        for n, ref in enumerate(refs):
+            message = message.replace(_REF.format(n), str(lines.get(ref, "?")))
+        problems.append(Problem(str(doc.path), lines.get(loc), _dotted(loc), message))
+    return problems, len(pending)
+
+
+# The list sections are validated in chunks: a file of 10^5 bad records stops converting pydantic's
+# errors once MAX_PROBLEMS are in hand (converting millions of them would take seconds and gigabytes)
+# and only counts the rest.
+_SECTIONS = {name: TypeAdapter(list[model]) for name, model in (
+    ("regions", Region), ("indicators", Indicator), ("sources", Source), ("observations", Observation),
+    ("events", Event), ("units", Unit))}
+_CHUNK = 2_000
+
+
+def _validate(doc: RawDocument) -> Dataset:
+    """The pydantic models over the parsed data; DatasetError listing the first MAX_PROBLEMS problems
+    (one per field) and counting all of them."""
+    data = doc.data
+    pending: list[tuple[tuple, dict]] = []
+    total = 0
+
+    def collect(exc: ValidationError, prefix: tuple, offset: int = 0) -> None:
+        nonlocal total
+        total += exc.error_count()
+        if len(pending) >= MAX_PROBLEMS:
+            return
+        for err in exc.errors(include_url=False):
+            loc = err["loc"]
+            if loc and loc[-1].__class__ is str and _is_branch_label(loc[-1]):
+                loc = tuple(p for p in loc if not _is_branch_label(p))
+            if prefix:
+                loc = prefix + ((offset + loc[0],) + loc[1:] if loc else ())
+            pending.append((loc, err))
+
+    head = dict(data)
+    lists = {}
+    for name in _SECTIONS:
+        if isinstance(data.get(name), list):
+            lists[name] = data[name]
+            head[name] = []  # validated below, in chunks
+    try:
+        ds = Dataset.model_validate(head)
+    except ValidationError as exc:
+        ds = None
+        collect(exc, ())
+    parts: dict[str, list] = {}
+    for name, items in lists.items():
+        adapter, out = _SECTIONS[name], []
+        for start in range(0, len(items), _CHUNK):
+            try:
+                out += adapter.validate_python(items[start:start + _CHUNK])
+            except ValidationError as exc:
+                collect(exc, (name,), start)
+        parts[name] = out
+    if pending or ds is None:
+        seen: set[tuple] = set()
+        unique = [(loc, err) for loc, err in pending if not (loc in seen or seen.add(loc))]
+        problems, _ = _resolve(doc, [(loc, _message(err), ()) for loc, err in unique[:MAX_PROBLEMS]])
+        raise DatasetError(problems, max(total - (len(pending) - len(unique)), len(unique)))
+    return ds.model_copy(update=parts)
 
 
 @dataclass(frozen=True)
@@ -242,7 +613,10 @@ class DateSpan:
 
 
 def parse_date(text: str) -> DateSpan:
-    """'2020', '2020-09' or '2020-09-24' as the span it covers; ValueError if it is no real date."""
+    """'2020', '2020-09' or '2020-09-24' as the span it covers; ValueError if it is no real date.
+    Only the digits 0–9 count (int() alone would take '٢٠٢٠')."""
+    if not text.isascii():
+        raise ValueError(f"not ASCII: {text!r}")
     parts = [int(p) for p in text.split("-")]
     if len(parts) == 1:
         return DateSpan(dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31), "year")
@@ -264,32 +638,48 @@ def plot_date(span: DateSpan) -> dt.date:
 
 
 def _num(x: float) -> str:
-    return f"{x:g}"
+    """A number as written, without float noise: 100.0001 stays 100.0001 (`:g` would print 100)."""
+    return f"{x:.15g}"
 
 
-def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
-    """Everything pydantic cannot see alone: references, duplicates, bounds, dates, validity, mergers."""
-    problems: list[Problem] = []
-    file = str(doc.path)
+def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
+    """Everything pydantic cannot see alone: references, duplicates, bounds, dates, validity, mergers.
+    Returns (the problems, at most MAX_PROBLEMS of them; how many there are in all)."""
+    pending: list[tuple[tuple, str, tuple]] = []
 
-    def add(loc: tuple, message: str) -> None:
-        problems.append(Problem(file, doc.line(loc), _dotted(loc), message))
+    def add(loc: tuple, message: str, refs: tuple = ()) -> None:
+        pending.append((loc, message, refs))
+
+    parsed: dict[str, DateSpan | None] = {}  # each distinct date text parsed once
+    latest: dt.date | None = None  # the dataset's `updated` date plus one year
 
     def check_date(loc: tuple, text: str | None) -> DateSpan | None:
         if text is None:
             return None
-        try:
-            return parse_date(text)
-        except ValueError:
-            add(loc, f"the date {text!r} does not exist (use YYYY, YYYY-MM or YYYY-MM-DD)")
-            return None
+        span = parsed.get(text, _NOKEY)
+        if span is _NOKEY:
+            try:
+                span = parse_date(text)
+            except ValueError:
+                span = None
+            parsed[text] = span
+        if span is None:
+            add(loc, f"the date {_shown(text)} does not exist (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        elif span.start.year < EARLIEST_YEAR:
+            add(loc, f"the date {text} is before {EARLIEST_YEAR}: no source on digital government dates "
+                "that early; check the year")
+        elif latest is not None and span.start > latest:
+            add(loc, f"the date {text} is more than a year after the dataset's `updated` date "
+                f"({ds.dataset.updated}): check the year, or update `updated`")
+        return span
 
     def unique(section: str, key: str, items: list) -> dict:
         out: dict = {}
         for i, item in enumerate(items):
             k = getattr(item, key)
             if k in out:
-                add((section, i, key), f"duplicate {key} {k!r} (first used at line {doc.line((section, out[k][0], key))})")
+                add((section, i, key), f"duplicate {key} {_shown(k)} (first used at line {_REF.format(0)})",
+                    ((section, out[k][0], key),))
             else:
                 out[k] = (i, item)
         return {k: v[1] for k, v in out.items()}
@@ -300,16 +690,32 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
     units = unique("units", "code", ds.units)
     unique("events", "id", ds.events)
 
-    check_date(("dataset", "updated"), ds.dataset.updated)
+    updated = check_date(("dataset", "updated"), ds.dataset.updated)
+    if updated is not None:
+        if updated.start.year > dt.date.today().year + 1:
+            add(("dataset", "updated"), f"the date {ds.dataset.updated} is in the future: write the day "
+                "the dataset was last updated")
+        else:
+            u = updated.end
+            latest = dt.date(u.year + 1, u.month, 28 if (u.month, u.day) == (2, 29) else u.day)
     for i, ind in enumerate(ds.indicators):
-        if ind.combine.weight and ind.combine.weight not in indicators:
-            add(("indicators", i, "combine", "weight"), f"unknown indicator {ind.combine.weight!r} as weight")
+        weight = ind.combine.weight
+        if weight:
+            loc = ("indicators", i, "combine", "weight")
+            if weight == ind.id:
+                add(loc, f"{_shown(ind.id)} cannot be its own weight: a weighted mean needs a count (the number "
+                    "of services, households…) as weight")
+            elif weight not in indicators:
+                add(loc, f"unknown indicator {_shown(weight)} as weight")
+            elif indicators[weight].kind != "count":
+                add(loc, f"the weight {_shown(weight)} is a {indicators[weight].kind}, not a count: a weighted mean "
+                    "needs a count (the number of services, households…) as weight")
         if ind.parent and ind.parent not in indicators:
-            add(("indicators", i, "parent"), f"unknown indicator {ind.parent!r}")
+            add(("indicators", i, "parent"), f"unknown indicator {_shown(ind.parent)}")
         if ind.published_rank and (ind.published_rank not in indicators or indicators[ind.published_rank].kind != "rank"):
-            add(("indicators", i, "published_rank"), f"{ind.published_rank!r} is not a rank indicator of the registry")
+            add(("indicators", i, "published_rank"), f"{_shown(ind.published_rank)} is not a rank indicator of the registry")
         if ind.min is not None and ind.max is not None and ind.min > ind.max:
-            add(("indicators", i, "min"), f"min {ind.min} is above max {ind.max}")
+            add(("indicators", i, "min"), f"min {_num(ind.min)} is above max {_num(ind.max)}")
         if ind.kind == "percent" and ((ind.min or 0) < 0 or (ind.max if ind.max is not None else 100) > 100):
             add(("indicators", i, "max"), "a percent indicator must stay within 0–100")
         if ind.kind in ("rank", "milestone") and ind.combine.rule != "none":
@@ -329,19 +735,38 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
         if start and end and start.start > end.end:
             add(("units", i, "valid_to"), f"valid_to {unit.valid_to} is before valid_from {unit.valid_from}")
         if unit.region not in regions:
-            add(("units", i, "region"), f"unknown region {unit.region!r}")
+            add(("units", i, "region"), f"unknown region {_shown(unit.region)}")
         if unit.merger_source and unit.merger_source not in sources:
-            add(("units", i, "merger_source"), f"unknown source {unit.merger_source!r}")
+            add(("units", i, "merger_source"), f"unknown source {_shown(unit.merger_source)}")
         merged = check_date(("units", i, "merged_on"), unit.merged_on)
         if unit.successor:
             succ = units.get(unit.successor)
             if succ is None:
-                add(("units", i, "successor"), f"the merger points to unit {unit.successor!r}, which does not exist")
+                add(("units", i, "successor"), f"the merger points to unit {_shown(unit.successor)}, which does not exist")
             elif succ.code == unit.code:
                 add(("units", i, "successor"), "a unit cannot be its own successor")
             elif merged and succ.valid_from and succ.valid_from != unit.merged_on:
-                add(("units", i, "merged_on"), f"merged on {unit.merged_on}, but successor {succ.code!r} "
+                add(("units", i, "merged_on"), f"merged on {unit.merged_on}, but successor {_shown(succ.code)} "
                     f"starts on {succ.valid_from}")
+
+    # Successors form chains old -> new; a chain that comes back to itself (a -> b -> a) has no end.
+    in_cycle: set[str] = set()
+    for i, unit in enumerate(ds.units):
+        chain, code = [], unit.code
+        while code in units and units[code].successor and code not in chain and code not in in_cycle:
+            chain.append(code)
+            code = units[code].successor
+        if code in chain and len(chain) - chain.index(code) > 1:  # (a unit as its own successor: above)
+            cycle = chain[chain.index(code):]
+            in_cycle.update(cycle)
+            first = next(j for j, u in enumerate(ds.units) if u.code == cycle[0])
+            add(("units", first, "successor"), "the mergers form a cycle: " + " → ".join(cycle + [cycle[0]])
+                + "; a successor is the unit that exists after the merger")
+
+    # The unit counts a rank can be out of: the view before 1/7/2025 (units with no valid_from: 63 in the
+    # real data) and after it (no valid_to: 34). Counted, not assumed, so other unit sets validate too.
+    n_before = sum(1 for u in ds.units if u.valid_from is None)
+    n_after = sum(1 for u in ds.units if u.valid_to is None)
 
     def within(code: str, span: DateSpan, *, grace_days: int = 0) -> bool:
         start, end = spans.get(code, (None, None))
@@ -360,41 +785,44 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
         loc = ("observations", i)
         ind = indicators.get(obs.indicator)
         if obs.unit not in units:
-            add(loc + ("unit",), f"unknown unit {obs.unit!r}")
+            add(loc + ("unit",), f"unknown unit {_shown(obs.unit)}")
         if ind is None:
-            add(loc + ("indicator",), f"unknown indicator {obs.indicator!r}")
+            add(loc + ("indicator",), f"unknown indicator {_shown(obs.indicator)}")
         if obs.source not in sources:
-            add(loc + ("source",), f"unknown source {obs.source!r}")
+            add(loc + ("source",), f"unknown source {_shown(obs.source)}")
         span = check_date(loc + ("date",), obs.date)
+        if obs.out_of is not None and obs.out_of != n_before and obs.out_of != n_after:
+            add(loc + ("out_of",), f"out_of {obs.out_of} is not a number of units of this dataset: "
+                f"{n_before} (the units before 1/7/2025) or {n_after} (after)")
         basis = obs.basis or (obs.out_of if obs.out_of in (63, 34) else None)
         if obs.basis and obs.out_of and obs.basis != obs.out_of:
             add(loc + ("basis",), f"basis {obs.basis} disagrees with out_of {obs.out_of}")
         key = (obs.unit, obs.indicator, obs.date, basis)
         if key in seen:
-            add(loc, f"duplicate observation of {obs.indicator!r} for {obs.unit!r} on {obs.date}"
-                f"{f' (basis {basis})' if basis else ''} (also at line {doc.line(('observations', seen[key]))})")
+            add(loc, f"duplicate observation of {_shown(obs.indicator)} for {_shown(obs.unit)} on {obs.date}"
+                f"{f' (basis {basis})' if basis else ''} (also at line {_REF.format(0)})", (("observations", seen[key]),))
         else:
             seen[key] = i
         unit = units.get(obs.unit)
         if unit is not None and basis:
             era = "pre" if unit.valid_to else ("post" if unit.valid_from else "both")
             if (era, basis) in (("pre", 34), ("post", 63)):
-                add(loc + ("basis",), f"unit {obs.unit!r} is one of the {'63 provinces before' if era == 'pre' else '34 units after'} "
+                add(loc + ("basis",), f"unit {_shown(obs.unit)} is one of the {'63 provinces before' if era == 'pre' else '34 units after'} "
                     f"1/7/2025: it cannot carry a value on the {basis}-unit basis")
         # A value measured on the 34 units' territory for a year before they existed (DTI 2024, published
         # after the merger) is the one exception to the validity rule, and only with `basis: 34`.
         retro = basis == 34 and unit is not None and unit.valid_from is not None and not unit.valid_to
         if span and obs.unit in units and not within(obs.unit, span) and not (retro and span.end < spans[obs.unit][0]):
-            add(loc + ("date",), f"{obs.date} is outside the validity of unit {obs.unit!r} "
+            add(loc + ("date",), f"{obs.date} is outside the validity of unit {_shown(obs.unit)} "
                 f"({validity_text(obs.unit)}); after a merger, record the value on the successor"
                 " (a value the source measured on the 34 new units for an earlier year needs `basis: 34`)")
         if ind is not None:
             if ind.kind == "milestone":
                 if not isinstance(obs.value, bool):
-                    add(loc + ("value",), f"{obs.indicator!r} is a yes/no milestone: use true or false (got {obs.value!r})")
+                    add(loc + ("value",), f"{_shown(obs.indicator)} is a yes/no milestone: use true or false (got {_shown(obs.value)})")
                 continue
             if isinstance(obs.value, bool):
-                add(loc + ("value",), f"{obs.indicator!r} takes a number, not {str(obs.value).lower()}")
+                add(loc + ("value",), f"{_shown(obs.indicator)} takes a number, not {str(obs.value).lower()}")
                 continue
             lo = ind.min
             hi = ind.max
@@ -402,38 +830,38 @@ def cross_check(ds: Dataset, doc: RawDocument) -> list[Problem]:
                 hi = obs.out_of
             if (lo is not None and obs.value < lo) or (hi is not None and obs.value > hi):
                 unit_txt = " %" if ind.kind == "percent" else ""
-                add(loc + ("value",), f"{_num(obs.value)}{unit_txt} is outside the bounds of {obs.indicator!r} "
+                add(loc + ("value",), f"{_num(obs.value)}{unit_txt} is outside the bounds of {_shown(obs.indicator)} "
                     f"({_num(lo) if lo is not None else '−∞'} – {_num(hi) if hi is not None else '∞'})")
             if ind.kind in ("rank", "count") and float(obs.value) != int(obs.value):
-                add(loc + ("value",), f"{obs.indicator!r} is a {ind.kind}: a whole number is expected (got {obs.value:g})")
+                add(loc + ("value",), f"{_shown(obs.indicator)} is a {ind.kind}: a whole number is expected (got {_num(obs.value)})")
             if ind.kind == "rank" and obs.out_of is None:
-                add(loc + ("out_of",), "a rank needs `out_of` (63 provinces or 34 units)")
+                add(loc + ("out_of",), f"a rank needs `out_of`: {n_before} (the units before 1/7/2025) or "
+                    f"{n_after} (after)")
 
     for i, ev in enumerate(ds.events):
         loc = ("events", i)
         if ev.source not in sources:
-            add(loc + ("source",), f"unknown source {ev.source!r}")
+            add(loc + ("source",), f"unknown source {_shown(ev.source)}")
         span = check_date(loc + ("date",), ev.date)
         for j, code in enumerate(ev.units):
             if code not in units:
-                add(loc + ("units", j), f"unknown unit {code!r}")
+                add(loc + ("units", j), f"unknown unit {_shown(code)}")
             elif span and not within(code, span, grace_days=1 if ev.kind == "merger" else 0):
-                add(loc + ("date",), f"{ev.date} is outside the validity of unit {code!r} ({validity_text(code)})")
+                add(loc + ("date",), f"{ev.date} is outside the validity of unit {_shown(code)} ({validity_text(code)})")
         if ev.period and ev.period.start > ev.period.end:
             add(loc + ("period",), f"the period starts ({ev.period.start}) after it ends ({ev.period.end})")
-    return problems
+    return _resolve(doc, pending)
 
 
-def load_dataset(path: str | os.PathLike | None = None, *, max_bytes: int | None = None) -> Dataset:
-    """Read, parse and fully validate the dataset; raise DatasetError with every problem found."""
-    doc = read_document(path, max_bytes=max_bytes)
-    try:
-        ds = Dataset.model_validate(doc.data)
-    except ValidationError as exc:
-        raise DatasetError(_schema_problems(doc, exc)) from None
-    problems = cross_check(ds, doc)
+def load_dataset(path: str | os.PathLike | None = None, *, max_bytes: int | None = None,
+                 raw: bytes | None = None) -> Dataset:
+    """Read, parse and fully validate the dataset; raise DatasetError with every problem found
+    (listing at most MAX_PROBLEMS). `raw`: the file's bytes, if the caller has read them already."""
+    doc = read_document(path, max_bytes=max_bytes, raw=raw)
+    ds = _validate(doc)
+    problems, total = cross_check(ds, doc)
     if problems:
-        raise DatasetError(problems)
+        raise DatasetError(problems, total)
     return ds
 
 
@@ -539,7 +967,8 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
                         "updated": ds.dataset.updated})
 
 
-def load_frames(path: str | os.PathLike | None = None, *, max_bytes: int | None = None) -> Frames:
+def load_frames(path: str | os.PathLike | None = None, *, max_bytes: int | None = None,
+                raw: bytes | None = None) -> Frames:
     """Validate and flatten in one call: what the app and the curator command use.
 
     The cyclic garbage collector is paused meanwhile: the work allocates ~10 objects per YAML node and
@@ -548,7 +977,7 @@ def load_frames(path: str | os.PathLike | None = None, *, max_bytes: int | None 
     was_on = gc.isenabled()
     gc.disable()
     try:
-        return to_frames(load_dataset(resolved, max_bytes=max_bytes), path=str(resolved))
+        return to_frames(load_dataset(resolved, max_bytes=max_bytes, raw=raw), path=str(resolved))
     finally:
         if was_on:
             gc.enable()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from lib.data import Frames
 from lib.i18n import fold, t
+from lib.safe_text import excerpt
 
 BOUNDARIES = ("63", "34")
 MERGER_YEAR = 2025
@@ -15,6 +17,10 @@ MERGER_YEAR = 2025
 FOUNDING = {"63": ["quang-tri", "quang-binh", "lang-son", "quang-nam"],
             "34": ["quang-tri-2025", "lang-son", "da-nang-2025"]}
 PRESETS = ("founding", "all", "custom")
+# A shared link's values: `view`, `lang`, `years`, `ind` are short; `units` at most one code per unit of
+# the view. Anything longer is refused unread (a 100 KB value costs nothing and is never echoed in full).
+MAX_QUERY_VALUE = 100
+_YEARS = re.compile(r"([0-9]{4})-([0-9]{4})")  # ASCII digits only (int() would take "٢٠٢٠")
 
 
 @dataclass
@@ -141,17 +147,31 @@ def default_state(frames: Frames, lang: str = "vi") -> FilterState:
 
 
 def parse_query(params: dict[str, str | list[str]], frames: Frames) -> tuple[FilterState, list[str]]:
-    """Read a shared link; every bad or stale value falls back to its default, named in `problems`."""
-    def get(key: str) -> str | None:
-        v = params.get(key)
-        if isinstance(v, list):
-            v = v[-1] if v else None
-        return v if v not in (None, "") else None
-
+    """Read a shared link; every bad or stale value falls back to its default, named in `problems`
+    (as `key=excerpt`, at most 40 characters of the value). Bounded work whatever the link holds:
+    a repeated key counts once (the last), a value over its length cap is refused unread, and the units
+    are deduplicated and capped at the number of units of the view."""
     problems: list[str] = []
+
+    def bad(key: str, value: str) -> None:
+        problems.append(f"{key}={excerpt(value, 40)}")
+
+    def get(key: str, cap: int = MAX_QUERY_VALUE) -> str | None:
+        v = params.get(key)
+        if isinstance(v, (list, tuple)):
+            v = v[-1] if v else None
+        if v is None or v == "":
+            return None
+        if not isinstance(v, str):
+            v = str(v)
+        if len(v) > cap:
+            bad(key, v)
+            return None
+        return v
+
     lang = get("lang")
     if lang not in (None, "vi", "en"):
-        problems.append(f"lang={lang}")
+        bad("lang", lang)
         lang = None
     state = default_state(frames, lang or "vi")
 
@@ -161,34 +181,34 @@ def parse_query(params: dict[str, str | list[str]], frames: Frames) -> tuple[Fil
             state.boundaries = b
             state.units = preset_units(frames.units, "founding", b)
         else:
-            problems.append(f"view={b}")
+            bad("view", b)
 
     lo, hi = year_bounds(frames)
     y = get("years")
     if y is not None:
-        try:
-            a, c = (int(p) for p in y.split("-", 1))
-            if not (lo <= a <= c <= hi):
-                raise ValueError
+        m = _YEARS.fullmatch(y)
+        a, c = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+        if m and lo <= a <= c <= hi:
             state.years = (a, c)
-        except ValueError:
-            problems.append(f"years={y}")
+        else:
+            bad("years", y)
 
     ind = get("ind")
     if ind is not None:
         if ind in set(frames.indicators["id"]):
             state.indicator = ind
         else:
-            problems.append(f"ind={ind}")
+            bad("ind", ind)
 
-    u = get("units")
+    view_codes = set(units_for_view(frames.units, state.boundaries)["code"])
+    longest = max((len(c) for c in view_codes), default=1)
+    u = get("units", cap=max(MAX_QUERY_VALUE, len(view_codes) * (longest + 1)))
     if u is not None:
-        view_codes = set(units_for_view(frames.units, state.boundaries)["code"])
-        codes = [c for c in u.split(",") if c]
-        good = [c for c in codes if c in view_codes]
-        bad = [c for c in codes if c not in view_codes]
-        if bad:
-            problems.append("units=" + ",".join(bad))
+        codes = list(dict.fromkeys(c for c in u.split(",") if c))  # deduplicated, in order
+        good = [c for c in codes if c in view_codes][:len(view_codes)]
+        wrong = [c for c in codes if c not in view_codes]
+        if wrong:
+            bad("units", ",".join(wrong[:10]))
         if good or not codes:
             state.units = good
     return state, problems

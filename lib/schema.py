@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import (AllowInfNan, BaseModel, ConfigDict, Field, PlainValidator, Strict as StrictMode, StrictBool,
+                      StrictInt, StringConstraints, model_validator)
+from pydantic_core import PydanticCustomError
 
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+# Digits are [0-9], never \d: pydantic's regex engine (like Python's int()) takes Arabic-Indic or
+# full-width digits for \d, and "٢٠٢٠" must not pass for a year.
+DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+ADMIN_CODE_PATTERN = r"^[0-9]{2}$"
+# http or https in any case (HTTPS://… is a valid URL); javascript:, data:, file: and the rest are refused.
+URL_PATTERN = r"^(?i:https?)://[^\s/?#]+\S*$"
+# Required text must hold something besides spaces: "   " is as empty as "".
+NONBLANK = r"\S"
 
 
-# Dates stay text: lib.data's YAML loader does not turn 2020-07-01 into a date object, and an unquoted
+# Dates stay text: lib.data's YAML reader does not turn 2020-07-01 into a date object, and an unquoted
 # year (2022) is a number that the models below accept as text (coerce_numbers_to_str). No Python
 # validator runs per field, which keeps validation of 10^5 observations fast.
 DateText = Annotated[str, StringConstraints(pattern=DATE_PATTERN)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
-Text = Annotated[str, StringConstraints(min_length=1)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(pattern=NONBLANK)]
+# Numbers are numbers: not text ("30.5"), not true/false, not NaN or infinity.
+Number = Annotated[float, StrictMode(), AllowInfNan(False)]
+
+
+def _number_or_yes_no(value: object) -> float | bool:
+    """An observation's value: true/false (a milestone) or a finite number, nothing else. One check
+    with one error (a Union would report a bad number twice, once as "not a valid boolean")."""
+    cls = value.__class__
+    if cls is bool:
+        return value  # type: ignore[return-value]
+    if cls is float or cls is int:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise PydanticCustomError("finite_number", "Input should be a finite number")
+        return number
+    raise PydanticCustomError("float_type", "Input should be a valid number")
+
+
+NumberOrYesNo = Annotated[Union[StrictBool, float], PlainValidator(_number_or_yes_no)]
 
 
 class Strict(BaseModel):
@@ -60,11 +93,11 @@ class Indicator(Strict):
     title: I18nText
     unit: I18nUnit
     kind: Literal["percent", "count", "index", "rank", "milestone"]
-    higher_is_better: bool
+    higher_is_better: StrictBool
     combine: Combine
-    decimals: Annotated[int, Field(ge=0, le=6)]
-    min: float | None = None
-    max: float | None = None
+    decimals: Annotated[StrictInt, Field(ge=0, le=6)]
+    min: Number | None = None
+    max: Number | None = None
     description: I18nText
     parent: Slug | None = None
     published_rank: Slug | None = None  # the rank indicator the same table prints beside this value
@@ -75,7 +108,7 @@ class Source(Strict):
     publisher: Text
     title: Text
     author: Text | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://")] | None = None
+    url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
     file: Text | None = None
     published: DateText | None = None
     published_note: Text | None = None
@@ -90,7 +123,7 @@ class Source(Strict):
 
 class Unit(Strict):
     code: Slug
-    admin_code: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+    admin_code: Annotated[str, StringConstraints(pattern=ADMIN_CODE_PATTERN)]
     name: I18nText
     full_name: Text
     type: Literal["province", "city"]
@@ -113,10 +146,10 @@ class Unit(Strict):
 class Observation(Strict):
     unit: Slug
     indicator: Slug
-    value: Union[StrictBool, float]
+    value: NumberOrYesNo
     date: DateText
     period: Text | None = None
-    out_of: Annotated[int, Field(ge=1)] | None = None
+    out_of: Annotated[StrictInt, Field(ge=1)] | None = None
     # The territory the value measures: 63 = the provinces before 1/7/2025, 34 = the units after it.
     # Needed where one year exists on both (DTI 2024); a rank's `out_of` implies it.
     basis: Literal[63, 34] | None = None
@@ -128,8 +161,8 @@ class Observation(Strict):
 
 
 class Period(Strict):
-    start: Annotated[int, Field(ge=1900, le=2100)]
-    end: Annotated[int, Field(ge=1900, le=2100)]
+    start: Annotated[StrictInt, Field(ge=1945, le=2100)]
+    end: Annotated[StrictInt, Field(ge=1945, le=2100)]
 
 
 class Event(Strict):
@@ -147,7 +180,7 @@ class Event(Strict):
 
 
 class Dataset(Strict):
-    schema_version: Literal[1]
+    schema_version: Annotated[StrictInt, Field(ge=1, le=1)]
     dataset: DatasetMeta
     regions: list[Region]
     indicators: list[Indicator]

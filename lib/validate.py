@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         frames = load_frames(path)
     except DatasetError as exc:
-        print(f"{path}: {len(exc.problems)} problem(s) found", file=sys.stderr)
+        print(f"{path}: {exc.total:,} problem(s) found", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1

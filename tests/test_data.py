@@ -109,8 +109,10 @@ def test_alias_bomb_is_refused_quickly(write_yaml):
     for i, name in enumerate("bcdefghi"):
         prev = "abcdefghi"[i]
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
-    (msg,) = problems_of(write_yaml("\n".join(lines) + "\n"))
-    assert "alias bomb" in msg
+    msgs = problems_of(write_yaml("\n".join(lines) + "\n"))
+    assert "1: a: YAML anchor &a is not allowed" in msgs[0]
+    assert all("YAML anchor" in m or "YAML alias" in m for m in msgs)
+    assert len(msgs) == 9 + 8 * 9  # every anchor and every alias, each with its line
 
 
 def test_python_object_tag_is_refused(write_yaml):
@@ -224,16 +226,11 @@ def test_yaml_round_trip_of_fixture_is_plain(dataset):
     assert "!!" not in yaml.safe_dump(dataset, allow_unicode=True)
 
 
-def test_big_plain_file_is_not_mistaken_for_an_alias_bomb(dataset, write_yaml, monkeypatch):
-    import lib.data as data_mod
-
-    monkeypatch.setattr(data_mod, "MAX_EXPANDED_NODES", 200)
-    frames = load_frames(write_yaml(dataset))  # well over 200 nodes, no aliases: loads
-    assert len(frames.units) == 4
-    # The same budget still stops aliases that add more than 200 nodes.
-    bomb = "a: &a [" + ",".join(["x"] * 30) + "]\nb: [" + ",".join(["*a"] * 10) + "]\n"
-    (msg,) = problems_of(write_yaml(bomb, "bomb.yaml"))
-    assert "alias bomb" in msg
+def test_ampersands_stars_and_bangs_in_text_are_not_yaml_syntax(dataset, write_yaml):
+    dataset["observations"][0]["quote"] = "Bộ TT&TT: *quan trọng* & !!python/object"
+    dataset["sources"][0]["publisher"] = "&a *a !tag"
+    frames = load_frames(write_yaml(dataset))
+    assert frames.observations.set_index("quote").index.str.contains("TT&TT").any()
 
 
 def test_unquoted_dates_and_years_are_read_as_written(dataset, write_yaml):

@@ -172,7 +172,7 @@ def test_not_combinable_note_lists_predecessor_values(tiny):
     obs, status = view_observations(tiny, "34")
     state = F.FilterState("34", ["new-ab"], (2016, 2026), "dti_rank", "vi")
     (note,) = views.not_combinable_notes(status, tiny, state)
-    assert "không cộng gộp được" in note and "Quảng Ả (trước 7/2025): 6" in note and "Bình Bé (trước 7/2025): 46" in note
+    assert "không cộng gộp được" in note and "Quảng Ả (trước 7/2025): 1" in note and "Bình Bé (trước 7/2025): 3" in note
 
 
 def test_data_table_and_csv_keep_sources_and_vietnamese(real):
@@ -227,7 +227,7 @@ def test_ranks_are_dots_on_a_reversed_axis(tiny):
                                years=(2022, 2022), sources=tiny.sources)
     assert {tr.type for tr in fig.data} == {"scatter"}  # no bar whose length would read as "more"
     assert fig.layout.yaxis.autorange == "reversed"
-    assert [list(tr.y) for tr in fig.data] == [[6.0], [46.0]]
+    assert [list(tr.y) for tr in fig.data] == [[1.0], [3.0]]
 
 
 def test_every_ui_string_has_both_languages():

@@ -1,0 +1,67 @@
+"""Text from outside (a shared link, the dataset) shown or exported as text, never as markup or formulas.
+
+- `md_escape`: for anything that goes through Streamlit's Markdown (st.warning, st.markdown, captions):
+  every ASCII punctuation character is backslash-escaped (CommonMark allows this for all of them, and
+  each renders as itself), so a value cannot open a link, an image, raw HTML, emphasis, a heading, a
+  table, LaTeX (`$`) or a Streamlit directive (`:red[…]`); line breaks and other control characters
+  become spaces, so it cannot start a new block either.
+- `excerpt`: a short, single-line piece of a value (a 100 KB value is never echoed in full).
+- `neutralise_cell`: a spreadsheet cell that Excel or LibreOffice would read as a formula (or a DDE
+  call) gets a leading `'`, which makes it text.
+"""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+
+# Every ASCII punctuation character: `\` `*` `_` `[` `]` `(` `)` `<` `>` `!` `#` `|` `~` `$` `:` `&` …
+_MD_SPECIAL = frozenset(string.punctuation)
+_MD_TABLE = {ord(c): "\\" + c for c in _MD_SPECIAL}
+
+# What starts a formula in Excel/LibreOffice/Google Sheets (and the full-width forms Excel also accepts).
+FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
+
+
+def _plain_line(text: str) -> str:
+    """Control characters (line breaks, tabs, NUL …) as spaces; invisible format characters (zero-width
+    spaces, bidirectional overrides) removed."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        elif unicodedata.category(ch) == "Cf":
+            continue
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
+def md_escape(text: object) -> str:
+    """`text` as a Markdown string that renders exactly as the text, on one line, with no markup."""
+    return _plain_line(str(text)).translate(_MD_TABLE)
+
+
+def excerpt(text: object, n: int = 40) -> str:
+    """At most `n` characters of `text` on one line (spaces collapsed), with "…" when it was cut."""
+    s = str(text)
+    head = _plain_line(s[: 4 * n + 8])  # bounded work whatever the length of `s`
+    short = " ".join(head.split())
+    if len(short) > n or len(s) > len(head):
+        return short[:n].rstrip() + "…"
+    return short
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with `'`; anything else unchanged
+    (numbers stay numbers: -5 is a number, "-5" and "=1+1" are text)."""
+    if isinstance(value, str) and value and (value[0] in FORMULA_START or value.lstrip()[:1] in FORMULA_START):
+        return "'" + value
+    return value
+
+
+def is_formula_like(value: object) -> bool:
+    """True for a text cell that `neutralise_cell` would change."""
+    return neutralise_cell(value) is not value
