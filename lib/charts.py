@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.i18n import fmt_date, fmt_value, t
+from lib.safe_text import plot_escape
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 PATTERNS = ["", "/", "\\", "x", "-", "|", "+", "."]
@@ -35,7 +36,13 @@ def meta_of(indicators: pd.DataFrame, indicator: str) -> dict:
 
 
 def ind_title(meta: dict, lang: str) -> str:
-    return meta[f"title_{lang}"]
+    """The indicator's title for a figure (escaped: Plotly reads HTML-like tags in every label)."""
+    return plot_escape(meta[f"title_{lang}"])
+
+
+def _unit(meta: dict, lang: str) -> str:
+    """The indicator's unit for a figure label (escaped)."""
+    return plot_escape(meta[f"unit_{lang}"])
 
 
 def ind_unit(meta: dict, lang: str) -> str:
@@ -48,12 +55,18 @@ def period_text(years: tuple[int, int]) -> str:
 
 def chart_title(meta: dict, lang: str, years: tuple[int, int]) -> str:
     """'Tỷ lệ DVCTT mức độ 4 / toàn trình (%) · 2020–2024'."""
-    unit = ind_unit(meta, lang)
+    unit = _unit(meta, lang)
     return f"{ind_title(meta, lang)}{f' ({unit})' if unit else ''} · {period_text(years)}"
 
 
 def format_obs(value: float, meta: dict, lang: str, qualifier: str | None = None) -> str:
+    """A value with its unit as plain text (tables, cards); figures use `_val`."""
     return fmt_value(value, meta["kind"], int(meta["decimals"]), ind_unit(meta, lang), lang, qualifier)
+
+
+def _val(value: float, meta: dict, lang: str, qualifier: str | None = None) -> str:
+    """format_obs for a figure label: escaped (the unit comes from the dataset)."""
+    return plot_escape(format_obs(value, meta, lang, qualifier))
 
 
 def source_ids(values: Iterable) -> list[str]:
@@ -78,7 +91,7 @@ def source_line(values: Iterable, sources: pd.DataFrame, lang: str, limit: int =
             continue
         publisher, pub = src[sid]
         year = str(pub)[:4] if isinstance(pub, str) and pub else ("n.d." if lang == "en" else "không rõ năm")
-        label = f"{publisher} ({year})"
+        label = f"{plot_escape(publisher)} ({year})"
         if label not in labels:
             labels.append(label)
     more = len(labels) - limit
@@ -137,10 +150,10 @@ def empty_figure(message: str, title: str = "", lang: str = "vi") -> go.Figure:
 def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFrame | dict | None = None) -> str:
     """Value, as-of date, derived mark and source of one point. `sources` may be a prebuilt
     {source id: source line} dict (see _source_texts), which big charts use to stay fast."""
-    parts = [f"<b>{name}</b>", format_obs(row["value"], meta, lang, row.get("qualifier"))]
+    parts = [f"<b>{name}</b>", _val(row["value"], meta, lang, row.get("qualifier"))]
     if meta["kind"] == "rank" and pd.notna(row.get("out_of")):
         parts[-1] += f" / {int(row['out_of'])}"
-    parts.append(f"{t('as_of', lang)}: {row.get('period') or fmt_date(row['as_of'], row['precision'], lang)}")
+    parts.append(f"{t('as_of', lang)}: {plot_escape(row.get('period') or fmt_date(row['as_of'], row['precision'], lang))}")
     if row.get("derived"):
         parts.append(f"<i>{t('derived', lang)} ({row.get('rule')})</i>")
     if sources is not None and isinstance(row.get("source"), (str, tuple)):
@@ -188,7 +201,7 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
     src_text = _source_texts(rows, sources, lang)
     common = dict(
         x=rows["value"], y=names, cliponaxis=False,
-        text=[format_obs(v, meta, lang, q) for v, q in zip(rows["value"], rows["qualifier"])],
+        text=[_val(v, meta, lang, q) for v, q in zip(rows["value"], rows["qualifier"])],
         hovertext=[_hover(r, meta, lang, n, src_text) + (f"<br>{extra[r['unit']]}" if extra and extra.get(r["unit"]) else "")
                    for (_, r), n in zip(rows.iterrows(), names)],
         hoverinfo="text",
@@ -200,10 +213,10 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
                                    marker={"color": colors, "size": 10, "line": {"color": "#333", "width": 0.5}},
                                    **common))
         worst = int(max(rows["out_of"].max() if rows["out_of"].notna().any() else 0, rows["value"].max(), 1))
-        fig.update_xaxes(range=[worst + 0.5 + worst * 0.06, 0.5], title=ind_unit(meta, lang) or None)
+        fig.update_xaxes(range=[worst + 0.5 + worst * 0.06, 0.5], title=_unit(meta, lang) or None)
     else:
         fig = go.Figure(go.Bar(orientation="h", marker={"color": colors}, textposition="outside", **common))
-        fig.update_xaxes(title=ind_unit(meta, lang) or None)
+        fig.update_xaxes(title=_unit(meta, lang) or None)
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
                    height=max(300, 22 * len(rows) + 150))
@@ -227,7 +240,7 @@ def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], un
         name = labels.get(unit, unit)
         common = dict(
             x=[str(x) for x in xs], y=r["value"], name=name, cliponaxis=False, hoverinfo="text",
-            text=[(format_obs(v, meta, lang, q) + (" *" if (pd.notna(d) and bool(d)) else "")) if pd.notna(v) else ""
+            text=[(_val(v, meta, lang, q) + (" *" if (pd.notna(d) and bool(d)) else "")) if pd.notna(v) else ""
                   for v, q, d in zip(r["value"], r["qualifier"], r.get("derived", [False] * len(r)))],
             hovertext=[_hover(row, meta, lang, name, sources) if pd.notna(row["value"]) else ""
                        for _, row in r.reset_index().iterrows()],
@@ -241,9 +254,9 @@ def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], un
                                 "line": {"color": "#333", "width": 0.5}}, textposition="outside", **common)
     fig.update_layout(barmode="group", scattermode="group")
     if meta["kind"] == "rank":
-        fig.update_yaxes(title=ind_unit(meta, lang) or None, autorange="reversed")
+        fig.update_yaxes(title=_unit(meta, lang) or None, autorange="reversed")
     else:
-        fig.update_yaxes(title=ind_unit(meta, lang) or None, rangemode="tozero")
+        fig.update_yaxes(title=_unit(meta, lang) or None, rangemode="tozero")
     fig.update_xaxes(type="category")
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang)
 
@@ -289,7 +302,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
             c = cells.loc[(i, u)]
             c = c.iloc[0] if isinstance(c, pd.DataFrame) else c
             zr.append(float(c["score"]))
-            tr.append(format_obs(c["value"], m, lang, c["qualifier"]))
+            tr.append(_val(c["value"], m, lang, c["qualifier"]))
             hr.append(f"{_hover(c, m, lang, labels.get(u, u), sources)}<br>{ind_title(m, lang)}")
         z.append(zr)
         text.append(tr)
@@ -332,7 +345,7 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
             connectgaps=False, mode="lines+markers",
             line={"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)]},
             marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 8},
-            hovertext=[f"{labels.get(u, u)}<br>{th}<br>" + (format_obs(v, meta.loc[i].to_dict() | {"id": i}, lang)
+            hovertext=[f"{labels.get(u, u)}<br>{th}<br>" + (_val(v, meta.loc[i].to_dict() | {"id": i}, lang)
                        if pd.notna(v) else t("no_data", lang))
                        for th, i, v in zip(theta + [theta[0]], inds + [inds[0]], list(r["value"]) + [r["value"].iloc[0]])],
             hoverinfo="text",
@@ -392,7 +405,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
         k += 1
     if meta["kind"] == "rank":
         fig.update_yaxes(autorange="reversed", row=1, col=1)
-    fig.update_yaxes(title=ind_unit(meta, lang) or None, row=1, col=1)
+    fig.update_yaxes(title=_unit(meta, lang) or None, row=1, col=1)
     # Milestones: one row per unit label, a symbol per kind.
     ev_rows = []
     for _, e in evs.iterrows():
@@ -407,7 +420,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
             x=[e["as_of"] for _, e in sel], y=[lab for lab, _ in sel], mode="markers",
             name=t(f"event_kind_{kind}", lang), marker={"symbol": sym, "size": 12, "color": "#333",
                                                  "line": {"width": 1, "color": "#fff"}},
-            hovertext=[f"<b>{e[f'title_{lang}']}</b><br>{fmt_date(e['as_of'], e['precision'], lang)}"
+            hovertext=[f"<b>{plot_escape(e[f'title_{lang}'])}</b><br>{fmt_date(e['as_of'], e['precision'], lang)}"
                        f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e in sel],
             hoverinfo="text",
         ), row=2, col=1)
@@ -433,10 +446,10 @@ def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str],
     rows = [(lab, e) for lab, e in rows if e["period_end"] >= years[0] and e["period_start"] <= years[1]]
     if not rows:
         return empty_figure(t("no_data_filters", lang), title, lang)
-    partners = list(dict.fromkeys(e["partner"] or "—" for _, e in rows))
+    partners = list(dict.fromkeys(plot_escape(e["partner"] or "—") for _, e in rows))
     fig = go.Figure()
     for k, partner in enumerate(partners):
-        sel = [(lab, e) for lab, e in rows if (e["partner"] or "—") == partner]
+        sel = [(lab, e) for lab, e in rows if plot_escape(e["partner"] or "—") == partner]
         start = [pd.Timestamp(f"{int(e['period_start'])}-01-01") for _, e in sel]
         end = [pd.Timestamp(f"{int(e['period_end'])}-12-31") for _, e in sel]
         fig.add_trace(go.Bar(
@@ -445,7 +458,7 @@ def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str],
             marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
                     "line": {"color": "#333", "width": 0.5}},
             text=[f"{int(e['period_start'])}–{int(e['period_end'])}" for _, e in sel], textposition="inside",
-            hovertext=[f"<b>{e[f'title_{lang}']}</b><br>{partner}: {int(e['period_start'])}–{int(e['period_end'])}"
+            hovertext=[f"<b>{plot_escape(e[f'title_{lang}'])}</b><br>{partner}: {int(e['period_start'])}–{int(e['period_end'])}"
                        f"<br>{fmt_date(e['as_of'], e['precision'], lang)}" for _, e in sel],
             hoverinfo="text",
         ))
@@ -483,13 +496,13 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
             line={"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)], "width": 2.5},
             marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 11, "color": PALETTE[k % len(PALETTE)],
                     "line": {"color": "white", "width": 1}},
-            text=[format_obs(v, meta, lang) if pd.notna(v) else "" for v in r["value"]], textposition="middle right",
+            text=[_val(v, meta, lang) if pd.notna(v) else "" for v in r["value"]], textposition="middle right",
             textfont={"size": 10, "color": PALETTE[k % len(PALETTE)]}, connectgaps=False, cliponaxis=False,
             hovertext=[_hover(x, meta, lang, name, src_text) if pd.notna(x["value"]) else "" for _, x in r.iterrows()],
             hoverinfo="text",
         ))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(x) for x in xs])
-    fig.update_yaxes(title=ind_unit(meta, lang) or None, autorange="reversed" if meta["kind"] == "rank" else True)
+    fig.update_yaxes(title=_unit(meta, lang) or None, autorange="reversed" if meta["kind"] == "rank" else True)
     source = source_line(rows["source"], sources, lang)
     if note:
         source = f"{wrap(note)}<br>{source}"
@@ -504,7 +517,7 @@ def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list
     sel = rows[rows["unit"].isin(units)]
     if sel.empty or not children:
         return empty_figure(t("no_subindices", lang), title, lang)
-    names = [wrap(meta.loc[c, f"title_{lang}"].replace("DTI – ", ""), 16) for c in children]
+    names = [wrap(plot_escape(meta.loc[c, f"title_{lang}"]).replace("DTI – ", ""), 16) for c in children]
     fig = go.Figure()
     src_text = _source_texts(rows, sources, lang)
     for k, unit in enumerate(u for u in units if u in set(sel["unit"])):
@@ -515,7 +528,7 @@ def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list
             marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
                     "line": {"color": "#333", "width": 0.5}},
             hovertext=[(_hover(x, meta.loc[i].to_dict() | {"id": i}, lang, name, src_text)
-                        + f"<br>{meta.loc[i, f'title_{lang}']}") if pd.notna(x["value"]) else t("no_data", lang)
+                        + f"<br>{plot_escape(meta.loc[i, f'title_{lang}'])}") if pd.notna(x["value"]) else t("no_data", lang)
                        for i, (_, x) in zip(children, r.reset_index().iterrows())],
             hoverinfo="text",
         )
@@ -543,8 +556,8 @@ def scatter_figure(rows: pd.DataFrame, mx: dict, my: dict, labels: dict[str, str
     src = {sid: source_line([sid], sources, lang, limit=1) for sid in set(rows["x_source"]) | set(rows["y_source"])}
 
     def hover(r) -> str:
-        return (f"<b>{labels.get(r['unit'], r['unit'])}</b><br>{ind_title(mx, lang)}: {format_obs(r['x'], mx, lang)}"
-                f"<br>{src.get(r['x_source'], '')}<br>{ind_title(my, lang)}: {format_obs(r['y'], my, lang)}"
+        return (f"<b>{labels.get(r['unit'], r['unit'])}</b><br>{ind_title(mx, lang)}: {_val(r['x'], mx, lang)}"
+                f"<br>{src.get(r['x_source'], '')}<br>{ind_title(my, lang)}: {_val(r['y'], my, lang)}"
                 f"<br>{src.get(r['y_source'], '')}")
 
     fig = go.Figure()
@@ -565,9 +578,9 @@ def scatter_figure(rows: pd.DataFrame, mx: dict, my: dict, labels: dict[str, str
         xs = [float(rows["x"].min()), float(rows["x"].max())]
         fig.add_scatter(x=xs, y=[a * x + b for x in xs], mode="lines", name=t("trend_line", lang),
                         line={"color": "#D55E00", "dash": "dash"}, hoverinfo="skip")
-    fig.update_xaxes(title=f"{ind_title(mx, lang)}" + (f" ({ind_unit(mx, lang)})" if ind_unit(mx, lang) else ""),
+    fig.update_xaxes(title=f"{ind_title(mx, lang)}" + (f" ({_unit(mx, lang)})" if _unit(mx, lang) else ""),
                      autorange="reversed" if mx["kind"] == "rank" else True)
-    fig.update_yaxes(title=f"{ind_title(my, lang)}" + (f" ({ind_unit(my, lang)})" if ind_unit(my, lang) else ""),
+    fig.update_yaxes(title=f"{ind_title(my, lang)}" + (f" ({_unit(my, lang)})" if _unit(my, lang) else ""),
                      autorange="reversed" if my["kind"] == "rank" else True)
     srcs = list(rows["x_source"]) + list(rows["y_source"])
     return _finish(fig, title, source_line(srcs, sources, lang), lang=lang, height=540, bottom=100)

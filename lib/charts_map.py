@@ -32,6 +32,7 @@ from lib import geo
 from lib.charts import (FONT, HIGHLIGHT, NO_DATA, _finish, _hover, _source_texts, chart_title, empty_figure,
                         ind_unit, latest_per_unit, source_line)
 from lib.i18n import t
+from lib.safe_text import plot_escape
 
 # ColorBrewer Blues without its two near-white steps: the palest value must not look like "no data".
 SCALE = [[0.0, "#c6dbef"], [0.2, "#9ecae1"], [0.4, "#6baed6"], [0.6, "#4292c6"], [0.8, "#2171b5"],
@@ -63,7 +64,7 @@ def _colour_range(rows: pd.DataFrame, meta: dict) -> tuple[float, float]:
 
 def _colorbar(meta: dict, lang: str, zmax: float) -> dict:
     """Horizontal, under the inset; ranks get a tick at 1 (the best), since that is the one readers look for."""
-    unit = ind_unit(meta, lang) or t("map_value", lang)
+    unit = plot_escape(ind_unit(meta, lang)) or t("map_value", lang)
     bar = {"title": {"text": f"{unit}<br><sup>{t('map_better', lang)}</sup>", "side": "top"},
            "orientation": "h", "x": sum(INSET_DOMAIN["x"]) / 2, "xanchor": "center", "y": INSET_DOMAIN["y"][0] - 0.1,
            "yanchor": "top", "len": 0.34, "thickness": 12, "outlinewidth": 0, "tickfont": {"size": 10}}

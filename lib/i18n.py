@@ -93,6 +93,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_rank_year": {"vi": "Hạng công bố {year}", "en": "Published rank {year}"},
     "cards_mixed_periods": {"vi": "Lưu ý: các giá trị dưới đây thuộc các thời điểm khác nhau, không so sánh trực tiếp.",
                             "en": "Note: the values below are from different periods; do not compare them directly."},
+    "merger_sentence": {"vi": "Từ 1/7/2025, {names} hợp nhất thành {name}.",
+                        "en": "On 1/7/2025, {names} merged into {name}."},
     "selected_units": {"vi": "Các tỉnh đã chọn", "en": "Selected units"},
     "col_rank_change": {"vi": "Thay đổi hạng", "en": "Rank change"},
     "rank_improved": {"vi": "tăng {n} bậc", "en": "up {n} places"},

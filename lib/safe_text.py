@@ -65,3 +65,11 @@ def neutralise_cell(value: object) -> object:
 def is_formula_like(value: object) -> bool:
     """True for a text cell that `neutralise_cell` would change."""
     return neutralise_cell(value) is not value
+
+
+def plot_escape(text: object) -> str:
+    """`text` for a Plotly label (titles, ticks, legends, hovers, annotations, and so the SVG export):
+    Plotly reads `<a href>`, `<b>`, `<br>`, `<span style>`… in any label, so `&`, `<` and `>` become
+    entities, which it shows as the characters themselves. Our own `<br>`/`<b>` markup is added around
+    escaped text, never inside it."""
+    return _plain_line(str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

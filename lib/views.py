@@ -14,11 +14,23 @@ from lib.data import Frames
 from lib.export import ChartSpec, safe_filename
 from lib.filters import FilterState, unit_labels, unit_names
 from lib.i18n import fmt_date, t
+from lib.safe_text import md_escape, plot_escape
 
 
 def labels_for(frames: Frames, lang: str) -> dict[str, str]:
     """Every unit's label in `lang`; computed once per dataset (pages ask for it several times a rerun)."""
     return frames.remember(f"labels_{lang}", lambda: unit_labels(frames.units, lang))
+
+
+def plot_labels(frames: Frames, lang: str) -> dict[str, str]:
+    """Every unit's label escaped for Plotly (its labels read HTML-like tags): what figures get, while
+    tables and captions get `labels_for`."""
+    return frames.remember(f"plot_labels_{lang}", lambda: {k: plot_escape(v) for k, v in labels_for(frames, lang).items()})
+
+
+def md_labels(frames: Frames, lang: str) -> dict[str, str]:
+    """Every unit's label escaped for Streamlit's Markdown (notes, captions)."""
+    return frames.remember(f"md_labels_{lang}", lambda: {k: md_escape(v) for k, v in labels_for(frames, lang).items()})
 
 
 def _same_basis(obs: pd.DataFrame, boundaries: str) -> pd.DataFrame:
@@ -77,7 +89,7 @@ CHART_FILE_NAMES = {  # ASCII, Vietnamese words: the start of each chart's downl
 
 def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterState, meta: dict | None,
               title: str) -> ChartSpec:
-    stem_title = C.ind_title(meta, "vi") if meta else ""
+    stem_title = meta["title_vi"] if meta else ""
     # The chart's own name first: the ranking and the compare bars of one indicator never share a file name.
     stem = safe_filename(CHART_FILE_NAMES.get(key, key), stem_title, f"{len(state.units)} tinh",
                          C.period_text(state.years).replace("–", "-"), ext="").rstrip(".")
@@ -147,21 +159,22 @@ def overview_cards(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
 
 
 def merger_notes(frames: Frames, state: FilterState) -> list[str]:
-    """'Quảng Trị (từ 7/2025): thành lập 1/7/2025 từ Quảng Bình và Quảng Trị' for each selected new unit."""
+    """Each merger behind the selection, said once in plain words (Markdown-escaped):
+    'Từ 1/7/2025, Quảng Bình và Quảng Trị hợp nhất thành Quảng Trị (từ 7/2025).'"""
     lang = state.lang
     units = frames.units.set_index("code")
     labels = labels_for(frames, lang)
-    out = []
+    out, said = [], set()
     for code in state.units:
         if code not in units.index:
             continue
-        preds = units.loc[code, "predecessors"]
-        if preds:
-            names = unit_names(frames.units, preds, lang)
-            joined = f" {t('and', lang)} ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
-            out.append(f"{labels[code]}: {t('formed_from', lang, names=joined)}")
-        elif isinstance(units.loc[code, "successor"], str):
-            out.append(f"{labels[code]}: {t('merged_into', lang, name=labels[units.loc[code, 'successor']])}")
+        succ = code if units.loc[code, "predecessors"] else units.loc[code, "successor"]
+        if not isinstance(succ, str) or succ in said or succ not in units.index:
+            continue
+        said.add(succ)
+        names = [md_escape(n) for n in unit_names(frames.units, units.loc[succ, "predecessors"], lang)]
+        joined = f" {t('and', lang)} ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+        out.append(t("merger_sentence", lang, names=joined, name=md_escape(labels[succ])))
     return out
 
 
@@ -182,12 +195,12 @@ def not_combinable_notes(status: pd.DataFrame, frames: Frames, state: FilterStat
         own = vobs[(vobs["indicator"] == state.indicator) & ~vobs["derived"].fillna(False).astype(bool)]
         have = set(zip(own["unit"], own["year"]))
         rows = rows[[(u, y) not in have for u, y in zip(rows["unit"], rows["year"])]]
-    labels = labels_for(frames, lang)
+    labels = md_labels(frames, lang)
     out = []
     for _, r in rows.iterrows():
-        vals = "; ".join(f"{labels.get(u, u)}: {C.format_obs(v, meta, lang)} ({d})"
+        vals = "; ".join(f"{labels.get(u, u)}: {md_escape(C.format_obs(v, meta, lang))} ({md_escape(d)})"
                          for u, v, d, _ in r["inputs"] if True)
-        why = t(f"reason_{r['status']}", lang).format(m=", ".join(unit_names(frames.units, r["missing"], lang)))
+        why = t(f"reason_{r['status']}", lang).format(m=", ".join(md_escape(n) for n in unit_names(frames.units, r["missing"], lang)))
         out.append(f"**{labels.get(r['unit'], r['unit'])} · {r['year']}** — {t('not_combinable', lang)} ({why}). {vals}")
     return out
 
@@ -202,7 +215,7 @@ def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState,
     mine = rows[rows["unit"].isin(state.units)]
     year = int((mine if len(mine) else rows)["year"].max()) if len(rows) else state.years[1]
     shown = rows[rows["year"] == year]
-    fig = C.ranking_figure(shown, meta, labels_for(frames, lang), state.units, lang=lang, year=year,
+    fig = C.ranking_figure(shown, meta, plot_labels(frames, lang), state.units, lang=lang, year=year,
                            sources=frames.sources, extra=changes)
     title = C.chart_title(meta, lang, (year, year))
     return make_spec("overview-ranking", fig, shown, frames, state, meta, title), shown["unit"].nunique(), year
@@ -217,7 +230,7 @@ def map_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int) 
     meta = C.meta_of(frames.indicators, state.indicator)
     rows = _same_basis(vobs[(vobs["indicator"] == state.indicator) & (vobs["year"] == year)], state.boundaries)
     codes = list(units_for_view(frames.units, state.boundaries)["code"])
-    fig = map_figure(rows, meta, labels_for(frames, lang), state.units, lang=lang, year=year,
+    fig = map_figure(rows, meta, plot_labels(frames, lang), state.units, lang=lang, year=year,
                      boundaries=state.boundaries, sources=frames.sources, unit_codes=codes)
     return make_spec("overview-map", fig, rows, frames, state, meta, C.chart_title(meta, lang, (year, year)))
 
@@ -234,7 +247,7 @@ def latest_normalised(vobs: pd.DataFrame, frames: Frames, state: FilterState) ->
 
 def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> list[ChartSpec]:
     lang = state.lang
-    labels = labels_for(frames, lang)
+    labels = plot_labels(frames, lang)
     meta = C.meta_of(frames.indicators, state.indicator)
     rows = _same_basis(vobs, state.boundaries)
     bar_obs = in_period(rows[(rows["indicator"] == state.indicator) & rows["unit"].isin(state.units)], state)
@@ -259,7 +272,7 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     from lib.combine import predecessor_history
 
     lang = state.lang
-    labels = labels_for(frames, lang)
+    labels = plot_labels(frames, lang)
     meta = C.meta_of(frames.indicators, state.indicator)
     history = predecessor_history(frames, state.units) if state.boundaries == "34" else None
     merged = [u for u in state.units if u in set(frames.units.loc[frames.units["era"] == "post", "code"])]
@@ -494,7 +507,7 @@ def movement_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> Cha
     rows = rows[rows["year"].isin(per_year[per_year >= MOVEMENT_MIN_SHARE * per_year.max()].index)]
     years = (int(rows["year"].min()), int(rows["year"].max())) if len(rows) else state.years
     note = t("method_changed", lang) if meta["kind"] == "index" and rows["year"].nunique() > 1 else ""
-    fig = C.movement_figure(rows, meta, labels_for(frames, lang), state.units, lang=lang, years=years,
+    fig = C.movement_figure(rows, meta, plot_labels(frames, lang), state.units, lang=lang, years=years,
                             sources=frames.sources, note=note)
     return make_spec("overview-movement", fig, rows, frames, state, meta, C.chart_title(meta, lang, years))
 
@@ -520,12 +533,12 @@ def subindex_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> Cha
     rows = _same_basis(in_period(vobs[vobs["indicator"].isin(kids)], state), state.boundaries)
     mine = rows[rows["unit"].isin(state.units)]
     if mine.empty:
-        fig = C.subindex_figure(mine, frames.indicators, kids, labels_for(frames, lang), state.units, lang=lang,
+        fig = C.subindex_figure(mine, frames.indicators, kids, plot_labels(frames, lang), state.units, lang=lang,
                                 year=state.years[1], sources=frames.sources)
         return make_spec("compare-subindices", fig, mine, frames, state, None, fig.layout.title.text)
     year = int(mine["year"].max())
     rows = rows[rows["year"] == year].sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
-    fig = C.subindex_figure(rows, frames.indicators, kids, labels_for(frames, lang), state.units, lang=lang,
+    fig = C.subindex_figure(rows, frames.indicators, kids, plot_labels(frames, lang), state.units, lang=lang,
                             year=year, sources=frames.sources)
     return make_spec("compare-subindices", fig, rows[rows["unit"].isin(state.units)], frames, state, None,
                      fig.layout.title.text)
@@ -558,7 +571,7 @@ def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str,
     pairs = pd.DataFrame({"unit": units, "x": [xs.at[u, "value"] for u in units], "y": [ys.at[u, "value"] for u in units],
                           "x_source": [xs.at[u, "source"] for u in units], "y_source": [ys.at[u, "source"] for u in units]})
     mx, my = C.meta_of(frames.indicators, x), C.meta_of(frames.indicators, y)
-    fig = C.scatter_figure(pairs, mx, my, labels_for(frames, lang), state.units, lang=lang, year=year,
+    fig = C.scatter_figure(pairs, mx, my, plot_labels(frames, lang), state.units, lang=lang, year=year,
                            sources=frames.sources, fit=fit)
     used = pd.concat([xs.loc[units].reset_index(), ys.loc[units].reset_index()]) if units else rows.iloc[0:0]
     spec = make_spec("compare-scatter", fig, used, frames, state, None, fig.layout.title.text)

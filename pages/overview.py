@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib import views
 from lib.i18n import fmt_number, t
+from lib.safe_text import md_escape
 from lib.ui import briefing_block, chart_block, current, get_view
 
 frames, state = current()
@@ -32,7 +33,7 @@ spec, n_units, year = views.ranking_spec(vobs, frames, state, changes)
 for note in views.not_combinable_notes(status, frames, state, year=year, vobs=vobs):
     st.markdown(note)
 ind_name = frames.indicators.set_index("id").loc[state.indicator, f"title_{lang}"]
-st.caption(t("provinces_with_data", lang, n=n_units, indicator=f"{ind_name} ({year})"))
+st.caption(t("provinces_with_data", lang, n=n_units, indicator=md_escape(f"{ind_name} ({year})")))
 chart_block(spec, lang)
 map_chart = views.map_spec(vobs, frames, state, year)
 chart_block(map_chart, lang)
@@ -59,7 +60,7 @@ else:
     grid = st.columns(2)
     for n, (indicator, group) in enumerate(by_ind.items()):
         with grid[n % 2].container(border=True):
-            st.markdown(f"**{ind.loc[indicator, f'title_{lang}']}**")
+            st.markdown(f"**{md_escape(ind.loc[indicator, f'title_{lang}'])}**")
             if len({card.year for card in group}) > 1:
                 st.caption(t("cards_mixed_periods", lang))
             cols = st.columns(min(len(group), 2))
@@ -67,9 +68,10 @@ else:
                 extra = (f" · {t('derived', lang)}" if card.derived else "") + \
                         (f" · {t('low_confidence', lang)}" if card.low_confidence else "")
                 cols[i % len(cols)].metric(
-                    card.label, card.value, delta=card.delta, delta_color=card.delta_color,
+                    md_escape(card.label), md_escape(card.value), delta=md_escape(card.delta) if card.delta else None,
+                    delta_color=card.delta_color,
                     delta_arrow=card.delta_arrow,
-                    help=f"{t('as_of', lang)}: {card.as_of}{extra}")
-                cols[i % len(cols)].caption(f"{t('as_of', lang)} {card.as_of}{extra}")
+                    help=f"{t('as_of', lang)}: {md_escape(card.as_of)}{extra}")
+                cols[i % len(cols)].caption(f"{t('as_of', lang)} {md_escape(card.as_of)}{extra}")
 
 briefing_block([spec, map_chart, movement], frames, state, key="overview")
