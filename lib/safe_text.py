@@ -39,9 +39,21 @@ def _plain_line(text: str) -> str:
     return "".join(out)
 
 
+# GitHub-flavoured Markdown also turns bare "http://…", "www.…" and "name@host" into links, escapes or
+# not: a word joiner (U+2060, invisible, no width) after the scheme's colon, after "www" and after "@"
+# breaks those autolinks without changing what a reader sees.
+_WJ = "\u2060"
+_AUTOLINK = ((":\\/\\/", ":" + _WJ + "\\/\\/"), ("\\:\\/\\/", "\\:" + _WJ + "\\/\\/"),
+             ("www\\.", "www" + _WJ + "\\."), ("WWW\\.", "WWW" + _WJ + "\\."), ("\\@", "\\@" + _WJ))
+
+
 def md_escape(text: object) -> str:
-    """`text` as a Markdown string that renders exactly as the text, on one line, with no markup."""
-    return _plain_line(str(text)).translate(_MD_TABLE)
+    """`text` as a Markdown string that renders exactly as the text, on one line, with no markup and
+    no link (not even an autolinked bare URL or e-mail address)."""
+    out = _plain_line(str(text)).translate(_MD_TABLE)
+    for old, new in _AUTOLINK:
+        out = out.replace(old, new)
+    return out
 
 
 def excerpt(text: object, n: int = 40) -> str:
