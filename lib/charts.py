@@ -252,7 +252,7 @@ def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], un
         else:
             fig.add_bar(marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
                                 "line": {"color": "#333", "width": 0.5}}, textposition="outside", **common)
-    fig.update_layout(barmode="group", scattermode="group")
+    fig.update_layout(barmode="group", scattermode="group", showlegend=True)  # one series still names itself
     if meta["kind"] == "rank":
         fig.update_yaxes(title=_unit(meta, lang) or None, autorange="reversed")
     else:

@@ -368,6 +368,30 @@ def sources_table(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.
     return frames.sources[frames.sources["id"].isin(ids)].reset_index(drop=True)
 
 
+def coverage_note(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> str:
+    """'2/4 tỉnh có số liệu · không có số liệu: A, B' when some selected units have no value of the chosen
+    indicator in the period (Markdown-escaped); '' when all have one."""
+    rows = _same_basis(in_period(vobs[(vobs["indicator"] == state.indicator) & vobs["unit"].isin(state.units)], state),
+                       state.boundaries)
+    have = set(rows["unit"])
+    missing = [u for u in state.units if u not in have]
+    if not missing or not state.units:
+        return ""
+    labels = md_labels(frames, state.lang)
+    return t("thin_coverage", state.lang, k=len(state.units) - len(missing), n=len(state.units),
+             names=", ".join(labels.get(u, u) for u in missing))
+
+
+def dataset_counts(frames: Frames, state: FilterState) -> list[tuple[str, int]]:
+    """What the dataset holds, for the sources page: units of the current boundaries (63 or 34, not the
+    86 records of both), indicators, sources, observations, events."""
+    from lib.filters import units_for_view
+
+    return [("summary_units", len(units_for_view(frames.units, state.boundaries))),
+            ("summary_indicators", len(frames.indicators)), ("summary_sources", len(frames.sources)),
+            ("summary_observations", len(frames.observations)), ("summary_events", len(frames.events))]
+
+
 def pack_texts(specs: list[ChartSpec], frames: Frames, state: FilterState) -> dict:
     """Title, subtitle and the full list of sources cited by the charts, for the briefing pack."""
     lang = state.lang

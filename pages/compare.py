@@ -10,7 +10,10 @@ from lib.ui import briefing_block, chart_block, page_start
 frames, state, vobs, status = page_start("page_compare")
 lang = state.lang
 specs = views.compare_specs(vobs, frames, state)
+note = views.coverage_note(vobs, frames, state)
 for spec in specs:
+    if note and spec.key == "compare-bars":
+        st.caption(note)
     chart_block(spec, lang)
 if len(state.units) > 6:
     st.caption(t("radar_first_six", lang))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import views
-from lib.i18n import fmt_number, t
+from lib.i18n import t
 from lib.safe_text import md_escape
 from lib.ui import briefing_block, chart_block, current, get_view
 
@@ -13,11 +13,6 @@ vobs, status = get_view(frames, state.boundaries)
 
 # --- Header ---
 st.title(t("app_title", lang))
-c = st.columns(5)
-for col, (key, n) in zip(c, [("summary_units", len(views.labels_for(frames, lang))),
-                             ("summary_indicators", len(frames.indicators)), ("summary_sources", len(frames.sources)),
-                             ("summary_observations", len(frames.observations)), ("summary_events", len(frames.events))]):
-    col.metric(t(key, lang), fmt_number(n, 0, lang))
 notes = views.merger_notes(frames, state)
 if notes:
     st.info("  \n".join(notes), icon=":material/merge_type:")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import views
-from lib.i18n import t
+from lib.i18n import fmt_number, t
 from lib.ui import page_start
 
 frames, state, vobs, status = page_start("page_sources")
@@ -29,5 +29,10 @@ c2.download_button(t("download_xlsx", lang), data=lambda: xlsx_bytes(table, sour
 
 st.subheader(t("coverage_title", lang))
 st.dataframe(views.coverage_matrix(vobs, frames, state), width="stretch")
+st.subheader(t("dataset_counts", lang))
+st.caption(t("dataset_counts_note", lang))
+c = st.columns(5)
+for col, (key, n) in zip(c, views.dataset_counts(frames, state)):
+    col.metric(t(key, lang), fmt_number(n, 0, lang))
 st.subheader(t("sources", lang))
 st.dataframe(sources, hide_index=True, width="stretch", column_config={link_col: st.column_config.LinkColumn(link_col)})

@@ -12,6 +12,9 @@ notes = views.merger_notes(frames, state)
 if notes:
     st.info("  \n".join(notes), icon=":material/merge_type:")
 tl_specs = views.timeline_specs(vobs, frames, state)
+note = views.coverage_note(vobs, frames, state)
+if note:
+    st.caption(note)
 for spec in tl_specs:
     chart_block(spec, lang)
 table = views.events_table(frames, state)

@@ -177,3 +177,13 @@ def test_each_chart_has_its_own_file_name(real):
     assert ranking.filename_stem.startswith("xep-hang_") and bars.filename_stem.startswith("so-sanh-cot_")
     from lib.export import export_size
     assert export_size(ranking) == (2400, 2 * (ranking.figure.layout.height + 120))
+
+
+def test_thin_coverage_is_said_where_the_chart_is(real):
+    vobs, _ = view_observations(real, "63")
+    state = _state(real, "63", ["lang-son", "quang-tri", "ha-giang"], ind="vc_endpoints")
+    assert views.coverage_note(vobs, real, state) == \
+        r"1/3 tỉnh có số liệu · không có số liệu: Quảng Trị \(trước 7\/2025\), Hà Giang \(trước 7\/2025\)"
+    assert views.coverage_note(vobs, real, _state(real, "63", ind="dti_score")) == ""
+    bars = views.compare_specs(vobs, real, state)[0]
+    assert bars.figure.layout.showlegend is True and [tr.name for tr in bars.figure.data] == ["Lạng Sơn"]
