@@ -100,6 +100,8 @@ STRINGS: dict[str, dict[str, str]] = {
                             "en": "Units of the chosen boundaries (63 provinces before 1/7/2025 or 34 units from then)."},
     "thin_coverage": {"vi": "{k}/{n} tỉnh có số liệu · không có số liệu: {names}",
                       "en": "{k}/{n} units have data · no data: {names}"},
+    "stored_article": {"vi": "(bài báo gốc, bản lưu của dự án; không có liên kết công khai)",
+                       "en": "(founding article, the project's stored copy; no public link)"},
     "selected_units": {"vi": "Các tỉnh đã chọn", "en": "Selected units"},
     "col_rank_change": {"vi": "Thay đổi hạng", "en": "Rank change"},
     "rank_improved": {"vi": "tăng {n} bậc", "en": "up {n} places"},

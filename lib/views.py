@@ -73,7 +73,8 @@ def notes_text(obs: pd.DataFrame, frames: Frames, lang: str) -> str:
         s = src.loc[sid]
         dates = sorted({d for v, d in zip(obs["source"], obs["date"]) if sid in C.source_ids([v])})
         text = lambda v: v if isinstance(v, str) and v else ""  # noqa: E731 - missing fields are NaN/None
-        where = text(s["url"]) or (f"shared/research/{s['file']}" if text(s["file"]) else "")
+        # A stored article has no public link: say so in words, never with a file path.
+        where = text(s["url"]) or (t("stored_article", lang) if text(s["file"]) else "")
         lines.append(f"- {s['publisher']}: {s['title']} ({text(s['published']) or '—'}) {where} "
                      f"[{t('as_of', lang)} {', '.join(dates)}]")
     return "\n".join(lines)
