@@ -187,3 +187,12 @@ def test_thin_coverage_is_said_where_the_chart_is(real):
     assert views.coverage_note(vobs, real, _state(real, "63", ind="dti_score")) == ""
     bars = views.compare_specs(vobs, real, state)[0]
     assert bars.figure.layout.showlegend is True and [tr.name for tr in bars.figure.data] == ["Lạng Sơn"]
+
+
+def test_briefing_notes_carry_no_file_path(real):
+    vobs, _ = view_observations(real, "63")
+    state = _state(real, "63", ind="dvc_level4_share")
+    specs = views.compare_specs(vobs, real, state) + views.timeline_specs(vobs, real, state)
+    notes = "\n".join(s.notes for s in specs)
+    assert "Báo Quảng Bình" in notes
+    assert ".txt" not in notes and "articles/" not in notes and "shared/" not in notes
