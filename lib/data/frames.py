@@ -109,8 +109,9 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
     } for e in ds.events], columns=["id", "date", "as_of", "precision", "kind", "title_vi", "title_en", "units", "partner",
                                     "period_start", "period_end", "source", "quote"])
     events["as_of"] = _dt64(events["as_of"])
-    sources = pd.DataFrame([s.model_dump() for s in ds.sources],
-                           columns=list(Source.model_fields))
+    # Every field of a source is text; an absent one is "" (as in observations), never NaN that
+    # str() would turn into the word "nan" in a table cell or a link.
+    sources = pd.DataFrame({name: text([getattr(s, name) or "" for s in ds.sources]) for name in Source.model_fields})
     regions = pd.DataFrame([{"id": r.id, "name_vi": r.name.vi, "name_en": r.name.en} for r in ds.regions])
     return Frames(units, indicators, observations, events, sources, regions, path=path,
                   meta={"title_vi": ds.dataset.title.vi, "title_en": ds.dataset.title.en,
