@@ -349,3 +349,17 @@ def test_duplicate_observation_counts_the_basis(tmp_path):
     twice = edited_base(tmp_path, (32, same_c % "", same_c % ", basis: 34" + "\n  - " + same_c % ", basis: 34"))
     assert problems_of(twice) == [at(twice, 33, "observations.12", "duplicate observation of 'vc_endpoints' for "
                                      "'same-c' on 2020 (basis 34) (also at line 32)")]
+
+
+def test_readme_layout_names_every_module_of_lib():
+    """README's "Layout" is the tree: every lib/ module once, and nothing that is not there."""
+    block = (ROOT / "README.md").read_text(encoding="utf-8").split("## Layout\n", 1)[1].split("```\n")[1]
+    listed, folder = [], ""
+    for line in block.splitlines():
+        name = line.split()[0]
+        if not line.startswith(" "):
+            folder = name if name.endswith("/") else ""
+        listed.append(folder + name if line.startswith(" ") else name)
+    modules = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "lib").rglob("*.py") if p.name != "__init__.py")
+    assert sorted(n for n in listed if n.startswith("lib/") and n.endswith(".py")) == modules
+    assert all((ROOT / n).exists() for n in listed)

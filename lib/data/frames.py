@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from lib.data.checks import load_dataset, parse_date, plot_date
+from lib.data.checks import BASES, load_dataset, parse_date, plot_date
 from lib.data.read import resolve_path
 from lib.data.schema import Dataset, Source
 
@@ -94,7 +94,7 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
         "period": text([o.period or "" for o in obs]),
         "out_of": pd.array([o.out_of for o in obs], dtype="Int64"),
         # 63 or 34 where the value is tied to one set of units (ranks, DTI 2024), else missing.
-        "basis": pd.array([o.basis or (o.out_of if o.out_of in (63, 34) else None) for o in obs], dtype="Int64"),
+        "basis": pd.array([o.basis or (o.out_of if o.out_of in BASES else None) for o in obs], dtype="Int64"),
         "source": key([o.source for o in obs]), "quote": text([o.quote for o in obs]),
         "qualifier": text([o.qualifier or "" for o in obs]),
         "confidence": text([o.confidence or "" for o in obs]),
