@@ -1,4 +1,4 @@
-"""Measure 4: warm PNG export per chart through lib/export.py (to_png(spec, lang))."""
+"""Measure 4: warm PNG export per chart through lib.export.render (to_png(spec, lang))."""
 
 from __future__ import annotations
 
@@ -28,10 +28,8 @@ def _first_indicator(frames) -> str:
 
 
 def measure(frames, units: list[str], repeats: int, lang: str = "vi") -> dict:
-    try:
-        from lib.export import to_png
-    except Exception as exc:  # noqa: BLE001 - lib/export.py is written in parallel
-        return {"error": f"lib.export.to_png unavailable: {exc!r}"}
+    from lib.export.render import to_png
+
     specs = chart_specs(frames, units, lang)
     out: dict = {"lang": lang, "charts": {}}
     try:

@@ -1,4 +1,4 @@
-"""Download buttons for charts and the briefing pack (Streamlit UI over ``lib/export.py``).
+"""Download buttons for charts and the briefing pack (Streamlit UI over ``lib/export/``).
 
 Every file is built lazily: ``st.download_button(data=<callable>, on_click="ignore")`` runs the callable only when
 the button is clicked, so a rerun costs nothing and does not start Chromium.
@@ -22,27 +22,14 @@ from typing import Callable
 
 import streamlit as st
 
-from lib.export import (
-    ChartSpec,
-    export_size,
-    build_pdf,
-    build_pptx,
-    export_available,
-    placeholder_png,
-    placeholder_svg,
-    safe_filename,
-    to_html,
-    to_png,
-    to_svg,
-    warm_up,
-)
+from lib.export.layout import export_size
+from lib.export.packs import build_pdf, build_pptx
+from lib.export.render import (export_available, placeholder_png, placeholder_svg, to_html, to_png, to_svg,
+                               warm_up)
+from lib.export.spec import EXPORT_SCALE, ChartSpec, safe_filename
 from lib.i18n import t
 
 _LOG = logging.getLogger(__name__)
-
-
-
-
 
 
 def _guarded(build: Callable[[], bytes], fallback: Callable[[], bytes], what: str) -> Callable[[], bytes]:
@@ -80,7 +67,7 @@ def chart_downloads(spec: ChartSpec, lang: str) -> None:
         if ok:
             st.download_button(
                 t("dl_png", lang),
-                data=_guarded(lambda: to_png(spec, lang), lambda: placeholder_png(spec, lang, scale=2),
+                data=_guarded(lambda: to_png(spec, lang), lambda: placeholder_png(spec, lang, scale=EXPORT_SCALE),
                               f"png {spec.key}"),
                 file_name=safe_filename(spec.filename_stem, ext="png"),
                 mime="image/png",

@@ -32,7 +32,7 @@ import yaml
 
 from lib.data import DatasetError, Problem, load_dataset, resolve_path
 from lib.i18n import fold
-from lib.schema import Dataset, Source
+from lib.data.schema import Dataset, Source
 
 NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 # What a name may carry around it in an official table: "TP. Huế", "Thành phố Hà Nội", "Tỉnh Lạng Sơn".

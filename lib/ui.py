@@ -223,7 +223,7 @@ def _leave_legacy_pages_mode() -> None:
 
 def chart_block(spec, lang: str) -> None:
     """A chart with its Plotly config (toolbar download named like ours) and the download buttons."""
-    from lib.export import plotly_config
+    from lib.export.spec import plotly_config
 
     st.plotly_chart(spec.figure, config=plotly_config(spec), key=f"chart_{spec.key}")
     try:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from lib import charts as C
 from lib.data import Frames
-from lib.export import ChartSpec, safe_filename
+from lib.export.spec import ChartSpec, safe_filename
 from lib.filters import FilterState, unit_labels, unit_names
 from lib.i18n import fmt_date, t
 from lib.safe_text import md_escape, plot_escape

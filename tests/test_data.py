@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from lib.data import DEFAULT_PATH, DatasetError, load_dataset, load_frames
+from tests.bad_datasets.corpus import Case
 from tests.conftest import ROOT
 
 
@@ -157,8 +158,10 @@ def test_duplicate_observation(dataset, write_yaml):
     dataset["observations"].append(dict(dataset["observations"][0], value=214))
     path = write_yaml(dataset)
     (msg,) = problems_of(path)
-    assert "duplicate observation of 'vc_endpoints' for 'old-a' on 2020-07-01" in msg
-    assert f"(also at line {line_of(path, 'gồm 213') - 4})" in msg or "also at line" in msg
+    first, second = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                     if line == "- unit: old-a"][:1] + [line_of(path, "value: 214") - 2]
+    assert msg == (f"{path}:{second}: observations.12: duplicate observation of 'vc_endpoints' for 'old-a' on "
+                   f"2020-07-01 (also at line {first})")
 
 
 def test_date_that_does_not_parse(dataset, write_yaml):
@@ -239,3 +242,124 @@ def test_unquoted_dates_and_years_are_read_as_written(dataset, write_yaml):
     assert "date: 2020-07-01" in text and "date: 2022\n" in text  # the fixture really has both forms now
     frames = load_frames(write_yaml(text, "unquoted.yaml"))
     assert {"2020-07-01", "2022"} <= set(frames.observations["date"])
+
+
+# --- Each validation rule, broken once in tests/bad_datasets/base.yaml: message, line and field ---
+
+OBS_NEW_AB = "{unit: new-ab, indicator: vc_endpoints, value: 313, date: '%s', source: s1, quote: 313 điểm cầu%s}"
+
+
+def edited_base(tmp_path, *edits, append: str = ""):
+    """base.yaml (one record per line) with `edits` (line, old, new) applied, written to tmp_path."""
+    path = tmp_path / "edited.yaml"
+    path.write_bytes(Case("edited", "a test's edit", (), edits=edits, append=append).content())
+    return path
+
+
+def at(path, line: int, field: str, message: str) -> str:
+    return f"{path}:{line}: {field}: {message}"
+
+
+def test_base_is_valid_before_any_edit(tmp_path):
+    load_dataset(edited_base(tmp_path))
+
+
+@pytest.mark.parametrize("edit, line, field, message", [
+    pytest.param((13, "weight: dvc_total_count", "weight: ghost"), 13, "indicators.2.combine.weight",
+                 "unknown indicator 'ghost' as weight", id="unknown-weight"),
+    pytest.param((12, "min: 0,", "min: 0, parent: ghost,"), 12, "indicators.1.parent",
+                 "unknown indicator 'ghost'", id="unknown-parent"),
+    pytest.param((11, "min: 0,", "min: 0, published_rank: households,"), 11, "indicators.0.published_rank",
+                 "'households' is not a rank indicator of the registry", id="published-rank-not-a-rank"),
+    pytest.param((11, "min: 0,", "min: 0, published_rank: ghost_rank,"), 11, "indicators.0.published_rank",
+                 "'ghost_rank' is not a rank indicator of the registry", id="published-rank-unknown"),
+    pytest.param((15, "min: 0,", "min: 7, max: 5,"), 15, "indicators.4.min", "min 7 is above max 5", id="min-above-max"),
+    pytest.param((19, " url: 'https://example.org/2',", ""), 19, "sources.1.url",
+                 "a source needs a `url` or, for a stored article, a `file`", id="source-without-url-or-file"),
+    pytest.param((35, "id: merger,", "id: a-agreement,"), 35, "events.1.id",
+                 "duplicate id 'a-agreement' (first used at line 34)", id="duplicate-event-id"),
+    pytest.param((40, "region: r1}", "region: r1}\n  - {code: same-c, admin_code: '21', name: {vi: C, en: C}, "
+                                     "full_name: C, type: province, region: r1}"), 41, "units.4.code",
+                 "duplicate code 'same-c' (first used at line 40)", id="duplicate-unit-code"),
+    pytest.param((19, "language: vi}", "language: vi}\n  - {id: s1, title: Ba, url: 'https://example.org/3', "
+                                       "publisher: P, accessed: '2026-11-22', language: vi}"), 20, "sources.2.id",
+                 "duplicate id 's1' (first used at line 18)", id="duplicate-source-id"),
+    pytest.param((40, "region: r1", "region: r9"), 40, "units.3.region", "unknown region 'r9'", id="unknown-region"),
+    pytest.param((40, "region: r1}", "region: r1, valid_to: '2025-06-30', successor: same-c, "
+                                     "merged_on: '2025-07-01'}"), 40, "units.3.successor",
+                 "a unit cannot be its own successor", id="self-successor"),
+    pytest.param((30, "value: 3,", "value: 2.5,"), 30, "observations.9.value",
+                 "'dti_rank' is a rank: a whole number is expected (got 2.5)", id="non-integer-rank"),
+    pytest.param((31, " out_of: 3,", ""), 31, "observations.10.out_of",
+                 "a rank needs `out_of`: 3 (the units before 1/7/2025) or 2 (after)", id="rank-without-out-of"),
+    pytest.param((34, "units: [old-a],", "units: [new-ab],"), 34, "events.0.date",
+                 "2020-07-01 is outside the validity of unit 'new-ab' (2025-07-01 – nay/now)",
+                 id="event-outside-validity"),
+    pytest.param((34, "period: {start: 2020, end: 2025}", "period: {start: 2020, end: 2019}"), 34, "events.0.period",
+                 "the period starts (2020) after it ends (2019)", id="event-period-ends-before-start"),
+    pytest.param((31, "out_of: 3,", "out_of: 3, basis: 34,"), 31, "observations.10.basis",
+                 "basis 34 disagrees with out_of 3", id="basis-disagrees-with-out-of"),
+    pytest.param((21, "value: 213,", "value: 213, basis: 34,"), 21, "observations.0.basis",
+                 "unit 'old-a' is one of the 63 provinces before 1/7/2025: it cannot carry a value on the "
+                 "34-unit basis", id="basis-34-on-a-pre-merger-province"),
+])
+def test_one_broken_rule_is_one_problem_with_line_and_field(tmp_path, edit, line, field, message):
+    path = edited_base(tmp_path, edit)
+    assert problems_of(path) == [at(path, line, field, message)]
+
+
+def test_valid_to_before_valid_from(tmp_path):
+    path = edited_base(tmp_path, (39, "valid_from: '2025-07-01'}", "valid_from: '2025-07-01', valid_to: '2025-06-01'}"))
+    assert at(path, 39, "units.2.valid_to", "valid_to 2025-06-01 is before valid_from 2025-07-01") in problems_of(path)
+
+
+def test_basis_63_on_a_post_merger_unit(tmp_path):
+    path = edited_base(tmp_path, (32, "quote: 50 điểm cầu}", "quote: 50 điểm cầu}\n  - "
+                                  + OBS_NEW_AB % ("2025-09-26", ", basis: 63")))
+    assert problems_of(path) == [at(path, 33, "observations.12.basis", "unit 'new-ab' is one of the 34 units after "
+                                    "1/7/2025: it cannot carry a value on the 63-unit basis")]
+
+
+def retro(tmp_path, basis: str):
+    """base.yaml plus a 2024 value of new-ab (formed 1/7/2025), with `basis` (", basis: 34" or "")."""
+    return edited_base(tmp_path, (32, "quote: 50 điểm cầu}", "quote: 50 điểm cầu}\n  - "
+                                  + OBS_NEW_AB % ("2024", basis)))
+
+
+def test_a_34_basis_value_dated_before_its_unit_existed_is_accepted(tmp_path):
+    ds = load_dataset(retro(tmp_path, ", basis: 34"))
+    assert [(o.unit, o.date, o.basis) for o in ds.observations[-1:]] == [("new-ab", "2024", 34)]
+
+
+@pytest.mark.parametrize("basis, extra", [("", []), (", basis: 63", [
+    "observations.12.basis: unit 'new-ab' is one of the 34 units after 1/7/2025: it cannot carry a value on the "
+    "63-unit basis"])], ids=["no-basis", "basis-63"])
+def test_a_value_dated_before_its_unit_existed_is_refused_without_basis_34(tmp_path, basis, extra):
+    path = retro(tmp_path, basis)
+    outside = ("observations.12.date: 2024 is outside the validity of unit 'new-ab' (2025-07-01 – nay/now); after a "
+               "merger, record the value on the successor (a value the source measured on the 34 new units for an "
+               "earlier year needs `basis: 34`)")
+    assert problems_of(path) == [f"{path}:33: {p}" for p in extra + [outside]]
+
+
+def test_duplicate_observation_counts_the_basis(tmp_path):
+    same_c = "{unit: same-c, indicator: vc_endpoints, value: 50, date: '2020', source: s2, quote: 50 điểm cầu%s}"
+    both = edited_base(tmp_path, (32, same_c % "", same_c % ", basis: 63" + "\n  - " + same_c % ", basis: 34"))
+    load_dataset(both)  # one value per basis: an unchanged unit carries both
+    twice = edited_base(tmp_path, (32, same_c % "", same_c % ", basis: 34" + "\n  - " + same_c % ", basis: 34"))
+    assert problems_of(twice) == [at(twice, 33, "observations.12", "duplicate observation of 'vc_endpoints' for "
+                                     "'same-c' on 2020 (basis 34) (also at line 32)")]
+
+
+def test_readme_layout_names_every_module_of_lib():
+    """README's "Layout" is the tree: every lib/ module once, and nothing that is not there."""
+    block = (ROOT / "README.md").read_text(encoding="utf-8").split("## Layout\n", 1)[1].split("```\n")[1]
+    listed, folder = [], ""
+    for line in block.splitlines():
+        name = line.split()[0]
+        if not line.startswith(" "):
+            folder = name if name.endswith("/") else ""
+        listed.append(folder + name if line.startswith(" ") else name)
+    modules = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "lib").rglob("*.py") if p.name != "__init__.py")
+    assert sorted(n for n in listed if n.startswith("lib/") and n.endswith(".py")) == modules
+    assert all((ROOT / n).exists() for n in listed)

@@ -175,7 +175,7 @@ def test_each_chart_has_its_own_file_name(real):
     ranking, _, _ = views.ranking_spec(vobs, real, state)
     bars = views.compare_specs(vobs, real, state)[0]
     assert ranking.filename_stem.startswith("xep-hang_") and bars.filename_stem.startswith("so-sanh-cot_")
-    from lib.export import export_size
+    from lib.export.layout import export_size
     assert export_size(ranking) == (2400, 2 * (ranking.figure.layout.height + 120))
 
 

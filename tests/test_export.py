@@ -1,4 +1,4 @@
-"""Tests for lib/export.py: image files, the HTML file, the briefing pack and the kaleido lock."""
+"""Tests for lib/export/: image files, the HTML file, the briefing pack and the kaleido lock."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lib import export as ex  # noqa: E402
+from lib.export import render  # noqa: E402
+from lib.i18n import t  # noqa: E402
 
 TITLE = "Tỷ lệ DVCTT mức độ 4 (%) — 2020–2024"
 SOURCE = "Bộ Thông tin và Truyền thông, https://dti.gov.vn"
@@ -97,15 +99,27 @@ def test_html_is_self_contained():
 
 
 def test_pack_without_browser_uses_placeholders(monkeypatch):
-    """No Chromium: the pack still builds (titles, notes, sources), with a notice instead of each image."""
-    monkeypatch.setattr(ex, "_server_state", {"started": False, "error": None})
-    monkeypatch.setattr(ex, "_find_browser", lambda: None)
-    ok, reason = ex.export_available()
-    assert not ok and "Chromium" in reason
+    """No Chromium: the pack still builds, and a reader sees every title, note and source, and in place of
+    each chart the placeholder image that says it could not be rendered (its alt text says so too)."""
     from pptx import Presentation
 
-    prs = Presentation(io.BytesIO(ex.build_pptx([make_spec()], **PACK_KW)))
-    assert len(prs.slides) == 3
+    monkeypatch.setattr(render, "RENDERER", render.Renderer(browser=lambda: None))
+    ok, reason = ex.export_available()
+    assert (ok, reason) == (False, render.NO_BROWSER)
+    spec = make_spec()
+    title, chart, sources = Presentation(io.BytesIO(ex.build_pptx([spec], **PACK_KW))).slides
+    assert title.shapes.title.text == PACK_KW["title"]
+    assert title.placeholders[1].text_frame.text == "4 tỉnh · 2020–2024\nNgày tạo: 05/06/2025"
+    assert chart.shapes.title.text == TITLE
+    (picture,) = [sh for sh in chart.shapes if sh.shape_type == 13]
+    assert picture.image.blob == ex.placeholder_png(spec, "vi", scale=ex.EXPORT_SCALE)
+    assert picture._element.nvPicPr.cNvPr.get("descr") == f"{TITLE}. {t('export_failed', 'vi')}"
+    assert chart.notes_slide.notes_text_frame.text == (
+        "Bộ lọc: Tỉnh: Quảng Trị, Thừa Thiên Huế, Đà Nẵng, Hà Tĩnh · 2020–2024\n"
+        f"Nguồn: {SOURCE}\nSố liệu tính đến: 31/12/2024\n\nGhi chú:\n{spec.notes}")
+    assert sources.shapes.title.text == t("export_sources", "vi")
+    (box,) = [sh for sh in sources.shapes if sh.has_text_frame and sh != sources.shapes.title]
+    assert box.text_frame.text == f"• {SOURCE}\n• Cổng Dịch vụ công quốc gia, https://dichvucong.gov.vn"
 
 
 # ---- kaleido ------------------------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ def test_unknown_and_ambiguous_names_are_refused(real, dataset):
     assert code is None and "unknown unit 'Tỉnh Không Có' among the 63 provinces" in err
     # The 34 view has no Quảng Bình of its own; in the 63 view "Quảng Bình" is not the 2025 Quảng Trị.
     assert unit_matcher(real, 63)("Quảng Bình")[0] == "quang-binh"
-    from lib.schema import Dataset
+    from lib.data.schema import Dataset
     dataset["units"][3]["aliases"] = ["Quảng Ả"]  # same-c now shares a name with old-a
     code, err = unit_matcher(Dataset.model_validate(dataset), 63)("Quang A")
     assert code is None and err.startswith("ambiguous unit 'Quang A'") and "old-a" in err and "same-c" in err

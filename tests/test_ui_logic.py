@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -159,6 +160,20 @@ def test_timeline_in_34_view_draws_predecessors_and_derived(tiny):
     assert "tính gộp" in derived.hovertext[0] and "sum" in derived.hovertext[0]
 
 
+def test_timeline_draws_the_merger_line_at_1_july_2025_only_where_a_merger_is_shown(tiny):
+    merger_ms = pd.Timestamp("2025-07-01").timestamp() * 1000
+    line = {"type": "line", "x0": merger_ms, "x1": merger_ms, "y0": 0, "y1": 1,
+            "line": {"color": "#D55E00", "dash": "dot"}}
+    obs, _ = view_observations(tiny, "34")
+    (lines, _) = views.timeline_specs(obs, tiny, F.FilterState("34", ["new-ab"], (2016, 2026), "vc_endpoints", "vi"))
+    # One dotted line across each panel (values above, milestones below), at 1/7/2025 exactly.
+    assert [s.to_plotly_json() for s in lines.figure.layout.shapes] == [
+        {**line, "xref": "x", "yref": "y domain"}, {**line, "xref": "x2", "yref": "y2 domain"}]
+    obs, _ = view_observations(tiny, "63")
+    (lines, _) = views.timeline_specs(obs, tiny, F.FilterState("63", ["same-c"], (2016, 2026), "vc_endpoints", "vi"))
+    assert lines.figure.layout.shapes == ()  # an unchanged unit: no merger to mark
+
+
 def test_overview_cards_latest_and_change(tiny):
     obs, _ = view_observations(tiny, "34")
     state = F.FilterState("34", ["new-ab"], (2016, 2026), "vc_endpoints", "vi")
@@ -204,8 +219,19 @@ def test_briefing_notes_never_say_nan(real):
     state = F.FilterState("63", ["quang-tri", "quang-binh", "lang-son", "quang-nam"], (2016, 2025), "dti_rank", "vi")
     specs = [views.ranking_spec(obs, real, state)[0], *views.compare_specs(obs, real, state)]
     texts = views.pack_texts(specs, real, state)
-    assert texts["sources"] and not any("nan" in s.split() or "(nan)" in s for s in texts["sources"])
-    assert all("nan" not in spec.as_of and "nan" not in spec.notes.replace("nang", "") for spec in specs)
+    missing = {"nan", "none", "nat", "null", "<na>"}
+
+    def words(text: str) -> set[str]:
+        return {w.lower() for w in re.findall(r"[^\W_]+|<na>", text)}
+
+    assert texts["sources"]
+    for text in [*texts["sources"], *(spec.as_of for spec in specs), *(spec.notes for spec in specs)]:
+        assert not words(text) & missing, text
+    # Nor does any text cell of the data table or the sources table (a missing text is an empty cell; the
+    # links of sources stored as a file once read "nan").
+    for table in (views.data_table(obs, real, state), views.sources_table(obs, real, state)):
+        cells = {v.strip().lower() for v in table.to_numpy().ravel() if isinstance(v, str)}
+        assert not cells & missing, cells & missing
 
 
 def test_ranking_at_district_scale_keeps_ends_and_selection(tiny):
@@ -273,3 +299,30 @@ def test_a_derived_value_keeps_its_sources_as_a_list(dataset, write_yaml):
     assert list(views.sources_table(obs, tiny, state)["id"]) == ["s1", "s2"]
     notes = views.notes_text(derived, tiny, "vi")
     assert "Bài báo một" in notes and "Bài báo hai" in notes
+
+
+CSV_EXPECTED = (
+    "Tỉnh/đơn vị,Chỉ tiêu,Giá trị,Giá trị số,Đơn vị đo,Thời điểm,Tính gộp,Nguồn,Nhà xuất bản,Liên kết,Trích dẫn,"
+    "Độ tin cậy\n"
+    "Quảng Ả (trước 7/2025),Tỷ lệ DVCTT mức độ 4,30 %,30.0,%,01/07/2020,,Bài báo một,Test publisher,"
+    "https://example.org/1,30% dịch vụ công trực tuyến mức độ 4,\n"
+    "Quảng Ả (trước 7/2025),Số DVCTT,100 dịch vụ,100.0,dịch vụ,01/07/2020,,Bài báo một,Test publisher,"
+    "https://example.org/1,100 dịch vụ,\n"
+    "Quảng Ả (trước 7/2025),Số điểm cầu,213 điểm cầu,213.0,điểm cầu,01/07/2020,,Bài báo một,Test publisher,"
+    "https://example.org/1,gồm 213 điểm cầu,\n"
+    "Cẩm Cờ,Số điểm cầu,50 điểm cầu,50.0,điểm cầu,2020,,Bài báo hai,Test publisher,https://example.org/2,"
+    "\"'=HYPERLINK(\"\"http://x\"\",\"\"50 điểm cầu\"\")\",\n"
+)
+
+
+def test_csv_download_is_exactly_this_file(dataset, write_yaml):
+    """The whole file, byte for byte: BOM, Vietnamese header row, one row per observation, and a quote that
+    looks like a formula written as text (a leading ')."""
+    from lib.tables import csv_bytes
+
+    dataset["observations"][11]["quote"] = '=HYPERLINK("http://x","50 điểm cầu")'
+    frames = load_frames(write_yaml(dataset))
+    obs, _ = view_observations(frames, "63")
+    state = F.FilterState("63", ["old-a", "same-c"], (2020, 2020), "vc_endpoints", "vi")
+    data = csv_bytes(views.data_table(obs, frames, state), views.sources_table(obs, frames, state))
+    assert data == b"\xef\xbb\xbf" + CSV_EXPECTED.encode("utf-8")

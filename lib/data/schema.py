@@ -1,4 +1,4 @@
-"""Pydantic models of data/provinces.yaml: the shape of each record; cross-references live in lib.data."""
+"""Pydantic models of data/provinces.yaml: the shape of each record; cross-references live in lib.data.checks."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ URL_PATTERN = r"^(?i:https?)://[^\s/?#]+\S*$"
 NONBLANK = r"\S"
 
 
-# Dates stay text: lib.data's YAML reader does not turn 2020-07-01 into a date object, and an unquoted
+# Dates stay text: lib.data.read does not turn 2020-07-01 into a date object, and an unquoted
 # year (2022) is a number that the models below accept as text (coerce_numbers_to_str). No Python
 # validator runs per field, which keeps validation of 10^5 observations fast.
 DateText = Annotated[str, StringConstraints(pattern=DATE_PATTERN)]

@@ -1,0 +1,286 @@
+"""The print figure: a chart sized for a page or a slide, carrying its title, filters, source line and
+as-of dates (`export_figure`), its size (`export_size`, `export_height`), and the notes text of the packs.
+
+Pure Plotly (no plotly.io, no kaleido): the files are made by lib.export.render.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import textwrap
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from lib.export.spec import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH, ChartSpec
+from lib.i18n import t
+
+FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
+FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+
+
+def wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for para in str(text or "").split("\n"):
+        lines.extend(textwrap.wrap(para, width=width, break_long_words=True, break_on_hyphens=False) or [""])
+    return [line for line in lines if line.strip()] or []
+
+
+def prefixed(text: str, prefix: str) -> str:
+    """``"Nguồn: …"`` unless the text already starts with that label."""
+    text = (text or "").strip()
+    if not text or text.lower().startswith(prefix.lower()):
+        return text
+    return f"{prefix}: {text}"
+
+
+# --- measuring text with the same font Chromium uses for the export (DejaVu Sans) ---------------------------------
+
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+@lru_cache(maxsize=16)
+def _pil_font(size: int, bold: bool = False):
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype(str(FONT_BOLD if bold else FONT_REGULAR), size)
+    except OSError:
+        return None
+
+
+def _text_w(text: str, size: float = 12, bold: bool = False) -> float:
+    """Width in CSS px of one line of text in DejaVu Sans (an over-estimate for Arial/Liberation, which are narrower)."""
+    text = html.unescape(_TAG_RE.sub("", str(text)))
+    font = _pil_font(int(round(size)), bold)
+    if font is None:
+        return 0.62 * size * len(text)
+    return float(font.getlength(text))
+
+
+def _wrap_px(text: str, max_px: float, size: float, bold: bool = False) -> list[str]:
+    """Greedy word wrap to ``max_px`` pixels (explicit newlines kept; over-long words broken)."""
+    lines: list[str] = []
+    for para in str(text or "").split("\n"):
+        line = ""
+        for word in para.split():
+            candidate = f"{line} {word}" if line else word
+            if _text_w(candidate, size, bold) <= max_px:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while _text_w(word, size, bold) > max_px and len(word) > 1:  # a URL longer than the line
+                cut = max(1, int(len(word) * max_px / _text_w(word, size, bold)) - 1)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _is_cartesian(trace) -> bool:
+    try:
+        return "xaxis" in trace._valid_props  # noqa: SLF001 - plotly has no public "is cartesian" test
+    except AttributeError:
+        return False
+
+
+def _str_values(values) -> list[str]:
+    if values is None:
+        return []
+    try:
+        return [str(v) for v in values if isinstance(v, str)]
+    except TypeError:
+        return []
+
+
+def _legend_shown(fig: go.Figure) -> bool:
+    if fig.layout.showlegend is not None:
+        return bool(fig.layout.showlegend)
+    shown = [t for t in fig.data if t.showlegend is not False]
+    return len(shown) >= 2 or any(t.type == "pie" for t in fig.data)
+
+
+def _has_colorbar(fig: go.Figure) -> bool:
+    scale_types = {"choropleth", "choroplethmap", "choroplethmapbox", "heatmap", "contour", "histogram2d",
+                   "histogram2dcontour", "densitymap", "densitymapbox", "surface"}
+    for t in fig.data:
+        if t.type in scale_types and getattr(t, "showscale", None) is not False and not getattr(t, "coloraxis", None):
+            return True
+        marker = getattr(t, "marker", None)
+        if marker is not None and getattr(marker, "showscale", None):
+            return True
+    used = {getattr(t, "coloraxis", None) or getattr(getattr(t, "marker", None), "coloraxis", None) for t in fig.data}
+    return any(ax and fig.layout[ax].showscale is not False for ax in used)
+
+
+_PAD = 24  # canvas padding (px) for the title, filters and footer
+
+
+def export_height(spec: ChartSpec, height: int = EXPORT_HEIGHT) -> int:
+    """The print figure's height: the page's, or the screen chart's plus the header and footer if taller."""
+    return max(height, int(spec.figure.layout.height or 0) + 120)
+
+
+def export_size(spec: ChartSpec, scale: float = EXPORT_SCALE) -> tuple[int, int]:
+    """The PNG's real size in pixels, for the download's help text (a 63-province ranking is tall)."""
+    return int(EXPORT_WIDTH * scale), int(export_height(spec) * scale)
+
+
+def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT) -> go.Figure:
+    """A new figure sized for print that carries the title, the filters, the source line and the as-of date.
+
+    ``spec.figure`` is deep-copied, never changed. Annotations placed below the plot area (the on-screen source line)
+    are replaced by this function's footer so the source is not printed twice. A horizontal legend is moved just above
+    the footer.
+
+    Plotly cannot pin an annotation to the canvas, only to the plot area, and it grows margins for long tick labels and
+    legends. So the margins are *measured* here (DejaVu Sans metrics for category labels and legend names) and set
+    generously enough that Plotly has no reason to grow them, which keeps the footer exactly where it is put.
+    """
+    fig = go.Figure(spec.figure)  # deep copy (plotly copies the data and layout)
+    # A chart drawn taller on screen than the print page (a ranking of 63 provinces) keeps its height,
+    # so that every label stays readable.
+    height = export_height(spec, height)
+    base_size = float(fig.layout.font.size or 12)
+    text_px = width - 2 * _PAD
+
+    title_lines = _wrap_px(spec.title, text_px, 18, bold=True)[:3] or [" "]
+    filter_lines = _wrap_px(prefixed(spec.filters, t("export_filters", lang)), text_px, 13)[:2]
+    footer_lines = _wrap_px(prefixed(spec.source, t("export_source", lang)), text_px, 11)[:3]
+    if spec.as_of:
+        footer_lines += _wrap_px(prefixed(spec.as_of, t("export_as_of", lang)), text_px, 11)[:2]
+    footer_h = 15 * len(footer_lines)
+
+    # ---- horizontal space ---------------------------------------------------------------------------------------
+    cartesian = [t for t in fig.data if _is_cartesian(t)]
+    old = fig.layout.margin
+    margin_l = float(old.l or 0)
+    margin_r = float(old.r or 0)
+    if cartesian:
+        yfont = float(fig.layout.yaxis.tickfont.size or base_size)
+        ylabels = [s for t in cartesian for s in _str_values(t.y)] + _str_values(fig.layout.yaxis.ticktext)
+        ytick_w = max((_text_w(s, yfont) for s in ylabels), default=0) if ylabels else 5 * 0.62 * yfont
+        ytitle = 26 if fig.layout.yaxis.title.text else 0
+        margin_l = max(margin_l, _PAD + ytitle + ytick_w + 12)
+    else:
+        margin_l = max(margin_l, _PAD)
+    margin_r = max(margin_r, _PAD + 6)
+
+    legend = fig.layout.legend
+    show_legend = _legend_shown(fig)
+    legend_inside = (legend.x is not None and 0 <= legend.x <= 1 and legend.y is not None and 0 <= legend.y <= 1)
+    legend_font = float(legend.font.size or base_size)
+    names = [str(t.name) for t in fig.data if t.name and t.showlegend is not False]
+    legend_title = str(legend.title.text or "")
+    horizontal_legend = show_legend and not legend_inside and legend.orientation == "h"
+    if show_legend and not legend_inside and not horizontal_legend:
+        legend_w = max([_text_w(n, legend_font) for n in names] + [_text_w(legend_title, legend_font)], default=0)
+        margin_r = max(margin_r, _PAD + 0.02 * (width - margin_l - margin_r) + 40 + legend_w + 14)
+    if _has_colorbar(fig):
+        margin_r = max(margin_r, _PAD + 110)
+    plot_w = max(width - margin_l - margin_r, 50)
+
+    # ---- vertical space ---------------------------------------------------------------------------------------
+    # Title and filters are one Plotly title (pinned to the canvas top); every line takes ~23.5 px (1.3 × 18 px).
+    header_lines = len(title_lines) + len(filter_lines)
+    margin_t = max(float(old.t or 0), 9 + 23.5 * header_lines + 22)
+
+    legend_h = 0.0
+    if horizontal_legend:
+        per_row = text_px - (_text_w(legend_title, legend_font) + 10 if legend_title else 0)
+        items = [40 + _text_w(n, legend_font) + 10 for n in names]
+        rows, used = 1, 0.0
+        for w in items:
+            if used and used + w > per_row:
+                rows, used = rows + 1, 0.0
+            used += w
+        legend_h = rows * (legend_font + 10) + 6
+
+    axis_room = 10.0
+    if cartesian:
+        xfont = float(fig.layout.xaxis.tickfont.size or base_size)
+        xlabels = list(dict.fromkeys(s for t in cartesian for s in _str_values(t.x)))
+        max_w = max((_text_w(s, xfont) for s in xlabels), default=0.0)
+        angle = fig.layout.xaxis.tickangle
+        if isinstance(angle, (int, float)):
+            a = math.radians(abs(angle))
+            tick_h = max_w * math.sin(a) + xfont * math.cos(a)
+        elif not xlabels or max_w + 10 <= plot_w / len(xlabels):
+            tick_h = xfont + 6  # labels fit side by side
+        elif plot_w / len(xlabels) >= 2.2 * xfont:
+            tick_h = 0.5 * max_w + xfont  # Plotly tilts them by 30°
+        else:
+            tick_h = max_w + 6  # Plotly turns them by 90°
+        axis_room = 14 + tick_h + (32 if fig.layout.xaxis.title.text else 0)
+    margin_b = max(float(old.b or 0), axis_room + legend_h + footer_h + 16)
+    plot_h = max(height - margin_t - margin_b, 50)
+
+    # ---- footer (annotations are placed in plot-area fractions, so convert from pixels) ------------------------
+    kept = [
+        a for a in (fig.layout.annotations or ())
+        if not ((a.yref in (None, "paper")) and a.y is not None
+                and (a.y < 0 or (a.y == 0 and (a.yshift or 0) < 0)))
+    ]
+    footer = go.layout.Annotation(
+        text="<br>".join(html.escape(line, quote=False) for line in footer_lines),
+        xref="paper", yref="paper",
+        x=-(margin_l - _PAD) / plot_w, xanchor="left",
+        y=-(margin_b - 8) / plot_h, yanchor="bottom",
+        align="left", showarrow=False,
+        font=dict(size=11, color="#444444", family=FONT_FAMILY),
+    )
+    fig.layout.annotations = [*kept, footer] if footer_lines else kept
+
+    if horizontal_legend:
+        fig.update_layout(legend=dict(xref="container", yref="container", x=_PAD / width, xanchor="left",
+                                      y=(8 + footer_h + 6) / height, yanchor="bottom"))
+
+    header_html = "<br>".join(
+        [f"<b>{html.escape(line, quote=False)}</b>" for line in title_lines]
+        + [f'<span style="font-size:13px;color:#555555">{html.escape(line, quote=False)}</span>'
+           for line in filter_lines]
+    )
+    fig.update_layout(
+        width=width,
+        height=height,
+        autosize=False,
+        paper_bgcolor="white",
+        plot_bgcolor=fig.layout.plot_bgcolor or "white",  # keeps the heatmap's grey "no data" cells
+        font=dict(family=FONT_FAMILY, color="#222222"),
+        # Measured: with yanchor="top" Plotly draws a multi-line title 13 px too high, so move it down by that much.
+        # (Plotly's separate title.subtitle is not used: its second line overlaps the first.)
+        title=dict(
+            text=header_html,
+            subtitle=dict(text=""),  # drop an on-screen subtitle: the filters line replaces it
+            x=_PAD / width, xanchor="left", xref="container",
+            y=1 - (14 + (13 if header_lines > 1 else 0)) / height, yanchor="top", yref="container",
+            font=dict(size=18, color="#111111", family=FONT_FAMILY),
+            pad=dict(l=0, t=0, b=0, r=0),
+        ),
+        margin=dict(t=margin_t, b=margin_b, l=margin_l, r=margin_r, autoexpand=True),
+    )
+    # The default template's grey plot area would vanish on white; keep a light grid where none was set.
+    fig.for_each_xaxis(lambda ax: ax.update(gridcolor="#e6e6e6") if ax.gridcolor is None else None)
+    fig.for_each_yaxis(lambda ax: ax.update(gridcolor="#e6e6e6") if ax.gridcolor is None else None)
+    return fig
+
+
+def notes_text(spec: ChartSpec, lang: str) -> str:
+    """The speaker notes / PDF notes: filters, source, as-of date, then the long notes."""
+    parts = [
+        prefixed(spec.filters, t("export_filters", lang)),
+        prefixed(spec.source, t("export_source", lang)),
+        prefixed(spec.as_of, t("export_as_of", lang)),
+    ]
+    text = "\n".join(p for p in parts if p)
+    if spec.notes.strip():
+        text += f"\n\n{t('export_notes', lang)}:\n{spec.notes.strip()}"
+    return text

@@ -1,0 +1,71 @@
+"""What a chart is, for its files: `ChartSpec`, the file names and the print sizes.
+
+Light on purpose: the view layer (lib/views.py) builds ChartSpecs on every rerun, so this module imports
+neither plotly.io nor kaleido (the print layout is lib.export.layout, the renderer lib.export.render).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+# Every exported image: 1200 × 675 CSS px (16:9, a slide), rendered at scale 2 (2400 px wide, print resolution).
+EXPORT_WIDTH = 1200
+EXPORT_HEIGHT = 675
+EXPORT_SCALE = 2
+
+
+@dataclass
+class ChartSpec:
+    """A chart plus everything an exported file must say about it (all text already in the chosen language)."""
+
+    key: str  # stable id, e.g. "overview-ranking"; used for widget keys
+    figure: go.Figure  # the on-screen figure (title + source annotation already set); never mutated here
+    title: str  # indicator, unit, period
+    filename_stem: str  # ASCII-safe, no extension
+    filters: str  # the active filters as one line
+    source: str  # the source line
+    as_of: str  # the data's as-of dates as text
+    notes: str = ""  # longer notes: sources with URLs, as-of dates
+
+
+# --- File names -----------------------------------------------------------------------------------------------------
+
+
+def _ascii_slug(text: str) -> str:
+    text = str(text).replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9_]+", "-", text)  # "_" survives so an existing stem keeps its part separators
+    return re.sub(r"-*_[-_]*", "_", text).strip("-_")
+
+
+def safe_filename(*parts: str, ext: str) -> str:
+    """An ASCII-safe, readable file name: diacritics stripped, đ→d, lower case, other characters → "-", parts joined
+    by "_".
+
+    >>> safe_filename("Tỷ lệ DVCTT mức độ 4", "4 tỉnh", "2020-2024", ext="png")
+    'ty-le-dvctt-muc-do-4_4-tinh_2020-2024.png'
+    """
+    slugs = [s for s in (_ascii_slug(p) for p in parts if p is not None) if s]
+    stem = "_".join(slugs)[:150].strip("-_") or "chart"
+    ext = _ascii_slug(ext)
+    return f"{stem}.{ext}" if ext else stem
+
+
+def plotly_config(spec: ChartSpec) -> dict:
+    """Config for ``st.plotly_chart`` so Plotly's own camera button uses the same file name and scale."""
+    return {
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": spec.filename_stem,
+            "scale": EXPORT_SCALE,
+        },
+        "displaylogo": False,
+    }
