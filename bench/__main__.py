@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             result["datasets"][name]["apptest"] = apptest_bench.pages(str(paths[name]), units_by[name], page_rep[name])
         if "real" in frames_by:
             _log("AppTest pages real, 34-unit view")
-            real34 = [c for c in frames_by["real"].units.loc[frames_by["real"].units["era"] == "post", "code"]][:3]
+            real34 = list(frames_by["real"].units.loc[frames_by["real"].units["era"] == "post", "code"])[:3]
             result["datasets"]["real"]["apptest34"] = apptest_bench.pages(str(REAL), ["lang-son"] + real34,
                                                                           page_rep["real"], view="34")
 
@@ -188,7 +188,8 @@ def _browser_part(result: dict, paths: dict, units_by: dict, args) -> None:
         srv = B.Server(B.APP, str(paths["real"]), log=logs / "concurrency.log")
         try:
             srv.wait_healthy()
-            result["concurrency"] = B.concurrency(srv, units_by["real"], sessions=20, actions=4, hard_stop=240, stagger=1.0)
+            result["concurrency"] = B.concurrency(srv, units_by["real"], sessions=20, actions=4, hard_stop=240,
+                                                      stagger=1.0)
         finally:
             srv.stop()
     shutil.rmtree(logs, ignore_errors=True)
@@ -290,7 +291,8 @@ def table(r: dict) -> str:
     fl = r.get("floor_apptest", {})
     L.append(f"2/3. PAGE SCRIPT after a filter change (AppTest .run(), median)  floor = bare page with one chart: "
              f"{_fmt_s(fl.get('filter_change_s'))}, {_fmt_b(fl.get('fig_bytes'))} figure JSON")
-    L.append(f"{'dataset':<14}{'page':<12}{'script':>9}{'× floor':>9}{'switch':>9}{'charts':>7}{'fig JSON':>10}  errors")
+    L.append(f"{'dataset':<14}{'page':<12}{'script':>9}{'× floor':>9}{'switch':>9}{'charts':>7}"
+             f"{'fig JSON':>10}  errors")
     for name, d in r["datasets"].items():
         for key in ("apptest", "apptest34"):
             at = d.get(key)
@@ -306,7 +308,8 @@ def table(r: dict) -> str:
                          f"{_fmt_s(p['switch_s']):>9}{p['charts']:>7}{_fmt_b(p['fig_bytes']):>10}  "
                          f"{len(p['errors']) or ''}")
             if key == "apptest34" and "switch_view_s" in at:
-                L.append(f"{'':<14}first switch to the 34 view (computes combined values): {_fmt_s(at['switch_view_s'])}")
+                L.append(f"{'':<14}first switch to the 34 view (computes combined values): "
+                         f"{_fmt_s(at['switch_view_s'])}")
     L.append("")
     ex = r.get("export", {})
     L.append(f"4. PNG EXPORT (lib.export.to_png, 2400×1350, real data, warm median)  cold first: "

@@ -16,7 +16,7 @@ import lib.data as D
 BIG = 10**12  # max_bytes for the synthetic files (the size limit must not stop them)
 
 
-def measure(path: Path, repeats: int) -> tuple[dict, "D.Frames | None"]:
+def measure(path: Path, repeats: int) -> tuple[dict, D.Frames | None]:
     """(figures, the last Frames) for one file; the raw parse and load_frames alternate, `repeats` each."""
     text = Path(path).read_text(encoding="utf-8")
     raw, full, frames, error = [], [], None, None
@@ -52,7 +52,7 @@ def measure(path: Path, repeats: int) -> tuple[dict, "D.Frames | None"]:
     return out, frames
 
 
-def warm_app_cache(path: Path, frames: "D.Frames") -> None:
+def warm_app_cache(path: Path, frames: D.Frames) -> None:
     """Put `frames` into lib.ui's st.cache_resource entry for this file, as if the app had loaded it
     (so AppTest in this process does not load a big file again). Uses the real cached function."""
     import lib.ui as U

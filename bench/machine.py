@@ -13,9 +13,10 @@ PACKAGES = ["streamlit", "plotly", "pandas", "numpy", "PyYAML", "pydantic", "kal
 
 def _cpu_model() -> str:
     try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
     except OSError:
         pass
     return platform.processor() or "unknown"
@@ -23,9 +24,10 @@ def _cpu_model() -> str:
 
 def _ram_bytes() -> int | None:
     try:
-        for line in open("/proc/meminfo", encoding="utf-8"):
-            if line.startswith("MemTotal"):
-                return int(line.split()[1]) * 1024
+        with open("/proc/meminfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("MemTotal"):
+                    return int(line.split()[1]) * 1024
     except OSError:
         pass
     return None
@@ -47,7 +49,7 @@ def info() -> dict:
         except metadata.PackageNotFoundError:
             versions[p] = None
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu_model": _cpu_model(),
         "cores": os.cpu_count(),
         "ram_bytes": _ram_bytes(),

@@ -187,7 +187,8 @@ def build(size: Size, seed: int = 20251122) -> dict:
                 old = code in old_set
                 month = rng.randint(1, 6 if (old and y == 2025) else 12)
                 r = rng.random()
-                date = str(y) if r < 0.3 else f"{y}-{month:02d}" if r < 0.6 else f"{y}-{month:02d}-{rng.randint(1, 28):02d}"
+                day = rng.randint(1, 28)
+                date = str(y) if r < 0.3 else f"{y}-{month:02d}" if r < 0.6 else f"{y}-{month:02d}-{day:02d}"
                 o = {"unit": code, "indicator": iid}
                 if kind == "percent":
                     o["value"] = round(rng.uniform(5, 99), 1)

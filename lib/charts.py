@@ -7,8 +7,7 @@ and never draws missing data as zero.
 
 from __future__ import annotations
 
-import math
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,6 +24,7 @@ EVENT_SYMBOLS = {"agreement": "diamond", "review": "circle", "ioc_launch": "star
                  "merger": "x", "policy": "square"}
 FONT = "DejaVu Sans, Arial, sans-serif"
 HIGHLIGHT, MUTED, NO_DATA = "#08306B", "#BDBDBD", "#EEEEEE"
+MERGER_DATE = "2025-07-01"  # the 63 provinces became 34 units (Nghị quyết 202/2025/QH15)
 RANKING_MAX, RANKING_END = 80, 30  # above 80 units a ranking shows the first 30, the last 30 and the selection
 
 
@@ -153,7 +153,8 @@ def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFra
     parts = [f"<b>{name}</b>", _val(row["value"], meta, lang, row.get("qualifier"))]
     if meta["kind"] == "rank" and pd.notna(row.get("out_of")):
         parts[-1] += f" / {int(row['out_of'])}"
-    parts.append(f"{t('as_of', lang)}: {plot_escape(row.get('period') or fmt_date(row['as_of'], row['precision'], lang))}")
+    when = row.get("period") or fmt_date(row["as_of"], row["precision"], lang)
+    parts.append(f"{t('as_of', lang)}: {plot_escape(when)}")
     if row.get("derived"):
         parts.append(f"<i>{t('derived', lang)} ({row.get('rule')})</i>")
     if sources is not None and isinstance(row.get("source"), (str, tuple)):
@@ -202,7 +203,8 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
     common = dict(
         x=rows["value"], y=names, cliponaxis=False,
         text=[_val(v, meta, lang, q) for v, q in zip(rows["value"], rows["qualifier"])],
-        hovertext=[_hover(r, meta, lang, n, src_text) + (f"<br>{extra[r['unit']]}" if extra and extra.get(r["unit"]) else "")
+        hovertext=[_hover(r, meta, lang, n, src_text)
+                   + (f"<br>{extra[r['unit']]}" if extra and extra.get(r["unit"]) else "")
                    for (_, r), n in zip(rows.iterrows(), names)],
         hoverinfo="text",
     )
@@ -347,7 +349,8 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
             marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 8},
             hovertext=[f"{labels.get(u, u)}<br>{th}<br>" + (_val(v, meta.loc[i].to_dict() | {"id": i}, lang)
                        if pd.notna(v) else t("no_data", lang))
-                       for th, i, v in zip(theta + [theta[0]], inds + [inds[0]], list(r["value"]) + [r["value"].iloc[0]])],
+                       for th, i, v in zip(theta + [theta[0]], inds + [inds[0]],
+                                           list(r["value"]) + [r["value"].iloc[0]])],
             hoverinfo="text",
         ))
     fig.update_layout(polar={"radialaxis": {"range": [0, 1], "tickvals": [0, 0.5, 1]},
@@ -424,14 +427,14 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
                        f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e in sel],
             hoverinfo="text",
         ), row=2, col=1)
-    for code in merger_units:
-        fig.add_vline(x=pd.Timestamp("2025-07-01").timestamp() * 1000, line={"color": "#D55E00", "dash": "dot"})
-        break
+    if list(merger_units):
+        fig.add_vline(x=pd.Timestamp(MERGER_DATE).timestamp() * 1000, line={"color": "#D55E00", "dash": "dot"})
     lanes = list(dict.fromkeys(lab for lab, _ in ev_rows))
     fig.update_yaxes(type="category", row=2, col=1, tickfont={"size": 10}, tickmode="array",
                      tickvals=lanes, categoryorder="array", categoryarray=lanes)
     src = list(rows["source"]) + (list(hist["source"]) if len(hist) else []) + list(evs["source"])
-    fig = _finish(fig, title, source_line(src, sources, lang), lang=lang, height=max(600, 360 + 26 * len(lanes)), bottom=110)
+    fig = _finish(fig, title, source_line(src, sources, lang), lang=lang, height=max(600, 360 + 26 * len(lanes)),
+                  bottom=110)
     fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
                       margin={"r": 10, "t": 60})
     return fig
@@ -458,7 +461,8 @@ def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str],
             marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
                     "line": {"color": "#333", "width": 0.5}},
             text=[f"{int(e['period_start'])}–{int(e['period_end'])}" for _, e in sel], textposition="inside",
-            hovertext=[f"<b>{plot_escape(e[f'title_{lang}'])}</b><br>{partner}: {int(e['period_start'])}–{int(e['period_end'])}"
+            hovertext=[f"<b>{plot_escape(e[f'title_{lang}'])}</b><br>"
+                       f"{partner}: {int(e['period_start'])}–{int(e['period_end'])}"
                        f"<br>{fmt_date(e['as_of'], e['precision'], lang)}" for _, e in sel],
             hoverinfo="text",
         ))
@@ -528,7 +532,8 @@ def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list
             marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
                     "line": {"color": "#333", "width": 0.5}},
             hovertext=[(_hover(x, meta.loc[i].to_dict() | {"id": i}, lang, name, src_text)
-                        + f"<br>{plot_escape(meta.loc[i, f'title_{lang}'])}") if pd.notna(x["value"]) else t("no_data", lang)
+                        + f"<br>{plot_escape(meta.loc[i, f'title_{lang}'])}")
+                       if pd.notna(x["value"]) else t("no_data", lang)
                        for i, (_, x) in zip(children, r.reset_index().iterrows())],
             hoverinfo="text",
         )

@@ -23,14 +23,25 @@ Each trace carries only the shapes it draws, so the figure sends the country's g
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from lib import geo
-from lib.charts import (FONT, HIGHLIGHT, NO_DATA, _finish, _hover, _source_texts, chart_title, empty_figure,
-                        ind_unit, latest_per_unit, source_line)
+from lib.charts import (
+    FONT,
+    HIGHLIGHT,
+    NO_DATA,
+    _finish,
+    _hover,
+    _source_texts,
+    chart_title,
+    empty_figure,
+    ind_unit,
+    latest_per_unit,
+    source_line,
+)
 from lib.i18n import t
 from lib.safe_text import plot_escape
 

@@ -113,10 +113,12 @@ def view_observations(frames: Frames, boundaries: str) -> tuple[pd.DataFrame, pd
     own = obs[obs["unit"].isin(codes)]
     # An unchanged unit (Hà Nội) may carry one year on both bases: the view shows its own basis, and
     # the other basis only for (unit, indicator, year) it has nothing of its own basis for.
-    mine, other = own["basis"].isna() | (own["basis"] == int(boundaries)), own["basis"].notna() & (own["basis"] != int(boundaries))
+    mine = own["basis"].isna() | (own["basis"] == int(boundaries))
+    other = own["basis"].notna() & (own["basis"] != int(boundaries))
     if other.any():
         have = set(zip(own.loc[mine, "unit"], own.loc[mine, "indicator"], own.loc[mine, "year"]))
-        keep_other = [k not in have for k in zip(own.loc[other, "unit"], own.loc[other, "indicator"], own.loc[other, "year"])]
+        keys = zip(own.loc[other, "unit"], own.loc[other, "indicator"], own.loc[other, "year"])
+        keep_other = [k not in have for k in keys]
         own = pd.concat([own[mine], own[other][keep_other]]).sort_index()
     own = own.assign(derived=False, rule=None, inputs=None)
     if boundaries == "63":

@@ -17,15 +17,14 @@ Failure policy (a download callable runs outside the script, so it cannot show `
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import streamlit as st
 
 from lib.export.layout import export_size
 from lib.export.packs import build_pdf, build_pptx
-from lib.export.render import (export_available, placeholder_png, placeholder_svg, to_html, to_png, to_svg,
-                               warm_up)
+from lib.export.render import export_available, placeholder_png, placeholder_svg, to_html, to_png, to_svg, warm_up
 from lib.export.spec import EXPORT_SCALE, ChartSpec, safe_filename
 from lib.i18n import t
 

@@ -257,7 +257,7 @@ def fmt_date(value: Any, precision: str = "day", lang: str = DEFAULT_LANG) -> st
     ts = pd.Timestamp(value)
     if precision == "year":
         return f"{ts.year}"
-    month = ("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[ts.month - 1])
+    month = (["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][ts.month - 1])
     if precision == "month":
         return f"{month} {ts.year}" if lang == "en" else f"{ts.month:02d}/{ts.year}"
     return f"{ts.day} {month} {ts.year}" if lang == "en" else f"{ts.day:02d}/{ts.month:02d}/{ts.year}"

@@ -31,8 +31,8 @@ from pathlib import Path
 import yaml
 
 from lib.data import DatasetError, Problem, load_dataset, resolve_path
-from lib.i18n import fold
 from lib.data.schema import Dataset, Source
+from lib.i18n import fold
 
 NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 # What a name may carry around it in an official table: "TP. Huế", "Thành phố Hà Nội", "Tỉnh Lạng Sơn".
@@ -248,7 +248,7 @@ def plan_import(spec: Spec, data_path: Path) -> Plan:
     seen_units: dict[str, int] = {}
     ranks: dict[tuple[str, float], list[str]] = {}
     for lineno, row in rows:
-        where = lambda col: (table_name, lineno, col)  # noqa: E731
+        where = lambda col, lineno=lineno: (table_name, lineno, col)  # noqa: E731
         name = row.get(spec.unit_column, "")
         unit, err = match(name)
         if err:
@@ -280,13 +280,15 @@ def plan_import(spec: Spec, data_path: Path) -> Plan:
             hi = spec.basis if ind.kind == "rank" else ind.max
             if (ind.min is not None and value < ind.min) or (hi is not None and value > hi):
                 plan.problems.append(Problem(*where(rule.column), f"{cell} is outside the bounds of "
-                                             f"{rule.indicator!r} ({ind.min:g} – {hi:g})" if ind.min is not None and hi is not None
+                                             f"{rule.indicator!r} ({ind.min:g} – {hi:g})"
+                                             if ind.min is not None and hi is not None
                                              else f"{cell} is outside the bounds of {rule.indicator!r}"))
                 continue
             if ind.kind in ("rank", "count") and value != int(value):
                 plan.problems.append(Problem(*where(rule.column), f"{cell}: a {ind.kind} is a whole number"))
                 continue
-            obs = {"unit": unit, "indicator": rule.indicator, "value": cell if ind.kind not in ("rank", "count") else str(int(value))}
+            printed = cell if ind.kind not in ("rank", "count") else str(int(value))
+            obs = {"unit": unit, "indicator": rule.indicator, "value": printed}
             if ind.kind == "rank":
                 obs["out_of"] = spec.basis
                 ranks.setdefault((rule.indicator, value), []).append(name)
@@ -398,7 +400,8 @@ def write_atomically(data_path: Path, text: str) -> None:
 
 def report(plan: Plan, data_path: Path) -> str:
     spec = plan.spec
-    out = [f"{spec.path} → {data_path} (table {spec.table}, basis {spec.basis}, date {spec.date}, source {spec.source})",
+    out = [f"{spec.path} → {data_path} (table {spec.table}, basis {spec.basis}, date {spec.date}, "
+           f"source {spec.source})",
            f"  rows read: {plan.rows}"]
     by_ind: dict[str, int] = {}
     for o in plan.add:

@@ -25,7 +25,8 @@ def labels_for(frames: Frames, lang: str) -> dict[str, str]:
 def plot_labels(frames: Frames, lang: str) -> dict[str, str]:
     """Every unit's label escaped for Plotly (its labels read HTML-like tags): what figures get, while
     tables and captions get `labels_for`."""
-    return frames.remember(f"plot_labels_{lang}", lambda: {k: plot_escape(v) for k, v in labels_for(frames, lang).items()})
+    return frames.remember(f"plot_labels_{lang}",
+                           lambda: {k: plot_escape(v) for k, v in labels_for(frames, lang).items()})
 
 
 def md_labels(frames: Frames, lang: str) -> dict[str, str]:
@@ -95,7 +96,8 @@ def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterSta
     stem = safe_filename(CHART_FILE_NAMES.get(key, key), stem_title, f"{len(state.units)} tinh",
                          C.period_text(state.years).replace("–", "-"), ext="").rstrip(".")
     return ChartSpec(key=key, figure=fig, title=title, filename_stem=stem, filters=filters_line(frames, state),
-                     source=C.source_line(obs["source"], frames.sources, state.lang).replace("<br>", " ") if len(obs) else "",
+                     source=C.source_line(obs["source"], frames.sources, state.lang).replace("<br>", " ")
+                     if len(obs) else "",
                      as_of=as_of_text(obs, state.lang), notes=notes_text(obs, frames, state.lang))
 
 
@@ -201,8 +203,10 @@ def not_combinable_notes(status: pd.DataFrame, frames: Frames, state: FilterStat
     for _, r in rows.iterrows():
         vals = "; ".join(f"{labels.get(u, u)}: {md_escape(C.format_obs(v, meta, lang))} ({md_escape(d)})"
                          for u, v, d, _ in r["inputs"] if True)
-        why = t(f"reason_{r['status']}", lang).format(m=", ".join(md_escape(n) for n in unit_names(frames.units, r["missing"], lang)))
-        out.append(f"**{labels.get(r['unit'], r['unit'])} · {r['year']}** — {t('not_combinable', lang)} ({why}). {vals}")
+        missing = ", ".join(md_escape(n) for n in unit_names(frames.units, r["missing"], lang))
+        why = t(f"reason_{r['status']}", lang).format(m=missing)
+        head = f"**{labels.get(r['unit'], r['unit'])} · {r['year']}**"
+        out.append(f"{head} — {t('not_combinable', lang)} ({why}). {vals}")
     return out
 
 
@@ -292,7 +296,8 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     ag = evs[evs["kind"] == "agreement"]
     return [
         make_spec("timeline-lines", line, used, frames, state, meta, line.layout.title.text),
-        make_spec("timeline-gantt", gantt, ag[["source", "date", "precision"]], frames, state, None, gantt.layout.title.text),
+        make_spec("timeline-gantt", gantt, ag[["source", "date", "precision"]], frames, state, None,
+                  gantt.layout.title.text),
     ]
 
 
@@ -333,7 +338,8 @@ def data_table(vobs: pd.DataFrame, frames: Frames, state: FilterState, *, all_in
         t("col_indicator", lang): [ind.loc[i, f"title_{lang}"] for i in rows["indicator"]],
         t("col_value", lang): [C.format_obs(v, C.meta_of(frames.indicators, i), lang, q)
                                          + (f" / {int(o)}" if pd.notna(o) else "")
-                                         for v, i, q, o in zip(rows["value"], rows["indicator"], rows["qualifier"], rows["out_of"])],
+                                         for v, i, q, o in zip(rows["value"], rows["indicator"], rows["qualifier"],
+                                                               rows["out_of"])],
         t("col_numeric_value", lang): rows["value"].to_numpy(),
         t("col_unit_of_measure", lang): [ind.loc[i, f"unit_{lang}"] for i in rows["indicator"]],
         t("col_as_of", lang): [p or fmt_date(a, pr, lang) for p, a, pr in
@@ -409,7 +415,9 @@ def pack_texts(specs: list[ChartSpec], frames: Frames, state: FilterState) -> di
             "sources": cited}
 
 
-SOURCE_COLUMNS = ['id', 'publisher', 'title', 'author', 'url', 'file', 'published', 'published_note', 'accessed', 'language', 'confidence', 'confidence_note']  # their headers: t("src_col_<name>")
+# The sources table's columns; their headers are t("src_col_<name>").
+SOURCE_COLUMNS = ["id", "publisher", "title", "author", "url", "file", "published", "published_note", "accessed",
+                  "language", "confidence", "confidence_note"]
 
 
 def localise_sources(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -593,8 +601,10 @@ def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str,
     xs = rows[rows["indicator"] == x].set_index("unit")
     ys = rows[rows["indicator"] == y].set_index("unit")
     units = [u for u in xs.index if u in ys.index]
-    pairs = pd.DataFrame({"unit": units, "x": [xs.at[u, "value"] for u in units], "y": [ys.at[u, "value"] for u in units],
-                          "x_source": [xs.at[u, "source"] for u in units], "y_source": [ys.at[u, "source"] for u in units]})
+    pairs = pd.DataFrame({"unit": units,
+                          "x": [xs.at[u, "value"] for u in units], "y": [ys.at[u, "value"] for u in units],
+                          "x_source": [xs.at[u, "source"] for u in units],
+                          "y_source": [ys.at[u, "source"] for u in units]})
     mx, my = C.meta_of(frames.indicators, x), C.meta_of(frames.indicators, y)
     fig = C.scatter_figure(pairs, mx, my, plot_labels(frames, lang), state.units, lang=lang, year=year,
                            sources=frames.sources, fit=fit)

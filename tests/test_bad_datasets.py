@@ -110,7 +110,7 @@ def test_deep_nesting_is_refused_without_crashing(tmp_path, startup, depth):
 def test_deep_block_nesting_is_refused(tmp_path, startup):
     text = "a:\n" + "".join("  " * i + "- \n" for i in range(1, 200))
     _, (line,), _ = run_big(tmp_path, "deep-block", text, startup)
-    assert re.match(rf".*deep-block\.yaml:65: a\.0\.0\.0\.….0\.0: lists and mappings are nested more than 64", line)
+    assert re.match(r".*deep-block\.yaml:65: a\.0\.0\.0\.….0\.0: lists and mappings are nested more than 64", line)
 
 
 def test_recursive_alias_is_refused_without_walking_forever(tmp_path, startup):

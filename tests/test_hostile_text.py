@@ -13,7 +13,7 @@ from lib import filters as F
 from lib import views
 from lib.combine import view_observations
 from lib.data import load_frames
-from tests.payloads import IMG, MARKERS, write_hostile
+from tests.payloads import MARKERS, write_hostile
 
 RAW_MARKUP = re.compile(r"<\s*(a|img|script|span|iframe)\b", re.I)
 

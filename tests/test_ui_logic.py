@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pandas as pd
@@ -145,7 +144,7 @@ def test_grouped_bars_leave_gaps(tiny):
     fig = C.grouped_bar_figure(obs, meta, F.unit_labels(tiny.units, "en"), ["old-a", "old-b", "same-c"],
                                lang="en", years=(2019, 2021), sources=tiny.sources)
     assert [tr.name for tr in fig.data] == ["Quang A (before 7/2025)", "Binh Be (before 7/2025)", "Cam Co"]
-    assert "Endpoints (endpoints) · 2019–2021" == fig.layout.title.text
+    assert fig.layout.title.text == "Endpoints (endpoints) · 2019–2021"
 
 
 def test_timeline_in_34_view_draws_predecessors_and_derived(tiny):

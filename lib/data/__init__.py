@@ -11,11 +11,24 @@ Nothing here imports Streamlit.
 
 from lib.data.checks import DateSpan, cross_check, load_dataset, parse_date, plot_date, validate
 from lib.data.frames import Frames, load_frames, to_frames
-from lib.data.read import (DEFAULT_MAX_BYTES, DEFAULT_PATH, ENV_MAX_BYTES, ENV_PATH, MAX_PROBLEMS, ROOT, DatasetError,
-                           Problem, RawDocument, max_bytes_limit, read_document, resolve_path)
+from lib.data.read import (
+                           DEFAULT_MAX_BYTES,
+                           DEFAULT_PATH,
+                           ENV_MAX_BYTES,
+                           ENV_PATH,
+                           MAX_PROBLEMS,
+                           ROOT,
+                           DatasetError,
+                           Problem,
+                           RawDocument,
+                           max_bytes_limit,
+                           read_document,
+                           resolve_path,
+)
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "DEFAULT_PATH", "ENV_MAX_BYTES", "ENV_PATH", "MAX_PROBLEMS", "ROOT", "DatasetError", "DateSpan",
+    "DEFAULT_MAX_BYTES", "DEFAULT_PATH", "ENV_MAX_BYTES", "ENV_PATH", "MAX_PROBLEMS", "ROOT", "DatasetError",
+    "DateSpan",
     "Frames", "Problem", "RawDocument", "cross_check", "load_dataset", "load_frames", "max_bytes_limit",
     "parse_date", "plot_date", "read_document", "resolve_path", "to_frames", "validate",
 ]

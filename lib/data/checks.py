@@ -17,8 +17,20 @@ from dataclasses import dataclass, field
 from pydantic import TypeAdapter, ValidationError
 
 from lib.data.read import MAX_PROBLEMS, DatasetError, Problem, RawDocument, dotted, quoted, read_document
-from lib.data.schema import (ADMIN_CODE_PATTERN, DATE_PATTERN, NONBLANK, SLUG_PATTERN, URL_PATTERN, Dataset, Event,
-                             Indicator, Observation, Region, Source, Unit)
+from lib.data.schema import (
+    ADMIN_CODE_PATTERN,
+    DATE_PATTERN,
+    NONBLANK,
+    SLUG_PATTERN,
+    URL_PATTERN,
+    Dataset,
+    Event,
+    Indicator,
+    Observation,
+    Region,
+    Source,
+    Unit,
+)
 
 # Dates before this year cannot be about digital government in Vietnam's provinces.
 EARLIEST_YEAR = 1945
@@ -256,9 +268,7 @@ class Checks:
         start, end = self.spans.get(code, (None, None))
         if end and span.start > end + dt.timedelta(days=grace_days):
             return False
-        if start and span.end < start:
-            return False
-        return True
+        return not (start and span.end < start)
 
     def validity_text(self, code: str) -> str:
         u = self.units[code]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ import pandas as pd
 from lib.data.checks import BASES, load_dataset, parse_date, plot_date
 from lib.data.read import resolve_path
 from lib.data.schema import Dataset, Source
+
 
 @dataclass
 class Frames:
@@ -106,8 +108,8 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
         "title_vi": e.title.vi, "title_en": e.title.en, "units": tuple(e.units), "partner": e.partner,
         "period_start": e.period.start if e.period else None, "period_end": e.period.end if e.period else None,
         "source": e.source, "quote": e.quote,
-    } for e in ds.events], columns=["id", "date", "as_of", "precision", "kind", "title_vi", "title_en", "units", "partner",
-                                    "period_start", "period_end", "source", "quote"])
+    } for e in ds.events], columns=["id", "date", "as_of", "precision", "kind", "title_vi", "title_en", "units",
+                                    "partner", "period_start", "period_end", "source", "quote"])
     events["as_of"] = _dt64(events["as_of"])
     # Every field of a source is text; an absent one is "" (as in observations), never NaN that
     # str() would turn into the word "nan" in a table cell or a link.

@@ -12,9 +12,10 @@ import gc
 import math
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -249,8 +250,8 @@ def _build(text: str, name: str) -> Any:
                 continue
             if cls is not _ALIAS:
                 if ev.tag is not None:
-                    add(ev, f"YAML tag {_clip(_short_tag(ev.tag))} is not allowed: the dataset holds only plain values, "
-                        "lists and mappings (no !!python/…, !!binary, !!set, !!str, !!float or custom tags)")
+                    add(ev, f"YAML tag {_clip(_short_tag(ev.tag))} is not allowed: the dataset holds only plain "
+                        "values, lists and mappings (no !!python/…, !!binary, !!set, !!str, !!float or custom tags)")
                 if ev.anchor is not None:
                     add(ev, f"YAML anchor &{_clip(ev.anchor)} is not allowed: the dataset needs no anchors or aliases; "
                         "write each value out")

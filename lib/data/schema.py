@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import (AllowInfNan, BaseModel, ConfigDict, Field, PlainValidator, Strict as StrictMode, StrictBool,
-                      StrictInt, StringConstraints, model_validator)
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
+from pydantic import Strict as StrictMode
 from pydantic_core import PydanticCustomError
 
 # Digits are [0-9], never \d: pydantic's regex engine (like Python's int()) takes Arabic-Indic or
@@ -47,7 +57,7 @@ def _number_or_yes_no(value: object) -> float | bool:
     raise PydanticCustomError("float_type", "Input should be a valid number")
 
 
-NumberOrYesNo = Annotated[Union[StrictBool, float], PlainValidator(_number_or_yes_no)]
+NumberOrYesNo = Annotated[StrictBool | float, PlainValidator(_number_or_yes_no)]
 
 
 class Strict(BaseModel):

@@ -55,7 +55,8 @@ def _pil_font(size: int, bold: bool = False):
 
 
 def _text_w(text: str, size: float = 12, bold: bool = False) -> float:
-    """Width in CSS px of one line of text in DejaVu Sans (an over-estimate for Arial/Liberation, which are narrower)."""
+    """Width in CSS px of one line of text in DejaVu Sans (an over-estimate for Arial/Liberation, which are
+    narrower)."""
     text = html.unescape(_TAG_RE.sub("", str(text)))
     font = _pil_font(int(round(size)), bold)
     if font is None:
@@ -111,13 +112,15 @@ def _legend_shown(fig: go.Figure) -> bool:
 def _has_colorbar(fig: go.Figure) -> bool:
     scale_types = {"choropleth", "choroplethmap", "choroplethmapbox", "heatmap", "contour", "histogram2d",
                    "histogram2dcontour", "densitymap", "densitymapbox", "surface"}
-    for t in fig.data:
-        if t.type in scale_types and getattr(t, "showscale", None) is not False and not getattr(t, "coloraxis", None):
+    for trace in fig.data:
+        if (trace.type in scale_types and getattr(trace, "showscale", None) is not False
+                and not getattr(trace, "coloraxis", None)):
             return True
-        marker = getattr(t, "marker", None)
+        marker = getattr(trace, "marker", None)
         if marker is not None and getattr(marker, "showscale", None):
             return True
-    used = {getattr(t, "coloraxis", None) or getattr(getattr(t, "marker", None), "coloraxis", None) for t in fig.data}
+    used = {getattr(trace, "coloraxis", None) or getattr(getattr(trace, "marker", None), "coloraxis", None)
+            for trace in fig.data}
     return any(ax and fig.layout[ax].showscale is not False for ax in used)
 
 

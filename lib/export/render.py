@@ -15,6 +15,7 @@ ask it. HTML needs no browser (plotly.io.to_html only). No Streamlit here.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import logging
@@ -22,8 +23,8 @@ import os
 import shutil
 import threading
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -89,10 +90,8 @@ class Renderer:
             self._warm_started = True
 
         def run() -> None:
-            try:
+            with contextlib.suppress(RuntimeError):  # already logged; available() reports it
                 self._ensure_started()
-            except RuntimeError:
-                pass  # already logged; available() reports it
 
         threading.Thread(target=run, name="kaleido-warm-up", daemon=True).start()
 
@@ -259,7 +258,7 @@ def placeholder_svg(spec: ChartSpec, lang: str) -> bytes:
         for i, t in enumerate(lines) if t
     )
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{EXPORT_WIDTH}" height="{EXPORT_HEIGHT}">'
-            f'<rect width="100%" height="100%" fill="white"/>{texts}</svg>').encode("utf-8")
+            f'<rect width="100%" height="100%" fill="white"/>{texts}</svg>').encode()
 
 
 def png_or_placeholder(spec: ChartSpec, lang: str) -> tuple[bytes, str]:
