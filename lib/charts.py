@@ -24,6 +24,8 @@ EVENT_SYMBOLS = {"agreement": "diamond", "review": "circle", "ioc_launch": "star
                  "merger": "x", "policy": "square"}
 FONT = "DejaVu Sans, Arial, sans-serif"
 HIGHLIGHT, MUTED, NO_DATA = "#08306B", "#BDBDBD", "#EEEEEE"
+HEATMAP_TEXT_MAX = 15  # cells carry their value as text up to this many units
+SUBINDEX_MAX = 8  # the sub-index chart draws the first 8 selected units (and the median of all)
 MERGER_DATE = "2025-07-01"  # the 63 provinces became 34 units (Nghị quyết 202/2025/QH15)
 RANKING_MAX, RANKING_END = 80, 30  # above 80 units a ranking shows the first 30, the last 30 and the selection
 
@@ -311,7 +313,9 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
         hover.append(hr)
     ylabels = [wrap(ind_title(meta.loc[i].to_dict(), lang), 38) for i in inds]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[wrap(labels.get(u, u), 18) for u in units], y=ylabels, text=text, texttemplate="%{text}",
+        # Above a region's size the cells are too narrow for words: colour and hover only (grey = no data).
+        z=z, x=[wrap(labels.get(u, u), 18) for u in units], y=ylabels, text=text,
+        texttemplate="%{text}" if len(units) <= HEATMAP_TEXT_MAX else None,
         textfont={"size": 10}, hovertext=hover, hoverinfo="text", colorscale="Cividis", zmin=0, zmax=1,
         xgap=2, ygap=2, colorbar={"title": {"text": "0–1"}, "thickness": 12},
     ))
@@ -518,6 +522,7 @@ def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list
     """The sub-indices of one year: a bar per selected unit, and the median of every unit with data."""
     title = t("subindex_title", lang, year=year)
     meta = indicators.set_index("id")
+    units = [u for u in units if u in set(rows["unit"])][:SUBINDEX_MAX]
     sel = rows[rows["unit"].isin(units)]
     if sel.empty or not children:
         return empty_figure(t("no_subindices", lang), title, lang)

@@ -102,6 +102,8 @@ STRINGS: dict[str, dict[str, str]] = {
                       "en": "{k}/{n} units have data · no data: {names}"},
     "stored_article": {"vi": "(bài báo gốc, bản lưu của dự án; không có liên kết công khai)",
                        "en": "(founding article, the project's stored copy; no public link)"},
+    "subindex_first_eight": {"vi": "Biểu đồ chỉ số thành phần vẽ {n} tỉnh đầu tiên có số liệu; trung vị tính trên tất cả.",
+                             "en": "The sub-index chart draws the first {n} units with data; the median is of all."},
     "selected_units": {"vi": "Các tỉnh đã chọn", "en": "Selected units"},
     "col_rank_change": {"vi": "Thay đổi hạng", "en": "Rank change"},
     "rank_improved": {"vi": "tăng {n} bậc", "en": "up {n} places"},

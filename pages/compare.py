@@ -4,6 +4,7 @@ and any two indicators of one year side by side."""
 import streamlit as st
 
 from lib import views
+from lib.charts import SUBINDEX_MAX
 from lib.i18n import t
 from lib.ui import briefing_block, chart_block, page_start
 
@@ -21,6 +22,8 @@ if len(state.units) > 6:
 sub = views.subindex_spec(vobs, frames, state)
 if sub is not None:
     chart_block(sub, lang)
+    if len(state.units) > SUBINDEX_MAX:
+        st.caption(t("subindex_first_eight", lang, n=SUBINDEX_MAX))
     specs.append(sub)
 
 # --- Two indicators side by side (same year, same basis) ---
