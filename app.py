@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from lib.i18n import t
+from lib.navigation import PAGES
 from lib.ui import get_frames, lang_now, show_problems, sidebar
 
 HERE = Path(__file__).parent
@@ -20,11 +21,6 @@ if frames is None:
 
 state = sidebar(frames)
 lang = state.lang
-pages = [
-    st.Page(str(HERE / "pages" / "overview.py"), title=t("page_overview", lang), icon=":material/dashboard:", url_path="tong-quan",
-            default=True),
-    st.Page(str(HERE / "pages" / "compare.py"), title=t("page_compare", lang), icon=":material/compare_arrows:", url_path="so-sanh"),
-    st.Page(str(HERE / "pages" / "timeline.py"), title=t("page_timeline", lang), icon=":material/timeline:", url_path="dong-thoi-gian"),
-    st.Page(str(HERE / "pages" / "sources.py"), title=t("page_sources", lang), icon=":material/menu_book:", url_path="nguon-du-lieu"),
-]
+pages = [st.Page(str(HERE / p.file), title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path, default=p.default)
+         for p in PAGES]
 st.navigation(pages, position="top").run()

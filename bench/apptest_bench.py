@@ -20,28 +20,13 @@ FLOOR = str(Path(__file__).resolve().parent / "floor_app.py")
 PAGES = ["pages/overview.py", "pages/compare.py", "pages/timeline.py", "pages/sources.py"]
 
 
-_PATCHED = False
 
 
 def steady_state_navigation() -> None:
-    """Make AppTest behave like a running server after its first st.navigation call.
+    """Make AppTest behave like a running server after its first st.navigation call (lib.navigation)."""
+    from lib.navigation import keep_navigation_mode_in_apptest
 
-    AppTest resets PagesManager.uses_pages_directory before every run and, because pages/ exists, runs a
-    switched-to page in legacy `pages/` mode, i.e. without app.py (no sidebar, stale filters). A server sets
-    the flag to False for good at the first st.navigation call, so the benchmark keeps it False."""
-    global _PATCHED
-    if _PATCHED:
-        return
-    from streamlit.runtime import pages_manager as pm
-
-    orig = pm.PagesManager.__init__
-
-    def init(self, *a, **k):
-        orig(self, *a, **k)
-        pm.PagesManager.uses_pages_directory = False
-
-    pm.PagesManager.__init__ = init
-    _PATCHED = True
+    keep_navigation_mode_in_apptest()
 
 
 def _timed_run(at: AppTest) -> float:

@@ -82,7 +82,7 @@ class Server:
         if data:
             env["PROVINCES_DATA"] = str(data)
         env["PROVINCES_MAX_BYTES"] = str(10**12)
-        self.log = open(log or os.devnull, "w")
+        self.log = open(log or os.devnull, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen([sys.executable, str(BENCH / "serve.py"), script, str(self.port)],
                                      cwd=str(ROOT), env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{self.port}/"

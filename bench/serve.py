@@ -11,10 +11,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.web import cli  # noqa: E402
 
-PagesManager.uses_pages_directory = False  # as lib/serve.py does
+from lib.navigation import leave_legacy_pages_mode  # noqa: E402
+
+leave_legacy_pages_mode()  # as lib/serve.py does
 
 script, port = sys.argv[1], sys.argv[2]
 sys.argv = ["streamlit", "run", script, "--server.headless", "true", "--server.address", "127.0.0.1",

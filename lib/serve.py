@@ -11,14 +11,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
+
+from lib.navigation import leave_legacy_pages_mode
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def main(argv: list[str]) -> None:
-    PagesManager.uses_pages_directory = False
+    leave_legacy_pages_mode()
     sys.argv = ["streamlit", "run", APP, *argv]
     sys.exit(cli.main())
 

@@ -211,13 +211,11 @@ def current() -> tuple[Frames, F.FilterState]:
 
 
 def _leave_legacy_pages_mode() -> None:
-    """A page ran without app.py: Streamlit's legacy `pages/` mode, which lasts in a fresh server
-    process until the first st.navigation call, so only the first visitor who opens a deep link
-    (e.g. /compare?...) meets it. Switch the process to st.navigation and rerun: app.py then draws
-    this same page, with the link's filters."""
-    from streamlit.runtime.pages_manager import PagesManager
+    """A page ran without app.py: Streamlit's legacy `pages/` mode (see lib.navigation). Switch the
+    process to st.navigation and rerun: app.py then draws this same page, with the link's filters."""
+    from lib.navigation import leave_legacy_pages_mode
 
-    PagesManager.uses_pages_directory = False
+    leave_legacy_pages_mode()
     st.rerun()
 
 

@@ -4,15 +4,16 @@ switch, the 63/34 boundaries switch, and a broken dataset shown as a list of err
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.navigation import PAGES as PAGE_DEFS  # noqa: E402  (the one list of pages)
 from lib.safe_text import md_escape
 from tests.conftest import APP
 
-PAGES = {"overview": "pages/overview.py", "compare": "pages/compare.py",
-         "timeline": "pages/timeline.py", "sources": "pages/sources.py"}
+PAGES = {Path(p.file).stem: p.file for p in PAGE_DEFS}
 CHARTS = {"overview": 3, "compare": 5, "timeline": 2, "sources": 0}
 TITLES = {"overview": ("Chính quyền số cấp tỉnh", "Provincial digital government"),
           "compare": ("So sánh", "Compare"), "timeline": ("Dòng thời gian", "Timeline"),

@@ -8,6 +8,7 @@ Deselect these tests with ``-m "not e2e"``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -91,32 +92,29 @@ def server_output() -> str:
     return SERVER_LOG.read_text(encoding="utf-8", errors="replace") if SERVER_LOG.exists() else ""
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port, wait for /_stcore/health, yield the base URL, stop it."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
+@contextlib.contextmanager
+def serve_app(env: dict[str, str] | None = None, log_path: Path = SERVER_LOG) -> Iterator[str]:
+    """Start the dashboard as `./dev start` does (`python -m lib.serve`) on a free port of 127.0.0.1, wait for
+    /_stcore/health, yield its base URL, stop it and the Chromium it started. `env` adds variables
+    (e.g. PROVINCES_DATA for another dataset)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    # The same launcher as `./dev start` (lib/serve.py: `streamlit run app.py` with st.navigation from the start).
     cmd = [sys.executable, "-m", "lib.serve",
            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
-    log = SERVER_LOG.open("w", encoding="utf-8")
+    log = log_path.open("w", encoding="utf-8")
     # Own process group, so the Chromium that the app starts for image export goes away with the server.
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:
         deadline = time.monotonic() + HEALTH_TIMEOUT_S
         while not _healthy(url):
             if proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was healthy:\n"
-                                   f"{server_output()}")
+                                   f"{log_path.read_text(encoding='utf-8', errors='replace')}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit was not healthy at {url} after {HEALTH_TIMEOUT_S} s:\n"
-                                   f"{server_output()}")
+                raise RuntimeError(f"streamlit was not healthy at {url} after {HEALTH_TIMEOUT_S} s")
             time.sleep(0.25)
         yield url
     finally:
@@ -126,11 +124,19 @@ def app_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
-        try:  # children of our own server (kaleido's Chromium), by our process group id only
+        with contextlib.suppress(ProcessLookupError):  # our own process group only (kaleido's Chromium)
             os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """The dashboard on the shipped dataset, for the whole test session."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    with serve_app() as url:
+        yield url
 
 
 # --- Browser --------------------------------------------------------------------------------------
@@ -193,10 +199,8 @@ def wait_for_app(page: Page, timeout: int = APP_TIMEOUT_MS) -> None:
     afterwards: that is the real wait.
     """
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout)
-    try:
+    with contextlib.suppress(PWTimeout):  # the run may not have started yet, or may already be over
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=1000)
-    except PWTimeout:
-        pass  # the run may not have started yet, or may already be over
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 

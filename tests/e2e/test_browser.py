@@ -17,6 +17,9 @@ import pytest
 pytest.importorskip("playwright.sync_api", reason="browser tests need the 'playwright' package")
 from playwright.sync_api import Page, expect  # noqa: E402
 
+from lib.i18n import t  # noqa: E402
+from lib.navigation import PAGES as PAGE_DEFS  # noqa: E402
+
 from .conftest import SHARED_FILTERS, open_app, save_main_screenshot, server_output, sidebar, wait_for_app  # noqa: E402
 
 FILTERS = SHARED_FILTERS
@@ -25,10 +28,10 @@ PAGES = [
     # (url path, heading, Plotly charts, must show a table). The default page lives at "/": Streamlit ignores
     # the default page's url_path. The server is started by lib/serve.py, so even the first visitor's deep
     # link (/so-sanh?...) reaches st.navigation and not Streamlit's legacy pages/ folder.
-    pytest.param("", "Chính quyền số cấp tỉnh", 3, False, id="overview"),
-    pytest.param("so-sanh", "So sánh", 4, False, id="compare"),
-    pytest.param("dong-thoi-gian", "Dòng thời gian", 2, False, id="timeline"),
-    pytest.param("nguon-du-lieu", "Nguồn & dữ liệu", 0, True, id="sources"),
+    pytest.param("" if p.default else p.url_path, t(p.title_key if not p.default else "app_title", "vi"),
+                 {"overview": 3, "compare": 4, "timeline": 2, "sources": 0}[Path(p.file).stem],
+                 Path(p.file).stem == "sources", id=Path(p.file).stem)
+    for p in PAGE_DEFS  # the one list of pages (lib.navigation)
 ]
 
 

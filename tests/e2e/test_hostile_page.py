@@ -4,11 +4,6 @@ element or a link, or the browser asks for any payload address."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,41 +12,20 @@ import pytest
 pytest.importorskip("playwright.sync_api", reason="browser tests need the 'playwright' package")
 from playwright.sync_api import Browser, Page, Route, expect  # noqa: E402
 
+from lib.navigation import PAGES as PAGE_DEFS  # noqa: E402
 from tests.payloads import MARKERS, write_hostile  # noqa: E402
 
-from .conftest import ARTIFACTS, ROOT, _free_port, _healthy, save_main_screenshot, wait_for_app  # noqa: E402
+from .conftest import ARTIFACTS, save_main_screenshot, serve_app, wait_for_app  # noqa: E402
 
-PAGES = ["", "so-sanh", "dong-thoi-gian", "nguon-du-lieu"]
+PAGES = ["" if p.default else p.url_path for p in PAGE_DEFS]
 QUERY = "units=quang-tri,quang-binh&ind=dti_score"
 
 
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory) -> Iterator[str]:
     data = write_hostile(tmp_path_factory.mktemp("hostile") / "provinces.yaml")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (ARTIFACTS / "hostile-server.log").open("w", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "lib.serve", "--server.address", "127.0.0.1", "--server.port",
-                             str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                            env={**os.environ, "PROVINCES_DATA": str(data), "PYTHONUNBUFFERED": "1"})
-    try:
-        deadline = time.monotonic() + 60
-        while not _healthy(url):
-            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.25)
+    with serve_app({"PROVINCES_DATA": str(data)}, ARTIFACTS / "hostile-server.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        log.close()
 
 
 def _guard(page: Page, base: str) -> tuple[list[str], list[str]]:
