@@ -29,6 +29,11 @@ def steady_state_navigation() -> None:
     keep_navigation_mode_in_apptest()
 
 
+def widget(at, kind: str, name: str):
+    """The sidebar filter `name` (one widget per language, lib.ui._widget_key)."""
+    return next(e for e in getattr(at, kind) if e.key and e.key.startswith(name + "__"))
+
+
 def _timed_run(at: AppTest) -> float:
     t = time.perf_counter()
     at.run()
@@ -69,9 +74,9 @@ def pages(data_path: str, units: list[str], repeats: int, *, view: str = "63", t
         return out
     lo, hi = at.slider(key="f_years").value
     if view != "63":
-        at.radio(key="f_view").set_value(view)
+        widget(at, "radio", "f_view").set_value(view)
         out["switch_view_s"] = _timed_run(at)  # the first 34-unit view computes the combined values
-    at.multiselect(key="f_units").set_value(units)
+    widget(at, "multiselect", "f_units").set_value(units)
     out["select_units_s"] = _timed_run(at)
     out["years"] = [lo, hi]
     res = {}

@@ -135,6 +135,30 @@ def _keep_lang() -> None:
     st.session_state._last_lang = st.session_state.f_lang
 
 
+def _widget_key(name: str, lang: str) -> str:
+    """A filter whose option labels depend on the language is a different widget in each language.
+
+    Streamlit sends a multiselect's, radio's or selectbox's value back as its option *labels*. After a
+    language switch the browser still holds the old language's labels, which the new run's labels do not
+    match, so the value was lost on the next click: the province selection emptied (issue: "Language
+    switch loses the selection"). The filter's value lives under `name` (the canonical state the URL and
+    the pages read); the widget of each language copies it in before it is drawn and back when it changes."""
+    return f"{name}__{lang}"
+
+
+def _filter_widget(widget, name: str, lang: str, *args, then=None, **kwargs):
+    """Draw `widget` for the filter `name` in `lang`, seeded from and copied back to the canonical state."""
+    key = _widget_key(name, lang)
+    st.session_state[key] = st.session_state[name]
+
+    def copy_back() -> None:
+        st.session_state[name] = st.session_state[key]
+        if then is not None:
+            then()
+
+    return widget(*args, key=key, on_change=copy_back, **kwargs)
+
+
 def lang_now() -> str:
     return "en" if st.session_state.get("f_lang") == "English" else "vi"
 
@@ -151,8 +175,8 @@ def sidebar(frames: Frames) -> F.FilterState:
             # The link's value as a short plain-text excerpt: never Markdown (a link, an image), never 100 KB.
             st.warning(t("bad_link", lang, what=md_escape(excerpt(bad, 60))), icon=":material/link_off:")
         st.header(t("filters", lang))
-        st.radio(t("boundaries", lang), F.BOUNDARIES, key="f_view", on_change=_on_view_change,
-                 format_func=lambda b: t(f"boundaries_{b}", lang))
+        _filter_widget(st.radio, "f_view", lang, t("boundaries", lang), F.BOUNDARIES, then=_on_view_change,
+                       format_func=lambda b: t(f"boundaries_{b}", lang))
         view = st.session_state.f_view
         lo, hi = F.year_bounds(frames)
         st.slider(t("period", lang), lo, hi, key="f_years")
@@ -169,7 +193,8 @@ def sidebar(frames: Frames) -> F.FilterState:
 
         if "f_preset" not in st.session_state:
             st.session_state.f_preset = "custom"
-        st.selectbox(t("preset", lang), presets, key="f_preset", format_func=preset_label, on_change=_on_preset)
+        _filter_widget(st.selectbox, "f_preset", lang, t("preset", lang), presets, format_func=preset_label,
+                       then=_on_preset)
 
         offered = F.units_offered(frames.units, view, years)
         labels = F.unit_labels(offered, lang)
@@ -184,7 +209,7 @@ def sidebar(frames: Frames) -> F.FilterState:
                           width="stretch")
             if not hits:
                 st.caption(t("no_data", lang))
-        st.multiselect(t("provinces", lang), list(labels), key="f_units", format_func=labels.get,
+        _filter_widget(st.multiselect, "f_units", lang, t("provinces", lang), list(labels), format_func=labels.get,
                        help=t("provinces_help", lang), placeholder=t("provinces_help", lang))
 
         ind_ids = list(frames.indicators["id"])
@@ -192,8 +217,9 @@ def sidebar(frames: Frames) -> F.FilterState:
             st.session_state.f_ind = F.default_indicator(frames, view)
         cov = F.coverage(frames, view)
         titles = dict(zip(frames.indicators["id"], frames.indicators[f"title_{lang}"]))
-        st.selectbox(t("indicator", lang), ind_ids, key="f_ind", help=t("indicator_coverage_help", lang),
-                     format_func=lambda i: f"{titles[i]} · {F.coverage_text(cov.get(i))}")
+        _filter_widget(st.selectbox, "f_ind", lang, t("indicator", lang), ind_ids,
+                       help=t("indicator_coverage_help", lang),
+                       format_func=lambda i: f"{titles[i]} · {F.coverage_text(cov.get(i))}")
         st.caption(t("dataset_file", lang, path=os.path.basename(frames.path),
                      date=fmt_date(frames.meta.get("updated"), "day", lang)))
     state = F.FilterState(boundaries=view, units=list(st.session_state.f_units), years=years,

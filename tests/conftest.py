@@ -112,3 +112,9 @@ def write_yaml(tmp_path: Path) -> Callable[..., Path]:
         path.write_text(text, encoding="utf-8")
         return path
     return write
+
+
+def widget(at, kind: str, name: str):
+    """The sidebar filter `name` ('f_units', 'f_view', 'f_ind', 'f_preset') of an AppTest run: one widget
+    per language (lib.ui._widget_key), so it is found by its key's prefix."""
+    return next(e for e in getattr(at, kind) if e.key and e.key.startswith(name + "__"))

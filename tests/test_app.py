@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.navigation import PAGES as PAGE_DEFS  # noqa: E402  (the one list of pages)
 from lib.safe_text import md_escape
-from tests.conftest import APP
+from tests.conftest import APP, widget
 
 PAGES = {Path(p.file).stem: p.file for p in PAGE_DEFS}
 CHARTS = {"overview": 3, "compare": 5, "timeline": 2, "sources": 0}
@@ -40,7 +40,7 @@ def test_default_view(page):
     at = app(page=page)
     assert at.title[0].value == TITLES[page][0]
     assert len(charts(at)) == CHARTS[page]
-    assert at.multiselect(key="f_units").value == ["quang-tri", "quang-binh", "lang-son", "quang-nam"]
+    assert widget(at, "multiselect", "f_units").value == ["quang-tri", "quang-binh", "lang-son", "quang-nam"]
     if page == "sources":
         assert len(at.dataframe) >= 2
 
@@ -53,16 +53,16 @@ def test_language_switch(page):
     assert not at.exception
     assert at.title[0].value == TITLES[page][1]
     assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
-    assert at.multiselect(key="f_units").label == "Provinces"
+    assert widget(at, "multiselect", "f_units").label == "Provinces"
 
 
 @pytest.mark.parametrize("page", ["overview", "compare", "timeline"])
 def test_url_round_trip(page):
     query = {"lang": "en", "view": "63", "units": "lang-son,ha-noi", "years": "2017-2022", "ind": "dti_rank"}
     at = app(query, page)
-    assert at.multiselect(key="f_units").value == ["lang-son", "ha-noi"]
+    assert widget(at, "multiselect", "f_units").value == ["lang-son", "ha-noi"]
     assert at.slider(key="f_years").value == (2017, 2022)
-    assert at.selectbox(key="f_ind").value == "dti_rank"
+    assert widget(at, "selectbox", "f_ind").value == "dti_rank"
     assert not at.warning
     back = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert back == query
@@ -77,7 +77,7 @@ def test_filter_change_updates_the_ranking_highlight():
     highlighted = {y for y, c in zip(bars["y"], bars["marker"]["color"]) if c != "#BDBDBD"}
     assert highlighted == {"Quảng Trị (trước 7/2025)", "Quảng Bình (trước 7/2025)", "Lạng Sơn",
                            "Quảng Nam (trước 7/2025)"}
-    at.multiselect(key="f_units").set_value(["ha-noi"]).run()
+    widget(at, "multiselect", "f_units").set_value(["ha-noi"]).run()
     bars = charts(at)[0]["data"][0]
     assert {y for y, c in zip(bars["y"], bars["marker"]["color"]) if c != "#BDBDBD"} == {"Hà Nội"}
     assert "units=ha-noi" in "&".join(f"{k}={v}" for k, v in at.query_params.items()) or \
@@ -90,13 +90,13 @@ def test_bad_link_falls_back_with_a_notice():
     # Each bad value is named, as plain text (Markdown-escaped: `units\\=atlantis` renders as units=atlantis).
     for bad in ("units=atlantis", "years=1900-1901", "ind=nope", "view=99"):
         assert md_escape(bad) in warnings
-    assert at.multiselect(key="f_units").value == ["quang-tri", "quang-binh", "lang-son", "quang-nam"]
+    assert widget(at, "multiselect", "f_units").value == ["quang-tri", "quang-binh", "lang-son", "quang-nam"]
     assert len(charts(at)) == CHARTS["overview"]
 
 
 def test_no_province_selected_says_so():
     at = app(page="compare")
-    at.multiselect(key="f_units").set_value([]).run()
+    widget(at, "multiselect", "f_units").set_value([]).run()
     assert not at.exception
     assert "Chưa chọn tỉnh nào" in at.warning[0].value
     assert charts(at) == []
@@ -113,9 +113,9 @@ def test_empty_selection_of_data_says_so():
 
 def test_boundaries_switch_carries_the_selection_to_successors():
     at = app()
-    at.radio(key="f_view").set_value("34").run()
+    widget(at, "radio", "f_view").set_value("34").run()
     assert not at.exception
-    assert at.multiselect(key="f_units").value == ["quang-tri-2025", "lang-son", "da-nang-2025"]
+    assert widget(at, "multiselect", "f_units").value == ["quang-tri-2025", "lang-son", "da-nang-2025"]
     assert at.query_params["view"] in ("34", ["34"])
     info = " ".join(i.value for i in at.info)
     assert "Từ 1/7/2025, Quảng Bình và Quảng Trị hợp nhất thành Quảng Trị" in info
@@ -175,3 +175,20 @@ def test_without_chromium_the_download_area_says_so(monkeypatch):
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Tải PNG" not in labels and "Tải SVG" not in labels
     assert labels.count("Tải HTML") == CHARTS["compare"]
+
+
+def test_language_switches_keep_the_selection_indicator_and_boundaries():
+    """vi → en → vi, then an indicator, the boundaries and a page: nothing the reader chose is lost."""
+    at = app()
+    for lang in ("English", "Tiếng Việt", "English"):
+        at.segmented_control(key="f_lang").set_value(lang).run()
+        assert widget(at, "multiselect", "f_units").value == ["quang-tri", "quang-binh", "lang-son", "quang-nam"]
+    widget(at, "selectbox", "f_ind").set_value("dti_rank").run()
+    assert widget(at, "multiselect", "f_units").value == ["quang-tri", "quang-binh", "lang-son", "quang-nam"]
+    at.segmented_control(key="f_lang").set_value("Tiếng Việt").run()
+    assert widget(at, "selectbox", "f_ind").value == "dti_rank"
+    widget(at, "radio", "f_view").set_value("34").run()
+    assert widget(at, "multiselect", "f_units").value == ["quang-tri-2025", "lang-son", "da-nang-2025"]
+    at.switch_page(PAGES["compare"]).run()
+    assert not at.exception
+    assert at.session_state["f_units"] == ["quang-tri-2025", "lang-son", "da-nang-2025"]

@@ -22,7 +22,7 @@ from lib.combine import view_observations
 from lib.data import DEFAULT_PATH, DatasetError, load_dataset, load_frames
 from lib.safe_text import excerpt, md_escape, neutralise_cell
 from lib.tables import csv_bytes, xlsx_bytes
-from tests.conftest import APP
+from tests.conftest import APP, widget
 
 HOSTILE = [
     "[Đăng nhập lại tại đây](https://evil.example/login)",
@@ -168,7 +168,7 @@ def test_link_repeating_keys_counts_each_once():
     t = time.perf_counter()
     at.run()
     assert time.perf_counter() - t < 20 and not at.exception
-    assert at.multiselect(key="f_units").value == ["ha-noi"] and at.selectbox(key="f_ind").value == "dti_rank"
+    assert widget(at, "multiselect", "f_units").value == ["ha-noi"] and widget(at, "selectbox", "f_ind").value == "dti_rank"
     assert not at.warning
 
 
@@ -178,7 +178,7 @@ def test_link_repeating_a_unit_is_cheap():
     t = time.perf_counter()
     at.run()
     assert time.perf_counter() - t < 20 and not at.exception
-    assert at.multiselect(key="f_units").value == ["ha-noi"] and not at.warning
+    assert widget(at, "multiselect", "f_units").value == ["ha-noi"] and not at.warning
 
 
 # --- CSV and Excel --------------------------------------------------------------------------------

@@ -202,3 +202,38 @@ def test_overview_opens_on_a_complete_ranking(page: Page, app_url: str, view: st
         expect(chart.get_by_text(re.compile(name)).first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     save_main_screenshot(page, f"overview-ranking-{view}-{lang}")
+
+
+@pytest.mark.parametrize("quick", [False, True], ids=["slow-clicks", "quick-clicks"])
+def test_language_switches_keep_the_selection(page: Page, app_url: str, quick: bool) -> None:
+    """vi → en → vi, then the indicator, the boundaries and a page: the provinces chosen stay chosen.
+    (Streamlit sends a multiselect's value as its labels; labels of the other language used to be lost.)"""
+    open_app(page, f"{app_url}/?{FILTERS}")
+    side = sidebar(page)
+
+    def settle() -> None:
+        if not quick:
+            wait_for_app(page)
+
+    for lang in ("English", "Tiếng Việt"):
+        side.get_by_text(lang, exact=True).click()
+        settle()
+    indicator = side.get_by_test_id("stSelectbox").filter(has_text="Chỉ tiêu").get_by_role("combobox")
+    indicator.click()
+    indicator.fill("Chỉ số chuyển đổi số cấp tỉnh")
+    page.keyboard.press("Enter")
+    settle()
+    side.get_by_text("34 đơn vị (từ 7/2025)").click()
+    wait_for_app(page)
+    chips = side.get_by_test_id("stMultiSelect")
+    for name in ("Quảng Trị (từ 7/2025)", "Lạng Sơn", "Đà Nẵng (từ 7/2025)"):
+        expect(chips).to_contain_text(name)
+    page.get_by_role("link", name="So sánh").first.click()
+    wait_for_app(page)
+    expect(page.get_by_test_id("stMain").get_by_role("heading", level=1)).to_have_text("So sánh")
+    expect(page).to_have_url(re.compile(r"ind=dti_score"))  # the indicator chosen after the switches
+    for name in ("Quảng Trị (từ 7/2025)", "Lạng Sơn", "Đà Nẵng (từ 7/2025)"):
+        expect(sidebar(page).get_by_test_id("stMultiSelect")).to_contain_text(name)
+    # Must NOT happen: "no province selected", or an error.
+    expect(page.get_by_text("Chưa chọn tỉnh nào")).to_have_count(0)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
