@@ -86,7 +86,6 @@ def _init_from_url(frames: Frames) -> None:
         return
     state, problems = F.parse_query(dict(st.query_params.to_dict()), frames)
     st.session_state.f_lang = "Tiếng Việt" if state.lang == "vi" else "English"
-    st.session_state._last_lang = st.session_state.f_lang
     st.session_state.f_view = state.boundaries
     st.session_state.f_units = state.units
     st.session_state.f_years = state.years
@@ -128,13 +127,6 @@ def _add_unit(code: str) -> None:
     st.session_state.f_search = ""
 
 
-def _keep_lang() -> None:
-    """Clicking the chosen language again would unselect it: keep the last choice instead."""
-    if st.session_state.get("f_lang") is None:
-        st.session_state.f_lang = st.session_state.get("_last_lang", "Tiếng Việt")
-    st.session_state._last_lang = st.session_state.f_lang
-
-
 def _widget_key(name: str, lang: str) -> str:
     """A filter whose option labels depend on the language is a different widget in each language.
 
@@ -168,8 +160,9 @@ def sidebar(frames: Frames) -> F.FilterState:
     st.session_state["_frames"] = frames
     _init_from_url(frames)
     with st.sidebar:
+        # required=True: clicking the chosen language again keeps it (Streamlit's own guard).
         st.segmented_control(t("language", lang_now()), ["Tiếng Việt", "English"], key="f_lang",
-                             selection_mode="single", label_visibility="collapsed", on_change=_keep_lang)
+                             selection_mode="single", label_visibility="collapsed", required=True)
         lang = lang_now()
         for bad in st.session_state.get("f_link_problems", []):
             # The link's value as a short plain-text excerpt: never Markdown (a link, an image), never 100 KB.
