@@ -113,26 +113,14 @@ def briefing_pack(specs: list[ChartSpec], *, title: str, subtitle: str, sources:
     def pack_kwargs() -> dict:
         return dict(title=title, subtitle=subtitle, generated=_today(), sources=sources, lang=lang)
 
+    formats = (("pptx", build_pptx, "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                ":material/slideshow:"),
+               ("pdf", build_pdf, "application/pdf", ":material/picture_as_pdf:"))
     with st.container(horizontal=True, gap="small", key=f"pack-{key}"):
-        st.download_button(
-            t("dl_pack_pptx", lang),
-            data=lambda: build_pptx(specs, **pack_kwargs()),
-            file_name=f"{stem}.pptx",
-            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-            key=f"pack-pptx-{key}",
-            help=t("dl_pack_help", lang),
-            on_click="ignore",
-            icon=":material/slideshow:",
-            disabled=not specs,
-        )
-        st.download_button(
-            t("dl_pack_pdf", lang),
-            data=lambda: build_pdf(specs, **pack_kwargs()),
-            file_name=f"{stem}.pdf",
-            mime="application/pdf",
-            key=f"pack-pdf-{key}",
-            help=t("dl_pack_help", lang),
-            on_click="ignore",
-            icon=":material/picture_as_pdf:",
-            disabled=not specs,
-        )
+        for ext, build, mime, icon in formats:
+            st.download_button(
+                t(f"dl_pack_{ext}", lang),
+                data=lambda build=build: build(specs, **pack_kwargs()),  # built only when clicked
+                file_name=f"{stem}.{ext}", mime=mime, key=f"pack-{ext}-{key}", help=t("dl_pack_help", lang),
+                on_click="ignore", icon=icon, disabled=not specs,
+            )
