@@ -32,10 +32,10 @@ def measure(frames, repeats: int = 3) -> dict:
 def measure_normalise(frames, repeats: int = 3) -> dict:
     """lib.charts.normalise (compare page: heatmap + radar) on the latest value of every unit."""
     from lib import charts, views
-    from lib.combine import view_observations
+    from lib.combine import boundary_observations
     from lib.filters import FilterState, year_bounds
 
-    vobs, _ = view_observations(frames, "63")
+    vobs, _ = boundary_observations(frames, "63")
     state = FilterState("63", [], year_bounds(frames), "", "vi")
     rows = views._same_basis(views.in_period(vobs, state), "63")
     rows = rows[rows["indicator"].isin(frames.indicators.loc[frames.indicators["kind"] != "milestone", "id"])]

@@ -7,14 +7,14 @@ import time
 import traceback
 
 from lib import views
-from lib.combine import view_observations
+from lib.combine import boundary_observations
 from lib.filters import FilterState, year_bounds
 
 
 def chart_specs(frames, units: list[str], lang: str = "vi") -> list:
     state = FilterState(boundaries="63", units=list(units), years=year_bounds(frames),
                         indicator=_first_indicator(frames), lang=lang)
-    vobs, _ = view_observations(frames, "63")
+    vobs, _ = boundary_observations(frames, "63")
     specs = [views.ranking_spec(vobs, frames, state)[0]]
     specs += views.compare_specs(vobs, frames, state)
     specs += views.timeline_specs(vobs, frames, state)

@@ -8,7 +8,7 @@ import statistics
 import time
 
 from lib import views
-from lib.combine import view_observations
+from lib.combine import boundary_observations
 from lib.filters import FilterState, preset_units, year_bounds
 
 
@@ -17,7 +17,7 @@ def measure(frames, repeats: int = 5) -> dict:
     for boundaries in ("63", "34"):
         state = FilterState(boundaries=boundaries, units=preset_units(frames.units, "founding", boundaries),
                             years=year_bounds(frames), indicator="dti_score", lang="vi")
-        vobs, _ = view_observations(frames, boundaries)
+        vobs, _ = boundary_observations(frames, boundaries)
         _, _, year = views.ranking_spec(vobs, frames, state)
         times = []
         for _ in range(repeats):

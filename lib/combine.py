@@ -104,11 +104,11 @@ def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
     return pd.DataFrame(derived, columns=out_cols), pd.DataFrame(status, columns=STATUS_COLUMNS)
 
 
-def view_observations(frames: Frames, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The observations a view shows: its units' own values, plus (34 view) derived ones; and statuses."""
-    from lib.filters import units_for_view
+def boundary_observations(frames: Frames, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The observations shown within the boundaries: their units' own values, plus (34) derived ones; and statuses."""
+    from lib.filters import units_for_boundaries
 
-    codes = set(units_for_view(frames.units, boundaries)["code"])
+    codes = set(units_for_boundaries(frames.units, boundaries)["code"])
     obs = frames.observations
     own = obs[obs["unit"].isin(codes)]
     # An unchanged unit (Hà Nội) may carry one year on both bases: the view shows its own basis, and

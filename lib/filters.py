@@ -37,8 +37,8 @@ def year_bounds(frames: Frames) -> tuple[int, int]:
     return (int(years.min()), int(years.max())) if len(years) else (2016, 2026)
 
 
-def units_for_view(units: pd.DataFrame, boundaries: str) -> pd.DataFrame:
-    """63-province view: the old provinces (and the unchanged ones); 34-unit view: the new units."""
+def units_for_boundaries(units: pd.DataFrame, boundaries: str) -> pd.DataFrame:
+    """The 63 boundaries: the old provinces (and the unchanged ones); the 34 boundaries: the new units."""
     eras = ("pre", "both") if boundaries == "63" else ("post", "both")
     return units[units["era"].isin(eras)]
 
@@ -75,7 +75,7 @@ def search_units(units: pd.DataFrame, query: str, boundaries: str, lang: str) ->
     q = " ".join(fold(query).split())
     if not q:
         return []
-    view = units_for_view(units, boundaries)
+    view = units_for_boundaries(units, boundaries)
     by_code = units.set_index("code")
     out: dict[str, str] = {}
     for _, row in units.iterrows():
@@ -98,7 +98,7 @@ def search_units(units: pd.DataFrame, query: str, boundaries: str, lang: str) ->
 
 def preset_units(units: pd.DataFrame, preset: str, boundaries: str) -> list[str]:
     """'founding', 'all' or 'region:<id>' as a list of unit codes of the view."""
-    view = units_for_view(units, boundaries)
+    view = units_for_boundaries(units, boundaries)
     if preset == "founding":
         return [c for c in FOUNDING[boundaries] if c in view["code"].values]
     if preset == "all":
@@ -112,7 +112,7 @@ def coverage(frames: Frames, boundaries: str) -> dict[str, tuple[int, int, int, 
     """indicator -> (most units of the view with a value in one year, units in the view, first year,
     last year), counting only values on the view's basis; computed once per dataset and view."""
     def compute() -> dict[str, tuple[int, int, int, int]]:
-        codes = set(units_for_view(frames.units, boundaries)["code"])
+        codes = set(units_for_boundaries(frames.units, boundaries)["code"])
         obs = frames.observations
         rows = obs[obs["unit"].isin(codes) & (obs["basis"].isna() | (obs["basis"] == int(boundaries)))]
         if rows.empty:
@@ -200,7 +200,7 @@ def parse_query(params: dict[str, str | list[str]], frames: Frames) -> tuple[Fil
         else:
             bad("ind", ind)
 
-    view_codes = set(units_for_view(frames.units, state.boundaries)["code"])
+    view_codes = set(units_for_boundaries(frames.units, state.boundaries)["code"])
     longest = max((len(c) for c in view_codes), default=1)
     u = get("units", cap=max(MAX_QUERY_VALUE, len(view_codes) * (longest + 1)))
     if u is not None:
@@ -226,7 +226,7 @@ def with_units(state: FilterState, units: list[str]) -> FilterState:
 def units_offered(units: pd.DataFrame, boundaries: str, years: tuple[int, int]) -> pd.DataFrame:
     """The view's units valid at some time in the period. New units are always offered in the 34
     view: their history before 7/2025 is their predecessors'."""
-    view = units_for_view(units, boundaries)
+    view = units_for_boundaries(units, boundaries)
     start = pd.Timestamp(f"{years[0]}-01-01")
     end = pd.Timestamp(f"{years[1]}-12-31")
     ok = (view["valid_to"].isna() | (view["valid_to"] >= start)) & \

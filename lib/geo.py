@@ -57,7 +57,7 @@ ARCHIPELAGOS = (
 )
 
 
-def _check_view(boundaries: str) -> str:
+def _check_boundaries(boundaries: str) -> str:
     if boundaries not in VIEWS:
         raise ValueError(f"boundaries must be one of {VIEWS}, not {boundaries!r}")
     return boundaries
@@ -66,7 +66,7 @@ def _check_view(boundaries: str) -> str:
 @lru_cache(maxsize=len(VIEWS))
 def load_geometry(boundaries: str) -> dict:
     """The FeatureCollection of the 63-province ("63") or 34-unit ("34") view, read once per process."""
-    path = GEO_DIR / f"vn{_check_view(boundaries)}.geojson"
+    path = GEO_DIR / f"vn{_check_boundaries(boundaries)}.geojson"
     return json.loads(path.read_text(encoding="utf-8"))
 
 

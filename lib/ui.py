@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import filters as F
-from lib.combine import view_observations
+from lib.combine import boundary_observations
 from lib.data import DatasetError, Frames, Problem, load_frames, max_bytes_limit, resolve_path
 from lib.i18n import fmt_date, t
 from lib.safe_text import excerpt, md_escape
@@ -63,13 +63,13 @@ def get_frames() -> tuple[Frames | None, list[Problem]]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _view(_frames: Frames, frames_id: int, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return view_observations(_frames, boundaries)
+def _boundary_observations(_frames: Frames, frames_id: int, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return boundary_observations(_frames, boundaries)
 
 
-def get_view(frames: Frames, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def get_boundary_observations(frames: Frames, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The observations of the 63- or 34-unit view (34: with derived values), cached per dataset."""
-    return _view(frames, id(frames), boundaries)
+    return _boundary_observations(frames, id(frames), boundaries)
 
 
 def show_problems(problems: list[Problem], lang: str) -> None:
@@ -263,7 +263,7 @@ def briefing_block(specs: list, frames: Frames, state: F.FilterState, key: str) 
 def page_start(title_key: str, *, need_units: bool = True) -> tuple[Frames, F.FilterState, pd.DataFrame, pd.DataFrame]:
     """Every page's opening: its title, the view's observations, and a clear stop when nothing is selected."""
     frames, state = current()
-    vobs, status = get_view(frames, state.boundaries)
+    vobs, status = get_boundary_observations(frames, state.boundaries)
     st.title(t(title_key, state.lang))
     if need_units and not state.units:
         st.warning(t("no_provinces", state.lang))

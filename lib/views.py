@@ -229,12 +229,12 @@ def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState,
 def map_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int) -> ChartSpec:
     """The choropleth of the ranking's indicator and year over every unit of the view (no-data hatched)."""
     from lib.charts_map import map_figure
-    from lib.filters import units_for_view
+    from lib.filters import units_for_boundaries
 
     lang = state.lang
     meta = C.meta_of(frames.indicators, state.indicator)
     rows = _same_basis(vobs[(vobs["indicator"] == state.indicator) & (vobs["year"] == year)], state.boundaries)
-    codes = list(units_for_view(frames.units, state.boundaries)["code"])
+    codes = list(units_for_boundaries(frames.units, state.boundaries)["code"])
     fig = map_figure(rows, meta, plot_labels(frames, lang), state.units, lang=lang, year=year,
                      boundaries=state.boundaries, sources=frames.sources, unit_codes=codes)
     return make_spec("overview-map", fig, rows, frames, state, meta, C.chart_title(meta, lang, (year, year)))
@@ -392,9 +392,9 @@ def coverage_note(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> str
 def dataset_counts(frames: Frames, state: FilterState) -> list[tuple[str, int]]:
     """What the dataset holds, for the sources page: units of the current boundaries (63 or 34, not the
     86 records of both), indicators, sources, observations, events."""
-    from lib.filters import units_for_view
+    from lib.filters import units_for_boundaries
 
-    return [("summary_units", len(units_for_view(frames.units, state.boundaries))),
+    return [("summary_units", len(units_for_boundaries(frames.units, state.boundaries))),
             ("summary_indicators", len(frames.indicators)), ("summary_sources", len(frames.sources)),
             ("summary_observations", len(frames.observations)), ("summary_events", len(frames.events))]
 

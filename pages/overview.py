@@ -5,11 +5,11 @@ import streamlit as st
 from lib import views
 from lib.i18n import t
 from lib.safe_text import md_escape
-from lib.ui import briefing_block, chart_block, current, get_view
+from lib.ui import briefing_block, chart_block, current, get_boundary_observations
 
 frames, state = current()
 lang = state.lang
-vobs, status = get_view(frames, state.boundaries)
+vobs, status = get_boundary_observations(frames, state.boundaries)
 
 # --- Header ---
 st.title(t("app_title", lang))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.combine import combine_predecessors, view_observations
+from lib.combine import boundary_observations, combine_predecessors
 from lib.data import load_frames
 
 
@@ -71,8 +71,8 @@ def test_qualified_values_are_not_summed(dataset, write_yaml):
 
 
 def test_views_keep_63_and_34_apart(frames):
-    old, _ = view_observations(frames, "63")
-    new, status = view_observations(frames, "34")
+    old, _ = boundary_observations(frames, "63")
+    new, status = boundary_observations(frames, "34")
     assert set(old.unit) == {"old-a", "old-b", "same-c"}
     assert set(new.unit) == {"new-ab", "same-c"}
     assert not old.derived.any()

@@ -8,7 +8,7 @@ import pytest
 from lib import charts as C
 from lib import filters as F
 from lib import views
-from lib.combine import view_observations
+from lib.combine import boundary_observations
 from lib.data import DEFAULT_PATH, load_frames
 
 
@@ -31,7 +31,7 @@ def dti(real, year, basis):
 def test_the_dataset_holds_the_dti_of_every_unit(real, year, basis, n):
     rows = dti(real, year, basis)
     assert rows["unit"].nunique() == n == len(rows)
-    view = set(F.units_for_view(real.units, str(basis))["code"])
+    view = set(F.units_for_boundaries(real.units, str(basis))["code"])
     assert set(rows["unit"]) == view
     assert (rows["quote"].str.len() > 0).all() and rows["source"].notna().all()
 
@@ -47,7 +47,7 @@ def test_2024_has_two_bases_and_an_unchanged_unit_carries_both(real):
 
 @pytest.mark.parametrize("boundaries, n", [("63", 63), ("34", 34)])
 def test_a_ranking_never_mixes_the_bases(real, boundaries, n):
-    vobs, _ = view_observations(real, boundaries)
+    vobs, _ = boundary_observations(real, boundaries)
     state = _state(real, boundaries)
     spec, count, year = views.ranking_spec(vobs, real, state)
     assert (count, year) == (n, 2024)
@@ -75,7 +75,7 @@ def test_a_better_rank_reads_as_an_improvement(prev, now, lang, text):
 
 
 def test_standing_shows_value_change_and_printed_ranks(real):
-    vobs, _ = view_observations(real, "63")
+    vobs, _ = boundary_observations(real, "63")
     state = _state(real, "63", ["lang-son", "quang-binh"], years=(2016, 2023))
     table, extra, prev = views.standing(vobs, real, state)
     assert prev == 2022
@@ -90,7 +90,7 @@ def test_standing_shows_value_change_and_printed_ranks(real):
 
 
 def test_movement_draws_every_unit_for_the_well_covered_years_only(real):
-    vobs, _ = view_observations(real, "63")
+    vobs, _ = boundary_observations(real, "63")
     spec = views.movement_spec(vobs, real, _state(real, "63"))
     spread = spec.figure.data[0]
     assert sorted(set(spread.x)) == ["2022", "2023", "2024"]  # 2020/2021: a few press values, left out
@@ -101,7 +101,7 @@ def test_movement_draws_every_unit_for_the_well_covered_years_only(real):
 
 
 def test_subindices_against_the_median_of_all_34(real):
-    vobs, _ = view_observations(real, "34")
+    vobs, _ = boundary_observations(real, "34")
     spec = views.subindex_spec(vobs, real, _state(real, "34", ["quang-tri-2025"]))
     bars, median = spec.figure.data
     assert bars.name == "Quảng Trị (từ 7/2025)" and len(bars.y) == 8
@@ -112,7 +112,7 @@ def test_subindices_against_the_median_of_all_34(real):
 
 
 def test_scatter_pairs_two_indicators_of_one_year_and_basis(real):
-    vobs, _ = view_observations(real, "34")
+    vobs, _ = boundary_observations(real, "34")
     state = _state(real, "34", ["lang-son"])
     spec, n = views.scatter_spec(vobs, real, state, "dti_score", "dti_digital_government_activity", 2024)
     assert n == 34
@@ -125,7 +125,7 @@ def test_scatter_pairs_two_indicators_of_one_year_and_basis(real):
 
 
 def test_the_34_unit_value_beside_its_predecessors(real):
-    vobs, _ = view_observations(real, "34")
+    vobs, _ = boundary_observations(real, "34")
     table = views.official_34_table(vobs, real, _state(real, "34", ["quang-tri-2025", "lang-son"]))
     assert len(table) == 1  # Lạng Sơn was not merged
     row = table.iloc[0]
@@ -146,7 +146,7 @@ def test_no_ranks_are_computed_into_the_dataset(real):
 
 def test_rank_cards_point_the_right_way(real):
     """58th → 32nd is an improvement: arrow up, green, "tăng … bậc"; 55th → 61st is a fall."""
-    vobs, _ = view_observations(real, "63")
+    vobs, _ = boundary_observations(real, "63")
     state = _state(real, "63", ["lang-son", "quang-tri"], ind="dti_rank", years=(2016, 2023))
     cards = {(c.indicator, c.unit): c for c in views.overview_cards(vobs, real, state)}
     ls, qt = cards[("dti_rank", "lang-son")], cards[("dti_rank", "quang-tri")]
@@ -159,7 +159,7 @@ def test_rank_cards_point_the_right_way(real):
 
 
 def test_a_rank_ranking_is_dots_with_first_place_on_top(real):
-    vobs, _ = view_observations(real, "63")
+    vobs, _ = boundary_observations(real, "63")
     spec, n, year = views.ranking_spec(vobs, real, _state(real, "63", ind="dti_rank", years=(2016, 2022)))
     trace = spec.figure.data[0]
     assert trace.type == "scatter" and (n, year) == (63, 2022)
@@ -170,7 +170,7 @@ def test_a_rank_ranking_is_dots_with_first_place_on_top(real):
 
 
 def test_each_chart_has_its_own_file_name(real):
-    vobs, _ = view_observations(real, "63")
+    vobs, _ = boundary_observations(real, "63")
     state = _state(real, "63")
     ranking, _, _ = views.ranking_spec(vobs, real, state)
     bars = views.compare_specs(vobs, real, state)[0]
@@ -180,7 +180,7 @@ def test_each_chart_has_its_own_file_name(real):
 
 
 def test_thin_coverage_is_said_where_the_chart_is(real):
-    vobs, _ = view_observations(real, "63")
+    vobs, _ = boundary_observations(real, "63")
     state = _state(real, "63", ["lang-son", "quang-tri", "ha-giang"], ind="vc_endpoints")
     assert views.coverage_note(vobs, real, state) == \
         r"1/3 tỉnh có số liệu · không có số liệu: Quảng Trị \(trước 7\/2025\), Hà Giang \(trước 7\/2025\)"
@@ -190,7 +190,7 @@ def test_thin_coverage_is_said_where_the_chart_is(real):
 
 
 def test_briefing_notes_carry_no_file_path(real):
-    vobs, _ = view_observations(real, "63")
+    vobs, _ = boundary_observations(real, "63")
     state = _state(real, "63", ind="dvc_level4_share")
     specs = views.compare_specs(vobs, real, state) + views.timeline_specs(vobs, real, state)
     notes = "\n".join(s.notes for s in specs)

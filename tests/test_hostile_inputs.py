@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import filters as F
 from lib import views
-from lib.combine import view_observations
+from lib.combine import boundary_observations
 from lib.data import DEFAULT_PATH, DatasetError, load_dataset, load_frames
 from lib.safe_text import excerpt, md_escape, neutralise_cell
 from lib.tables import csv_bytes, xlsx_bytes
@@ -117,7 +117,7 @@ def test_repeated_keys_count_once(real):
 
 
 def test_units_are_deduplicated_and_capped(real):
-    codes = F.units_for_view(real.units, "63")["code"].tolist()
+    codes = F.units_for_boundaries(real.units, "63")["code"].tolist()
     state, problems = F.parse_query({"units": ",".join(["ha-noi"] * 100)}, real)
     assert state.units == ["ha-noi"] and problems == []
     state, problems = F.parse_query({"units": ",".join(codes)}, real)  # every unit of the view: fine
@@ -196,7 +196,7 @@ def formula_frames(dataset, write_yaml):
 
 
 def _tables(frames):
-    obs, _ = view_observations(frames, "63")
+    obs, _ = boundary_observations(frames, "63")
     state = F.FilterState("63", ["old-a", "old-b", "same-c"], (2016, 2026), "vc_endpoints", "vi")
     return views.data_table(obs, frames, state), views.sources_table(obs, frames, state)
 

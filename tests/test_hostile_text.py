@@ -11,7 +11,7 @@ import pytest
 
 from lib import filters as F
 from lib import views
-from lib.combine import view_observations
+from lib.combine import boundary_observations
 from lib.data import load_frames
 from tests.payloads import MARKERS, write_hostile
 
@@ -26,7 +26,7 @@ def hostile(tmp_path_factory):
 def _specs(frames, boundaries: str, lang: str):
     units = F.preset_units(frames.units, "founding", boundaries)
     state = F.FilterState(boundaries=boundaries, units=units, years=(2016, 2026), indicator="dti_score", lang=lang)
-    vobs, _ = view_observations(frames, boundaries)
+    vobs, _ = boundary_observations(frames, boundaries)
     ranking, _, year = views.ranking_spec(vobs, frames, state)
     specs = [ranking, views.map_spec(vobs, frames, state, year), views.movement_spec(vobs, frames, state)]
     specs += views.compare_specs(vobs, frames, state) + views.timeline_specs(vobs, frames, state)
@@ -65,7 +65,7 @@ def test_no_figure_carries_live_markup(hostile, boundaries, lang):
 
 def test_markdown_notes_and_cards_are_escaped(hostile):
     state = F.FilterState("34", ["quang-tri-2025"], (2016, 2022), "dti_score", "vi")
-    vobs, status = view_observations(hostile, "34")
+    vobs, status = boundary_observations(hostile, "34")
     notes = views.merger_notes(hostile, state) + views.not_combinable_notes(status, hostile, state)
     assert notes
     for note in notes:
@@ -77,7 +77,7 @@ def test_csv_download_neutralises_a_formula_from_the_dataset(hostile):
     from lib.tables import csv_bytes
 
     state = F.FilterState("63", ["quang-tri"], (2022, 2022), "dti_score", "vi")
-    vobs, _ = view_observations(hostile, "63")
+    vobs, _ = boundary_observations(hostile, "63")
     table = views.data_table(vobs, hostile, state)
     text = csv_bytes(table, views.sources_table(vobs, hostile, state)).decode("utf-8-sig")
     assert "'=HYPERLINK(" in text and ',=HYPERLINK(' not in text and '"=HYPERLINK(' not in text

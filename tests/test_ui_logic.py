@@ -10,7 +10,7 @@ import pytest
 from lib import charts as C
 from lib import filters as F
 from lib import views
-from lib.combine import view_observations
+from lib.combine import boundary_observations
 from lib.data import DEFAULT_PATH, load_frames
 from lib.i18n import fmt_date, fmt_number, fmt_value
 
@@ -107,7 +107,7 @@ def test_stale_link_values_fall_back(real):
 
 
 def test_ranking_highlights_selection_and_carries_source(real):
-    obs, _ = view_observations(real, "63")
+    obs, _ = boundary_observations(real, "63")
     before = obs.copy()
     meta = C.meta_of(real.indicators, "dti_rank")
     fig = C.ranking_figure(obs, meta, F.unit_labels(real.units, "vi"), ["lang-son"], lang="vi", year=2022,
@@ -122,7 +122,7 @@ def test_ranking_highlights_selection_and_carries_source(real):
 
 
 def test_heatmap_draws_missing_as_no_data_not_zero(tiny):
-    obs, _ = view_observations(tiny, "63")
+    obs, _ = boundary_observations(tiny, "63")
     state = F.FilterState("63", ["old-a", "same-c"], (2016, 2026), "vc_endpoints", "vi")
     latest = views.latest_normalised(obs, tiny, state)
     fig = C.heatmap_figure(latest, tiny.indicators, F.unit_labels(tiny.units, "vi"), state.units,
@@ -139,7 +139,7 @@ def test_heatmap_draws_missing_as_no_data_not_zero(tiny):
 
 
 def test_grouped_bars_leave_gaps(tiny):
-    obs, _ = view_observations(tiny, "63")
+    obs, _ = boundary_observations(tiny, "63")
     meta = C.meta_of(tiny.indicators, "vc_endpoints")
     fig = C.grouped_bar_figure(obs, meta, F.unit_labels(tiny.units, "en"), ["old-a", "old-b", "same-c"],
                                lang="en", years=(2019, 2021), sources=tiny.sources)
@@ -148,7 +148,7 @@ def test_grouped_bars_leave_gaps(tiny):
 
 
 def test_timeline_in_34_view_draws_predecessors_and_derived(tiny):
-    obs, _ = view_observations(tiny, "34")
+    obs, _ = boundary_observations(tiny, "34")
     state = F.FilterState("34", ["new-ab"], (2016, 2026), "vc_endpoints", "vi")
     (lines, gantt) = views.timeline_specs(obs, tiny, state)
     names = [tr.name for tr in lines.figure.data]
@@ -163,18 +163,18 @@ def test_timeline_draws_the_merger_line_at_1_july_2025_only_where_a_merger_is_sh
     merger_ms = pd.Timestamp("2025-07-01").timestamp() * 1000
     line = {"type": "line", "x0": merger_ms, "x1": merger_ms, "y0": 0, "y1": 1,
             "line": {"color": "#D55E00", "dash": "dot"}}
-    obs, _ = view_observations(tiny, "34")
+    obs, _ = boundary_observations(tiny, "34")
     (lines, _) = views.timeline_specs(obs, tiny, F.FilterState("34", ["new-ab"], (2016, 2026), "vc_endpoints", "vi"))
     # One dotted line across each panel (values above, milestones below), at 1/7/2025 exactly.
     assert [s.to_plotly_json() for s in lines.figure.layout.shapes] == [
         {**line, "xref": "x", "yref": "y domain"}, {**line, "xref": "x2", "yref": "y2 domain"}]
-    obs, _ = view_observations(tiny, "63")
+    obs, _ = boundary_observations(tiny, "63")
     (lines, _) = views.timeline_specs(obs, tiny, F.FilterState("63", ["same-c"], (2016, 2026), "vc_endpoints", "vi"))
     assert lines.figure.layout.shapes == ()  # an unchanged unit: no merger to mark
 
 
 def test_overview_cards_latest_and_change(tiny):
-    obs, _ = view_observations(tiny, "34")
+    obs, _ = boundary_observations(tiny, "34")
     state = F.FilterState("34", ["new-ab"], (2016, 2026), "vc_endpoints", "vi")
     cards = {c.indicator: c for c in views.overview_cards(obs, tiny, state)}
     assert cards["vc_endpoints"].value == "313 điểm cầu" and cards["vc_endpoints"].derived
@@ -183,7 +183,7 @@ def test_overview_cards_latest_and_change(tiny):
 
 
 def test_not_combinable_note_lists_predecessor_values(tiny):
-    obs, status = view_observations(tiny, "34")
+    obs, status = boundary_observations(tiny, "34")
     state = F.FilterState("34", ["new-ab"], (2016, 2026), "dti_rank", "vi")
     (note,) = views.not_combinable_notes(status, tiny, state)
     assert "không cộng gộp được" in note
@@ -193,7 +193,7 @@ def test_not_combinable_note_lists_predecessor_values(tiny):
 def test_data_table_and_csv_keep_sources_and_vietnamese(real):
     from lib.tables import csv_bytes
 
-    obs, _ = view_observations(real, "63")
+    obs, _ = boundary_observations(real, "63")
     state = F.FilterState("63", ["lang-son"], (2020, 2020), "vc_endpoints", "vi")
     table = views.data_table(obs, real, state)
     row = table[table["Chỉ tiêu"] == "Số điểm cầu hội nghị truyền hình"].iloc[0]
@@ -203,7 +203,7 @@ def test_data_table_and_csv_keep_sources_and_vietnamese(real):
 
 
 def test_derived_values_are_marked_in_ranking_and_bars(tiny):
-    obs, _ = view_observations(tiny, "34")
+    obs, _ = boundary_observations(tiny, "34")
     meta = C.meta_of(tiny.indicators, "vc_endpoints")
     labels = F.unit_labels(tiny.units, "vi")
     fig = C.ranking_figure(obs, meta, labels, ["new-ab"], lang="vi", year=2020, sources=tiny.sources)
@@ -214,7 +214,7 @@ def test_derived_values_are_marked_in_ranking_and_bars(tiny):
 
 
 def test_briefing_notes_never_say_nan(real):
-    obs, _ = view_observations(real, "63")
+    obs, _ = boundary_observations(real, "63")
     state = F.FilterState("63", ["quang-tri", "quang-binh", "lang-son", "quang-nam"], (2016, 2025), "dti_rank", "vi")
     specs = [views.ranking_spec(obs, real, state)[0], *views.compare_specs(obs, real, state)]
     texts = views.pack_texts(specs, real, state)
@@ -247,7 +247,7 @@ def test_ranking_at_district_scale_keeps_ends_and_selection(tiny):
 
 
 def test_ranks_are_dots_on_a_reversed_axis(tiny):
-    obs, _ = view_observations(tiny, "63")
+    obs, _ = boundary_observations(tiny, "63")
     meta = C.meta_of(tiny.indicators, "dti_rank")
     fig = C.grouped_bar_figure(obs, meta, F.unit_labels(tiny.units, "vi"), ["old-a", "old-b"], lang="vi",
                                years=(2022, 2022), sources=tiny.sources)
@@ -278,7 +278,7 @@ def test_a_date_keeps_its_precision_from_loader_to_screen(dataset, write_yaml):
     state = F.FilterState("63", ["old-a"], (2016, 2026), "vc_endpoints", "vi")
     table = views.events_table(frames, state)
     assert list(table["Ngày"]) == ["2020", "01/07/2025"]  # the merger keeps its day
-    vobs, _ = view_observations(frames, "63")
+    vobs, _ = boundary_observations(frames, "63")
     line, gantt = views.timeline_specs(vobs, frames, state)
     hovers = [h for tr in line.figure.data for h in (tr.hovertext or ()) if "Ký thỏa thuận" in h]
     assert hovers and all("<br>2020<br>" in h for h in hovers)
@@ -289,7 +289,7 @@ def test_a_date_keeps_its_precision_from_loader_to_screen(dataset, write_yaml):
 def test_a_derived_value_keeps_its_sources_as_a_list(dataset, write_yaml):
     dataset["observations"][1]["source"] = "s2"  # old-b's endpoints now come from the second article
     tiny = load_frames(write_yaml(dataset))
-    obs, _ = view_observations(tiny, "34")
+    obs, _ = boundary_observations(tiny, "34")
     derived = obs[obs["derived"].astype(bool)]
     assert all(isinstance(s, tuple) for s in derived["source"])
     row = derived[derived["indicator"] == "vc_endpoints"].iloc[0]
@@ -321,7 +321,7 @@ def test_csv_download_is_exactly_this_file(dataset, write_yaml):
 
     dataset["observations"][11]["quote"] = '=HYPERLINK("http://x","50 điểm cầu")'
     frames = load_frames(write_yaml(dataset))
-    obs, _ = view_observations(frames, "63")
+    obs, _ = boundary_observations(frames, "63")
     state = F.FilterState("63", ["old-a", "same-c"], (2020, 2020), "vc_endpoints", "vi")
     data = csv_bytes(views.data_table(obs, frames, state), views.sources_table(obs, frames, state))
     assert data == b"\xef\xbb\xbf" + CSV_EXPECTED.encode("utf-8")
