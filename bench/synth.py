@@ -1,4 +1,4 @@
-"""Synthetic benchmark datasets in the real schema (lib/schema.py), clearly marked as not real.
+"""Synthetic benchmark datasets in the real schema (lib/data/schema.py), clearly marked as not real.
 
 Every dataset says so in its title ("SYNTHETIC BENCHMARK DATA — not real"), its sources' publisher is
 "synthetic", its URLs point at example.invalid, and the files are written to a temporary directory only
