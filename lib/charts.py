@@ -116,28 +116,37 @@ def wrap(text: str, width: int = 120) -> str:
     return "<br>".join(lines)
 
 
-def _finish(fig: go.Figure, title: str, source: str, *, lang: str, height: int = 460, bottom: int = 90) -> go.Figure:
-    """Title, fonts, white print-friendly background, light grid, and the source line under the plot.
+def _finish(fig: go.Figure, title: str, source: str, *, lang: str, height: int = 460, bottom: int = 90,
+            note: str = "") -> go.Figure:
+    """Fonts, white print-friendly background, light grid; the title, the source line and a method note
+    (how a figure was computed, shown under the chart) kept in `layout.meta`.
 
-    No named template: assigning one costs ~10 ms per figure on every rerun; these few settings are
-    what the charts need of "plotly_white"."""
-    annotations = list(fig.layout.annotations or ())
-    if source:
-        annotations.append({"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": 0,
-                            "yshift": -bottom + 12, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-                            "align": "left", "font": {"size": 10, "color": "#555"}})
+    The screen shows the title above the chart and the source under it as page text (lib.ui.chart_block): it
+    wraps on a phone, a screen reader reads it, and no legend or toolbar can overlap it. The printed chart
+    (lib.export.layout) draws both inside the image. No named template: assigning one costs ~10 ms per figure
+    on every rerun; these few settings are what the charts need of "plotly_white". `bottom` is the room the
+    x axis needs below the plot (rotated labels, an axis title)."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        meta={"title": title, "source": source, "note": note},
         font={"family": FONT, "size": 12, "color": "#222"},
         separators=",." if lang == "vi" else ".,",  # axis and colour-bar numbers: 0,5 in Vietnamese
         paper_bgcolor="white", plot_bgcolor=fig.layout.plot_bgcolor or "white",
-        height=height, margin={"l": 10, "r": 10, "t": 90, "b": bottom},
+        height=height, margin={"l": 10, "r": 10, "t": 30, "b": max(20, bottom - 60)},
         legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "font": {"size": 11}},
-        annotations=annotations,
     )
     fig.update_xaxes(gridcolor="#E6E6E6", zerolinecolor="#BDBDBD")
     fig.update_yaxes(gridcolor="#E6E6E6", zerolinecolor="#BDBDBD")
     return fig
+
+
+def figure_title(fig: go.Figure) -> str:
+    """The title a figure builder gave its chart (Plotly-escaped text, like every label)."""
+    return (fig.layout.meta or {}).get("title", "")
+
+
+def figure_note(fig: go.Figure) -> str:
+    """The method note a figure builder gave its chart, or ""."""
+    return (fig.layout.meta or {}).get("note", "")
 
 
 def empty_figure(message: str, title: str = "", lang: str = "vi") -> go.Figure:
@@ -220,7 +229,10 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
         fig.update_xaxes(range=[worst + 0.5 + worst * 0.06, 0.5], title=_unit(meta, lang) or None)
     else:
         fig = go.Figure(go.Bar(orientation="h", marker={"color": colors}, textposition="outside", **common))
-        fig.update_xaxes(title=_unit(meta, lang) or None)
+        # Room right of the longest bar for its value label, which would otherwise be cut on a phone.
+        top = float(rows["value"].max())
+        fig.update_xaxes(title=_unit(meta, lang) or None,
+                         range=[min(0.0, float(rows["value"].min())), top * 1.25] if top > 0 else None)
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
                    height=max(300, 22 * len(rows) + 150))
@@ -511,10 +523,8 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
         ))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(x) for x in xs])
     fig.update_yaxes(title=_unit(meta, lang) or None, autorange="reversed" if meta["kind"] == "rank" else True)
-    source = source_line(rows["source"], sources, lang)
-    if note:
-        source = f"{wrap(note)}<br>{source}"
-    return _finish(fig, title, source, lang=lang, height=500, bottom=110)
+    return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang, height=500, bottom=110,
+                   note=note)
 
 
 def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list[str], labels: dict[str, str],

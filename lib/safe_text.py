@@ -6,12 +6,15 @@
   table, LaTeX (`$`) or a Streamlit directive (`:red[…]`); line breaks and other control characters
   become spaces, so it cannot start a new block either.
 - `excerpt`: a short, single-line piece of a value (a 100 KB value is never echoed in full).
+- `plot_escape` / `plot_to_text`: dataset text into a Plotly label, and a label back to plain text.
 - `neutralise_cell`: a spreadsheet cell that Excel or LibreOffice would read as a formula (or a DDE
   call) gets a leading `'`, which makes it text.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import string
 import unicodedata
 
@@ -85,3 +88,18 @@ def plot_escape(text: object) -> str:
     entities, which it shows as the characters themselves. Our own `<br>`/`<b>` markup is added around
     escaped text, never inside it."""
     return _plain_line(str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_BREAK_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def plot_to_text(label: object, sep: str = " — ") -> str:
+    """A Plotly label (built with `plot_escape` plus our own `<br>`, `<b>`, `<sup>`) as plain text, for
+    page text, print titles and slides: our line breaks become `sep`, our tags go, and the escaped
+    characters come back. Dataset text cannot lose anything here: its `<` and `>` are entities by now.
+
+    >>> plot_to_text("Tương quan · 2023<br><sup>A &amp; B ↔ C</sup>")
+    'Tương quan · 2023 — A & B ↔ C'
+    """
+    return html.unescape(_TAG_RE.sub("", _BREAK_RE.sub(sep, str(label))))

@@ -239,10 +239,17 @@ def _leave_legacy_pages_mode() -> None:
 
 
 def chart_block(spec, lang: str) -> None:
-    """A chart with its Plotly config (toolbar download named like ours) and the download buttons."""
-    from lib.export.spec import plotly_config
+    """A chart as a reader meets it: its title, the chart, its source line, the download buttons.
 
-    st.plotly_chart(spec.figure, config=plotly_config(spec), key=f"chart_{spec.key}")
+    Title and source are page text, not drawn in the figure: they wrap on a phone and a screen reader reads
+    them (the spec's texts are plain; Markdown-escaped here)."""
+    from lib.export.spec import screen_config
+
+    st.markdown(f"**{md_escape(spec.title)}**")
+    st.plotly_chart(spec.figure, config=screen_config(), key=f"chart_{spec.key}")
+    for line in (spec.note, spec.source):
+        if line:
+            st.caption(md_escape(line))
     try:
         from lib.downloads import chart_downloads
     except ImportError:  # the downloads layer is optional for the pages to work

@@ -14,7 +14,7 @@ from lib.data import Frames
 from lib.export.spec import ChartSpec, safe_filename
 from lib.filters import FilterState, unit_labels, unit_names
 from lib.i18n import fmt_date, t
-from lib.safe_text import md_escape, plot_escape
+from lib.safe_text import md_escape, plot_escape, plot_to_text
 
 
 def labels_for(frames: Frames, lang: str) -> dict[str, str]:
@@ -95,10 +95,13 @@ def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterSta
     # The chart's own name first: the ranking and the compare bars of one indicator never share a file name.
     stem = safe_filename(CHART_FILE_NAMES.get(key, key), stem_title, f"{len(state.units)} tinh",
                          C.period_text(state.years).replace("–", "-"), ext="").rstrip(".")
-    return ChartSpec(key=key, figure=fig, title=title, filename_stem=stem, filters=filters_line(frames, state),
-                     source=C.source_line(obs["source"], frames.sources, state.lang).replace("<br>", " ")
+    # The spec's texts are plain (page text, print title, slides); the figure's labels are Plotly markup.
+    return ChartSpec(key=key, figure=fig, title=plot_to_text(title), filename_stem=stem,
+                     filters=filters_line(frames, state),
+                     source=plot_to_text(C.source_line(obs["source"], frames.sources, state.lang), sep=" ")
                      if len(obs) else "",
-                     as_of=as_of_text(obs, state.lang), notes=notes_text(obs, frames, state.lang))
+                     as_of=as_of_text(obs, state.lang), notes=notes_text(obs, frames, state.lang),
+                     note=plot_to_text(C.figure_note(fig), sep=" ") if hasattr(fig, "layout") else "")
 
 
 # --- Overview --------------------------------------------------------------------------------------
@@ -265,8 +268,8 @@ def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> lis
                            sources=frames.sources)
     return [
         make_spec("compare-bars", bars, bar_obs, frames, state, meta, C.chart_title(meta, lang, state.years)),
-        make_spec("compare-heatmap", heat, sel, frames, state, None, heat.layout.title.text),
-        make_spec("compare-radar", radar, sel, frames, state, None, radar.layout.title.text),
+        make_spec("compare-heatmap", heat, sel, frames, state, None, C.figure_title(heat)),
+        make_spec("compare-radar", radar, sel, frames, state, None, C.figure_title(radar)),
     ]
 
 
@@ -295,9 +298,9 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     used = pd.concat([rows, hist_rows, evs[["source", "date", "precision"]]], ignore_index=True)
     ag = evs[evs["kind"] == "agreement"]
     return [
-        make_spec("timeline-lines", line, used, frames, state, meta, line.layout.title.text),
+        make_spec("timeline-lines", line, used, frames, state, meta, C.figure_title(line)),
         make_spec("timeline-gantt", gantt, ag[["source", "date", "precision"]], frames, state, None,
-                  gantt.layout.title.text),
+                  C.figure_title(gantt)),
     ]
 
 
@@ -568,13 +571,13 @@ def subindex_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> Cha
     if mine.empty:
         fig = C.subindex_figure(mine, frames.indicators, kids, plot_labels(frames, lang), state.units, lang=lang,
                                 year=state.years[1], sources=frames.sources)
-        return make_spec("compare-subindices", fig, mine, frames, state, None, fig.layout.title.text)
+        return make_spec("compare-subindices", fig, mine, frames, state, None, C.figure_title(fig))
     year = int(mine["year"].max())
     rows = rows[rows["year"] == year].sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
     fig = C.subindex_figure(rows, frames.indicators, kids, plot_labels(frames, lang), state.units, lang=lang,
                             year=year, sources=frames.sources)
     return make_spec("compare-subindices", fig, rows[rows["unit"].isin(state.units)], frames, state, None,
-                     fig.layout.title.text)
+                     C.figure_title(fig))
 
 
 def widest_other(frames: Frames, state: FilterState, indicator: str) -> str:
@@ -609,7 +612,7 @@ def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str,
     fig = C.scatter_figure(pairs, mx, my, plot_labels(frames, lang), state.units, lang=lang, year=year,
                            sources=frames.sources, fit=fit)
     used = pd.concat([xs.loc[units].reset_index(), ys.loc[units].reset_index()]) if units else rows.iloc[0:0]
-    spec = make_spec("compare-scatter", fig, used, frames, state, None, fig.layout.title.text)
+    spec = make_spec("compare-scatter", fig, used, frames, state, None, C.figure_title(fig))
     spec.filename_stem = safe_filename(CHART_FILE_NAMES["compare-scatter"], x, y, str(year), ext="").rstrip(".")
     return spec, len(units)
 

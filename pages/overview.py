@@ -22,7 +22,7 @@ if not state.units:
     st.stop()
 
 # --- Ranking ---
-st.subheader(t("ranking", lang))
+st.header(t("ranking", lang))
 table, changes, _ = views.standing(vobs, frames, state)
 spec, n_units, year = views.ranking_spec(vobs, frames, state, changes)
 for note in views.not_combinable_notes(status, frames, state, year=year, vobs=vobs):
@@ -33,17 +33,17 @@ chart_block(spec, lang)
 map_chart = views.map_spec(vobs, frames, state, year)
 chart_block(map_chart, lang)
 if not table.empty:
-    st.subheader(t("standing_title", lang))
+    st.header(t("standing_title", lang))
     st.dataframe(table, hide_index=True, width="stretch")
 official = views.official_34_table(vobs, frames, state)
 if not official.empty:
-    st.subheader(t("official_34_title", lang))
+    st.header(t("official_34_title", lang))
     st.caption(t("official_34_note", lang))
     st.dataframe(official, hide_index=True, width="stretch")
 movement = views.movement_spec(vobs, frames, state)
 chart_block(movement, lang)
 # --- Cards ---
-st.subheader(t("latest_value", lang))
+st.header(t("latest_value", lang))
 cards = views.overview_cards(vobs, frames, state)
 if not cards:
     st.info(t("no_data_filters", lang))

@@ -27,12 +27,12 @@ c2.download_button(t("download_xlsx", lang), data=lambda: xlsx_bytes(table, sour
                    file_name=f"{stem}.xlsx", on_click="ignore", key="dl_xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-st.subheader(t("coverage_title", lang))
+st.header(t("coverage_title", lang))
 st.dataframe(views.coverage_matrix(vobs, frames, state), width="stretch")
-st.subheader(t("dataset_counts", lang))
+st.header(t("dataset_counts", lang))
 st.caption(t("dataset_counts_note", lang))
 c = st.columns(5)
 for col, (key, n) in zip(c, views.dataset_counts(frames, state)):
     col.metric(t(key, lang), fmt_number(n, 0, lang))
-st.subheader(t("sources", lang))
+st.header(t("sources", lang))
 st.dataframe(sources, hide_index=True, width="stretch", column_config={link_col: st.column_config.LinkColumn(link_col)})

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.navigation import PAGES as PAGE_DEFS  # noqa: E402  (the one list of pages)
-from lib.safe_text import md_escape
+from lib.safe_text import md_escape, plot_to_text
 from tests.conftest import APP, widget
 
 PAGES = {Path(p.file).stem: p.file for p in PAGE_DEFS}
@@ -66,7 +67,7 @@ def test_url_round_trip(page):
     assert not at.warning
     back = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert back == query
-    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    titles = [c["layout"]["meta"]["title"] for c in charts(at)]
     assert any("DTI" in t for t in titles)
 
 
@@ -140,7 +141,7 @@ def test_34_view_url_round_trip_and_not_combinable_ranks():
     # A ranking never mixes the 63-province and the 34-unit bases: DTI 2024 of all 34 units, none of the
     # 63 old provinces (their labels say "trước 7/2025").
     ranking = charts(at)[0]
-    assert "2024" in ranking["layout"]["title"]["text"]
+    assert "2024" in ranking["layout"]["meta"]["title"]
     assert len(ranking["data"][0]["y"]) == 34
     assert not any("trước 7/2025" in y for y in ranking["data"][0]["y"])
 
@@ -149,8 +150,25 @@ def test_34_view_timeline_shows_predecessors_and_merger():
     at = app({"view": "34", "units": "quang-tri-2025", "ind": "dti_rank", "years": "2016-2026"}, "timeline")
     names = [tr.get("name") for tr in charts(at)[0]["data"]]
     assert "Quảng Bình (trước 7/2025)" in names and "Quảng Trị (trước 7/2025)" in names
+    # The merger is one line at 1 July 2025 across each panel (values, milestones), and nothing else is drawn.
+    merger_ms = pd.Timestamp("2025-07-01").timestamp() * 1000
     shapes = charts(at)[0]["layout"].get("shapes", [])
-    assert shapes, "the merger date is drawn on the time axis"
+    assert [(s["type"], s["x0"], s["x1"], s["yref"], s["y0"], s["y1"]) for s in shapes] == \
+        [("line", merger_ms, merger_ms, "y domain", 0, 1), ("line", merger_ms, merger_ms, "y2 domain", 0, 1)]
+
+
+def test_every_chart_shows_its_title_and_source_as_page_text():
+    """The title above each chart and the source line under it are page text (they wrap on a phone and a
+    screen reader reads them), the same text the printed chart carries."""
+    at = app({"units": "quang-tri,lang-son", "ind": "dti_score"}, "compare")
+    bold = [m.value for m in at.markdown if m.value.startswith("**")]
+    captions = [c.value for c in at.caption]
+    titles = [c["layout"]["meta"]["title"] for c in charts(at)]
+    assert titles and len(bold) >= len(titles)
+    for title in titles:
+        assert f"**{md_escape(plot_to_text(title))}**" in bold, title
+    assert sum(c.startswith(md_escape("Nguồn: Bộ")) for c in captions) >= len(titles) - 1  # the scatter: 2
+    assert all(not c["layout"].get("title", {}).get("text") for c in charts(at)), "no title drawn in the figure"
 
 
 def test_broken_dataset_lists_errors_not_traceback(tmp_path, monkeypatch):

@@ -10,6 +10,8 @@ from lib import filters as F
 from lib import views
 from lib.combine import boundary_observations
 from lib.data import DEFAULT_PATH, load_frames
+from lib.export.layout import export_figure
+from lib.export.layout import notes_text as export_notes_text
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +99,9 @@ def test_movement_draws_every_unit_for_the_well_covered_years_only(real):
     assert len(spread.y) == 3 * 63
     assert [tr.name for tr in spec.figure.data[1:]] == ["Quảng Trị (trước 7/2025)", "Quảng Bình (trước 7/2025)",
                                                           "Lạng Sơn", "Quảng Nam (trước 7/2025)"]
-    assert "Phương pháp tính thay đổi giữa các năm" in str(spec.figure.layout.annotations[0].text)
+    assert spec.note.startswith("Phương pháp tính thay đổi giữa các năm")  # shown under the chart
+    assert export_notes_text(spec, "vi").startswith(spec.note)  # and first in the slide's and the PDF's notes
+    assert spec.note.split()[0] in export_figure(spec, "vi").layout.annotations[-1].text  # and printed
 
 
 def test_subindices_against_the_median_of_all_34(real):
@@ -122,6 +126,10 @@ def test_scatter_pairs_two_indicators_of_one_year_and_basis(real):
     fitted, _ = views.scatter_spec(vobs, real, state, "dti_score", "dti_digital_government_activity", 2024, fit=True)
     assert fitted.figure.data[-1].name == "Đường xu hướng"
     assert views.scatter_years(vobs, state, "dti_score", "dti_digital_government_activity") == [2024]
+    # Its two-line title reads as one plain line on the page, on a slide and in print: no "<br>" or "<sup>".
+    assert spec.title == ("Tương quan hai chỉ tiêu · 2024 — DTI – Hoạt động chính quyền số ↔ "
+                          "Chỉ số chuyển đổi số cấp tỉnh (DTI)")
+    assert "&lt;" not in export_figure(spec, "vi").layout.title.text
 
 
 def test_the_34_unit_value_beside_its_predecessors(real):

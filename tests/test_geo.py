@@ -296,7 +296,7 @@ def kaleido_ready():
 
 
 def _spec(fig, key: str) -> ex.ChartSpec:
-    return ex.ChartSpec(key=key, figure=fig, title=fig.layout.title.text, filename_stem=key,
+    return ex.ChartSpec(key=key, figure=fig, title=fig.layout.meta["title"], filename_stem=key,
                         filters="SYNTHETIC test values", source="Bộ Thông tin và Truyền thông (2023)", as_of="2024")
 
 

@@ -116,8 +116,8 @@ def test_ranking_highlights_selection_and_carries_source(real):
     assert len(bar.y) == 63
     assert bar.y[0] == "Đà Nẵng (trước 7/2025)" and bar.y[-1] == "Bắc Kạn (trước 7/2025)"  # rank 1 first
     assert [c for y, c in zip(bar.y, bar.marker.color) if y == "Lạng Sơn"] == [C.HIGHLIGHT]
-    assert "Xếp hạng DTI cấp tỉnh" in fig.layout.title.text and "2022" in fig.layout.title.text
-    assert any("Nguồn:" in a.text for a in fig.layout.annotations)
+    assert "Xếp hạng DTI cấp tỉnh" in C.figure_title(fig) and "2022" in C.figure_title(fig)
+    assert fig.layout.meta["source"].startswith("Nguồn: Bộ Thông tin và Truyền thông")  # shown under the chart
     pd.testing.assert_frame_equal(obs, before)  # the input frame is untouched
 
 
@@ -144,7 +144,7 @@ def test_grouped_bars_leave_gaps(tiny):
     fig = C.grouped_bar_figure(obs, meta, F.unit_labels(tiny.units, "en"), ["old-a", "old-b", "same-c"],
                                lang="en", years=(2019, 2021), sources=tiny.sources)
     assert [tr.name for tr in fig.data] == ["Quang A (before 7/2025)", "Binh Be (before 7/2025)", "Cam Co"]
-    assert fig.layout.title.text == "Endpoints (endpoints) · 2019–2021"
+    assert C.figure_title(fig) == "Endpoints (endpoints) · 2019–2021"
 
 
 def test_timeline_in_34_view_draws_predecessors_and_derived(tiny):
@@ -243,7 +243,7 @@ def test_ranking_at_district_scale_keeps_ends_and_selection(tiny):
     fig = C.ranking_figure(obs, meta, {}, ["u100"], lang="en", year=2020, sources=tiny.sources)
     y = list(fig.data[0].y)
     assert len(y) == 61 and y[0] == "u199" and y[-1] == "u0" and "u100" in y
-    assert "of 200" in fig.layout.title.text
+    assert "of 200" in C.figure_title(fig)
 
 
 def test_ranks_are_dots_on_a_reversed_axis(tiny):

@@ -16,7 +16,8 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "spec": ("EXPORT_HEIGHT", "EXPORT_SCALE", "EXPORT_WIDTH", "ChartSpec", "plotly_config", "safe_filename"),
+    "spec": ("EXPORT_HEIGHT", "EXPORT_SCALE", "EXPORT_WIDTH", "ChartSpec", "plotly_config", "safe_filename",
+             "screen_config"),
     "layout": ("FONT_FAMILY", "export_figure", "export_height", "export_size", "notes_text"),
     "render": ("RENDERER", "Renderer", "export_available", "placeholder_png", "placeholder_svg", "to_html",
                "to_png", "to_svg", "warm_up"),

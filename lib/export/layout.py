@@ -157,7 +157,8 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
 
     title_lines = _wrap_px(spec.title, text_px, 18, bold=True)[:3] or [" "]
     filter_lines = _wrap_px(prefixed(spec.filters, t("export_filters", lang)), text_px, 13)[:2]
-    footer_lines = _wrap_px(prefixed(spec.source, t("export_source", lang)), text_px, 11)[:3]
+    footer_lines = (_wrap_px(spec.note, text_px, 11)[:2]
+                    + _wrap_px(prefixed(spec.source, t("export_source", lang)), text_px, 11)[:3])
     if spec.as_of:
         footer_lines += _wrap_px(prefixed(spec.as_of, t("export_as_of", lang)), text_px, 11)[:2]
     footer_h = 15 * len(footer_lines)
@@ -277,8 +278,9 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
 
 
 def notes_text(spec: ChartSpec, lang: str) -> str:
-    """The speaker notes / PDF notes: filters, source, as-of date, then the long notes."""
+    """The speaker notes / PDF notes: the method note, filters, source, as-of date, then the long notes."""
     parts = [
+        spec.note,
         prefixed(spec.filters, t("export_filters", lang)),
         prefixed(spec.source, t("export_source", lang)),
         prefixed(spec.as_of, t("export_as_of", lang)),

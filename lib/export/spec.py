@@ -32,6 +32,7 @@ class ChartSpec:
     source: str  # the source line
     as_of: str  # the data's as-of dates as text
     notes: str = ""  # longer notes: sources with URLs, as-of dates
+    note: str = ""  # how the figure was computed, in a sentence (shown under the chart, first in the notes)
 
 
 # --- File names -----------------------------------------------------------------------------------------------------
@@ -60,7 +61,7 @@ def safe_filename(*parts: str, ext: str) -> str:
 
 
 def plotly_config(spec: ChartSpec) -> dict:
-    """Config for ``st.plotly_chart`` so Plotly's own camera button uses the same file name and scale."""
+    """Config for the interactive HTML download: Plotly's camera button uses the same file name and scale."""
     return {
         "toImageButtonOptions": {
             "format": "png",
@@ -69,3 +70,10 @@ def plotly_config(spec: ChartSpec) -> dict:
         },
         "displaylogo": False,
     }
+
+
+def screen_config() -> dict:
+    """Config for ``st.plotly_chart`` on the page: no Plotly toolbar. On a phone it covered the legend, its
+    camera's PNG would lack the title and the source line (page text here), and the download buttons under
+    each chart give the complete printed chart; Streamlit's own full-screen button stays."""
+    return {"displaylogo": False, "displayModeBar": False}
