@@ -7,10 +7,12 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.navigation import PAGES
-from lib.ui import get_frames, lang_now, show_problems, sidebar
+from lib.ui import get_frames, lang_now, page_script, show_problems, sidebar
 
 HERE = Path(__file__).parent
-st.set_page_config(page_title="Chính quyền số cấp tỉnh", page_icon=":material/account_balance:", layout="wide")
+# The icon is an emoji: a ":material/…:" page icon makes the browser fetch Google's font server, which an
+# offline intranet cannot reach.
+st.set_page_config(page_title="Chính quyền số cấp tỉnh", page_icon="🏛️", layout="wide")
 
 frames, problems = get_frames()
 if frames is None:
@@ -23,4 +25,6 @@ state = sidebar(frames)
 lang = state.lang
 pages = [st.Page(str(HERE / p.file), title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path, default=p.default)
          for p in PAGES]
-st.navigation(pages, position="top").run()
+page = st.navigation(pages, position="top")
+page_script(lang, page.url_path)  # the document's language; on a phone, close the sidebar after a pick
+page.run()

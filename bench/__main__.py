@@ -282,7 +282,7 @@ def table(r: dict) -> str:
         c = d.get("combine34")
         if c:
             L.append(f"{name:<12} groups {c['groups']:>6}  derived {c['derived_values']:>6}  {_fmt_s(c['seconds']):>9}")
-    L.append("1c. COMPARE PAGE: lib.charts.normalise on the latest value of every unit")
+    L.append("1c. COMPARE PAGE: lib.charts.comparable_scores (4 units against every unit, per row year)")
     for name, d in r["datasets"].items():
         c = d.get("normalise")
         if c:

@@ -30,7 +30,8 @@ def measure(frames, repeats: int = 3) -> dict:
 
 
 def measure_normalise(frames, repeats: int = 3) -> dict:
-    """lib.charts.normalise (compare page: heatmap + radar) on the latest value of every unit."""
+    """lib.charts.comparable_scores (compare page: heatmap + radar) for four selected units, scored within
+    each indicator's row year against every unit of the view."""
     from lib import charts, views
     from lib.combine import boundary_observations
     from lib.filters import FilterState, year_bounds
@@ -39,6 +40,6 @@ def measure_normalise(frames, repeats: int = 3) -> dict:
     state = FilterState("63", [], year_bounds(frames), "", "vi")
     rows = views._same_basis(views.in_period(vobs, state), "63")
     rows = rows[rows["indicator"].isin(frames.indicators.loc[frames.indicators["kind"] != "milestone", "id"])]
-    latest = charts.latest_per_unit(rows)
-    return {"rows": len(latest),
-            "seconds": _median_time(lambda: charts.normalise(latest, frames.indicators), repeats)}
+    units = list(frames.units["code"][:4])
+    return {"rows": len(rows),
+            "seconds": _median_time(lambda: charts.comparable_scores(rows, frames.indicators, units), repeats)}

@@ -116,6 +116,21 @@ def wrap(text: str, width: int = 120) -> str:
     return "<br>".join(lines)
 
 
+def whole_ticks(fig: go.Figure, meta: dict, values: Iterable, axis: str = "y", *, tozero: bool = False,
+                **where) -> None:
+    """A count or a rank is a whole number, so its axis never shows "70,5 dịch vụ": Plotly picks steps of
+    0.5 or less when the axis spans fewer than about six, so there the step is 1. `tozero`: the axis
+    starts at 0 (bars). `where`: a subplot selector (row=…, col=…)."""
+    if meta.get("kind") not in ("count", "rank"):
+        return
+    v = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").dropna()
+    if v.empty:
+        return
+    lo = min(0.0, float(v.min())) if tozero else float(v.min())
+    if float(v.max()) - lo < 6:
+        (fig.update_yaxes if axis == "y" else fig.update_xaxes)(dtick=1, tick0=0, tickformat=",d", **where)
+
+
 def _finish(fig: go.Figure, title: str, source: str, *, lang: str, height: int = 460, bottom: int = 90,
             note: str = "") -> go.Figure:
     """Fonts, white print-friendly background, light grid; the title, the source line and a method note
@@ -233,6 +248,7 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
         top = float(rows["value"].max())
         fig.update_xaxes(title=_unit(meta, lang) or None,
                          range=[min(0.0, float(rows["value"].min())), top * 1.25] if top > 0 else None)
+        whole_ticks(fig, meta, [0, top * 1.25], "x", tozero=True)
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
                    height=max(300, 22 * len(rows) + 150))
@@ -273,6 +289,7 @@ def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], un
         fig.update_yaxes(title=_unit(meta, lang) or None, autorange="reversed")
     else:
         fig.update_yaxes(title=_unit(meta, lang) or None, rangemode="tozero")
+    whole_ticks(fig, meta, rows["value"], "y", tozero=meta["kind"] != "rank")
     fig.update_xaxes(type="category")
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang)
 
@@ -291,12 +308,39 @@ def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def comparable_scores(rows: pd.DataFrame, indicators: pd.DataFrame, units: list[str]) -> pd.DataFrame:
+    """Each selected unit's value per indicator, scored 0–1 only against values of the same year.
+
+    A colour on the heatmap or a radar's radius says better or worse, so it compares like with like: each
+    indicator gets a row year, the year most selected units have as their newest value (a tie: the newer),
+    and a unit's value of that year is scored min–max against every unit of the view with a value that
+    year. A selected unit without a value in the row year keeps its newest value with no score (shown, with
+    its year, but not coloured). `rows`: the view's observations in the period. Adds `score` and `row_year`.
+    """
+    rows = rows.sort_values("as_of", kind="stable").groupby(["unit", "indicator", "year"], as_index=False).tail(1)
+    mine = rows[rows["unit"].isin(units)]
+    newest = mine.groupby(["unit", "indicator"], as_index=False).tail(1)
+    if newest.empty:
+        return newest.assign(score=pd.Series(dtype=float), row_year=pd.Series(dtype="Int64"))
+    counts = newest.groupby(["indicator", "year"]).size().reset_index(name="n")
+    counts = counts.sort_values(["indicator", "n", "year"], kind="stable").groupby("indicator").tail(1)
+    row_year = dict(zip(counts["indicator"], counts["year"]))
+    in_row = rows[rows["year"] == rows["indicator"].map(row_year)]
+    scored = normalise(in_row, indicators)
+    scored = scored[scored["unit"].isin(units)]
+    have = set(zip(scored["unit"], scored["indicator"]))
+    other = newest[[(u, i) not in have for u, i in zip(newest["unit"], newest["indicator"])]]
+    out = pd.concat([scored, other.assign(score=float("nan"))], ignore_index=True)
+    return out.assign(row_year=out["indicator"].map(row_year))
+
+
 def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[str, str], units: list[str], *,
                    lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
-    """Indicator × province; colour = normalised score (per indicator, 1 = best = light); empty = 'no data'.
+    """Indicator × province; colour = score within the row's year (see comparable_scores; 1 = best = light).
 
     Only indicators that at least one selected unit has are drawn; a missing cell is grey with the
-    words "no data", never a colour that could be read as zero.
+    words "no data", never a colour that could be read as zero; a value of another year than the row's is
+    written with its year on grey, not coloured. `latest`: comparable_scores' frame.
     """
     title = f"{t('heatmap_title', lang)} · {period_text(years)}"
     rows = latest[latest["unit"].isin(units)]
@@ -317,13 +361,20 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
                 continue
             c = cells.loc[(i, u)]
             c = c.iloc[0] if isinstance(c, pd.DataFrame) else c
+            text_hover = f"{_hover(c, m, lang, labels.get(u, u), sources)}<br>{ind_title(m, lang)}"
+            if pd.isna(c["score"]):  # another year than the row's: shown, not coloured
+                zr.append(None)
+                tr.append(f"{_val(c['value'], m, lang, c['qualifier'])} ({int(c['year'])})")
+                hr.append(f"{text_hover}<br><i>{t('heatmap_other_year', lang, year=int(c['row_year']))}</i>")
+                continue
             zr.append(float(c["score"]))
             tr.append(_val(c["value"], m, lang, c["qualifier"]))
-            hr.append(f"{_hover(c, m, lang, labels.get(u, u), sources)}<br>{ind_title(m, lang)}")
+            hr.append(text_hover)
         z.append(zr)
         text.append(tr)
         hover.append(hr)
-    ylabels = [wrap(ind_title(meta.loc[i].to_dict(), lang), 38) for i in inds]
+    row_year = dict(zip(rows["indicator"], rows["row_year"]))
+    ylabels = [wrap(f"{ind_title(meta.loc[i].to_dict(), lang)} ({int(row_year[i])})", 38) for i in inds]
     fig = go.Figure(go.Heatmap(
         # Above a region's size the cells are too narrow for words: colour and hover only (grey = no data).
         z=z, x=[wrap(labels.get(u, u), 18) for u in units], y=ylabels, text=text,
@@ -425,6 +476,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
     if meta["kind"] == "rank":
         fig.update_yaxes(autorange="reversed", row=1, col=1)
     fig.update_yaxes(title=_unit(meta, lang) or None, row=1, col=1)
+    whole_ticks(fig, meta, list(rows["value"]) + list(hist.get("value", [])), "y", row=1, col=1)
     # Milestones: one row per unit label, a symbol per kind.
     ev_rows = []
     for _, e in evs.iterrows():
@@ -523,6 +575,7 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
         ))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(x) for x in xs])
     fig.update_yaxes(title=_unit(meta, lang) or None, autorange="reversed" if meta["kind"] == "rank" else True)
+    whole_ticks(fig, meta, allr["value"], "y")
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang, height=500, bottom=110,
                    note=note)
 
@@ -602,5 +655,7 @@ def scatter_figure(rows: pd.DataFrame, mx: dict, my: dict, labels: dict[str, str
                      autorange="reversed" if mx["kind"] == "rank" else True)
     fig.update_yaxes(title=f"{ind_title(my, lang)}" + (f" ({_unit(my, lang)})" if _unit(my, lang) else ""),
                      autorange="reversed" if my["kind"] == "rank" else True)
+    whole_ticks(fig, mx, rows["x"], "x")
+    whole_ticks(fig, my, rows["y"], "y")
     srcs = list(rows["x_source"]) + list(rows["y_source"])
     return _finish(fig, title, source_line(srcs, sources, lang), lang=lang, height=540, bottom=100)

@@ -26,8 +26,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "boundaries_63": {"vi": "63 tỉnh (trước 7/2025)", "en": "63 provinces (before 7/2025)"},
     "boundaries_34": {"vi": "34 đơn vị (từ 7/2025)", "en": "34 units (from 7/2025)"},
     "provinces": {"vi": "Tỉnh, thành phố", "en": "Provinces"},
-    "provinces_help": {"vi": "Gõ tên, có dấu hoặc không dấu (ví dụ: quang tri).",
-                       "en": "Type a name, with or without diacritics (e.g. quang tri)."},
+    # The province box filters by the label as written (Streamlit's own matching, diacritics included);
+    # typing without diacritics or a former name is what the search box above it is for.
+    "provinces_help": {"vi": "Chọn trong danh sách, hoặc gõ tên có dấu (ví dụ: Quảng Trị). Gõ không dấu hay tên "
+                             "cũ: dùng ô «Tìm tỉnh» ở trên.",
+                       "en": "Pick from the list, or type the name with its diacritics (e.g. Quảng Trị). Without "
+                             "diacritics or by a former name: use the «Find a province» box above."},
+    "provinces_placeholder": {"vi": "Chọn tỉnh, thành phố…", "en": "Choose provinces…"},
+    "search_help": {"vi": "Gõ không dấu hoặc tên cũ (ví dụ: quang tri, hue, quang binh), rồi bấm vào kết quả để thêm.",
+                    "en": "Type without diacritics or a former name (e.g. quang tri, hue, quang binh), then click a result "
+                          "to add it."},
     "preset": {"vi": "Chọn nhanh", "en": "Quick pick"},
     "preset_custom": {"vi": "Tự chọn", "en": "Custom"},
     "preset_founding": {"vi": "4 tỉnh của các bài báo gốc", "en": "The 4 provinces of the founding articles"},
@@ -72,8 +80,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "radar_first_six": {"vi": "Biểu đồ radar chỉ vẽ 6 tỉnh đầu tiên.", "en": "The radar shows the first six units only."},
     "radar_needs_three": {"vi": "Cần ít nhất 3 chỉ tiêu mà phần lớn các tỉnh đã chọn đều có dữ liệu để vẽ biểu đồ radar.",
                           "en": "A radar needs at least 3 indicators that most selected units have."},
-    "heatmap_title": {"vi": "Bản đồ nhiệt chỉ tiêu (chuẩn hóa 0–1, 1 = tốt nhất)",
-                      "en": "Indicator heatmap (normalised 0–1, 1 = best)"},
+    "heatmap_other_year": {"vi": "Giá trị của năm khác: không tô màu (hàng này so sánh năm {year})",
+                           "en": "A value of another year: not coloured (this row compares {year})"},
+    "heatmap_title": {"vi": "Bản đồ nhiệt chỉ tiêu (chuẩn hóa 0–1 trong năm của mỗi hàng, 1 = tốt nhất)",
+                      "en": "Indicator heatmap (normalised 0–1 within each row's year, 1 = best)"},
     "radar_title": {"vi": "Hồ sơ chỉ tiêu chuẩn hóa (1 = tốt nhất)", "en": "Normalised indicator profile (1 = best)"},
     "gantt_title": {"vi": "Thời hạn các thỏa thuận hợp tác", "en": "Cooperation agreement periods"},
     "ranking_cut": {"vi": "{n} đầu, {n} cuối và các tỉnh đã chọn / {total}",

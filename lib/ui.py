@@ -125,6 +125,39 @@ def _add_unit(code: str) -> None:
     if code not in cur:
         st.session_state.f_units = cur + [code]
     st.session_state.f_search = ""
+    _picked()
+
+
+def _picked() -> None:
+    """A filter was picked: count it, so the page script below closes the sidebar on a phone once."""
+    st.session_state["_picks"] = st.session_state.get("_picks", 0) + 1
+
+
+# Runs in the page (st.html with JavaScript). It sets the document's language, so a screen reader reads
+# Vietnamese as Vietnamese, and, on a phone only (narrow screen) after a pick, closes the sidebar, which
+# otherwise covers the chart the pick changed. The pick count in the text makes each pick a new element,
+# so the script runs once per pick and never on a plain rerun.
+_PAGE_SCRIPT = """<script>
+document.documentElement.lang = "%(lang)s";
+if (%(picked)s && window.matchMedia("(max-width: 640px)").matches) {
+  const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (close) { close.click(); }
+}
+// pick %(picks)d
+</script>"""
+
+
+def page_script(lang: str, page: str) -> None:
+    """The script above, in the sidebar, after every run; `page` is the page shown (a change is a pick)."""
+    if st.session_state.get("_page_seen", page) != page:
+        _picked()
+    st.session_state["_page_seen"] = page
+    picks = st.session_state.get("_picks", 0)
+    picked = picks != st.session_state.get("_picks_seen", 0)
+    st.session_state["_picks_seen"] = picks
+    with st.sidebar:
+        st.html(_PAGE_SCRIPT % {"lang": "vi" if lang == "vi" else "en", "picked": "true" if picked else "false",
+                                "picks": picks}, unsafe_allow_javascript=True)
 
 
 def _widget_key(name: str, lang: str) -> str:
@@ -145,6 +178,7 @@ def _filter_widget(widget, name: str, lang: str, *args, then=None, **kwargs):
 
     def copy_back() -> None:
         st.session_state[name] = st.session_state[key]
+        _picked()
         if then is not None:
             then()
 
@@ -172,7 +206,7 @@ def sidebar(frames: Frames) -> F.FilterState:
                        format_func=lambda b: t(f"boundaries_{b}", lang))
         view = st.session_state.f_view
         lo, hi = F.year_bounds(frames)
-        st.slider(t("period", lang), lo, hi, key="f_years")
+        st.slider(t("period", lang), lo, hi, key="f_years", on_change=_picked)
         years = tuple(st.session_state.f_years)
 
         regions = frames.regions
@@ -192,18 +226,18 @@ def sidebar(frames: Frames) -> F.FilterState:
         offered = F.units_offered(frames.units, view, years)
         labels = F.unit_labels(offered, lang)
         st.session_state.f_units = [c for c in st.session_state.get("f_units", []) if c in labels]
-        st.text_input(t("search_old_name", lang), key="f_search", placeholder="quang tri, quảng nam…",
-                      help=t("provinces_help", lang))
+        st.text_input(t("search_old_name", lang), key="f_search", placeholder="quang tri, hue…",
+                      help=t("search_help", lang))
         query = st.session_state.get("f_search", "")
         if query:
             hits = [(c, lab) for c, lab in F.search_units(frames.units, query, view, lang) if c in labels]
             for code, label in hits[:8]:
-                st.button(f"＋ {label}", key=f"f_add_{code}", on_click=_add_unit, args=(code,),
+                st.button(label, key=f"f_add_{code}", on_click=_add_unit, args=(code,), icon=":material/add:",
                           width="stretch")
             if not hits:
                 st.caption(t("no_data", lang))
         _filter_widget(st.multiselect, "f_units", lang, t("provinces", lang), list(labels), format_func=labels.get,
-                       help=t("provinces_help", lang), placeholder=t("provinces_help", lang))
+                       help=t("provinces_help", lang), placeholder=t("provinces_placeholder", lang))
 
         ind_ids = list(frames.indicators["id"])
         if st.session_state.get("f_ind") not in ind_ids:

@@ -247,10 +247,11 @@ def map_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int) 
 
 
 def latest_normalised(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.DataFrame:
-    """Latest value per unit and indicator in the period, scored 0–1 against every unit of the view."""
+    """The selected units' values per indicator in the period, scored 0–1 within one year per indicator
+    against every unit of the view (charts.comparable_scores)."""
     rows = _same_basis(in_period(vobs, state), state.boundaries)
     rows = rows[rows["indicator"].isin(frames.indicators.loc[frames.indicators["kind"] != "milestone", "id"])]
-    return C.normalise(C.latest_per_unit(rows), frames.indicators)
+    return C.comparable_scores(rows, frames.indicators, state.units)
 
 
 def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> list[ChartSpec]:

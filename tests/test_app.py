@@ -167,7 +167,7 @@ def test_every_chart_shows_its_title_and_source_as_page_text():
     assert titles and len(bold) >= len(titles)
     for title in titles:
         assert f"**{md_escape(plot_to_text(title))}**" in bold, title
-    assert sum(c.startswith(md_escape("Nguồn: Bộ")) for c in captions) >= len(titles) - 1  # the scatter: 2
+    assert sum(c.startswith(md_escape("Nguồn: ")) for c in captions) == len(titles)  # one source line per chart
     assert all(not c["layout"].get("title", {}).get("text") for c in charts(at)), "no title drawn in the figure"
 
 

@@ -130,10 +130,10 @@ def test_heatmap_draws_missing_as_no_data_not_zero(tiny):
     h = fig.data[0]
     rows = list(h.y)
     col_c = 1
-    share_row = rows.index("Tỷ lệ DVCTT mức độ 4")
+    share_row = [r.startswith("Tỷ lệ DVCTT mức độ 4 (") for r in rows].index(True)  # "(year)": the row's year
     assert h.z[share_row][col_c] is None          # same-c has no share: a gap, not 0
     assert h.text[share_row][col_c] == "Không có dữ liệu"
-    rank_row = rows.index("Xếp hạng DTI")
+    rank_row = [r.startswith("Xếp hạng DTI (") for r in rows].index(True)
     # Rank 6 (old-a) is better than 46 (old-b) and 10 (same-c): best score 1 goes to rank 6.
     assert h.z[rank_row][0] == 1.0
 
@@ -325,3 +325,42 @@ def test_csv_download_is_exactly_this_file(dataset, write_yaml):
     state = F.FilterState("63", ["old-a", "same-c"], (2020, 2020), "vc_endpoints", "vi")
     data = csv_bytes(views.data_table(obs, frames, state), views.sources_table(obs, frames, state))
     assert data == b"\xef\xbb\xbf" + CSV_EXPECTED.encode("utf-8")
+
+
+def test_heatmap_colours_only_values_of_the_rows_year():
+    """959 services (2019) beside 1 027 (2023) is not "worst vs best": the row compares 2023, the 2019
+    value is written with its year on grey, and 2023 values are scored against every unit's 2023 value."""
+    ind = pd.DataFrame([{"id": "services", "kind": "count", "higher_is_better": True, "title_vi": "Dịch vụ",
+                         "title_en": "Services", "unit_vi": "dịch vụ", "unit_en": "services", "decimals": 0}])
+    rows = pd.DataFrame([
+        {"unit": u, "indicator": "services", "value": v, "year": y, "as_of": pd.Timestamp(f"{y}-12-31"),
+         "precision": "year", "qualifier": None, "source": "s", "period": None}
+        for u, v, y in [("a", 959, 2019), ("a", 900, 2018), ("b", 1027, 2023), ("c", 1000, 2023), ("d", 1100, 2023),
+                        ("d", 10, 2019)]])
+    scored = C.comparable_scores(rows, ind, ["a", "b", "c"]).set_index("unit")
+    assert set(scored["row_year"]) == {2023}
+    assert pd.isna(scored.loc["a", "score"]) and scored.loc["a", "value"] == 959  # its newest, not scored
+    # 2023: 1 000 (c) is the lowest, 1 100 (d, not selected) the highest of the view.
+    assert scored.loc["c", "score"] == 0.0 and scored.loc["b", "score"] == pytest.approx(27 / 100)
+    fig = C.heatmap_figure(scored.reset_index(), ind, {"a": "A", "b": "B", "c": "C"}, ["a", "b", "c"], lang="vi",
+                           years=(2016, 2024), sources=pd.DataFrame(columns=["id", "publisher", "published"]))
+    h = fig.data[0]
+    assert list(h.y) == ["Dịch vụ (2023)"]
+    assert h.z[0][0] is None and h.text[0][0] == "959 dịch vụ (2019)"
+    assert list(h.z[0][1:]) == [pytest.approx(0.27), 0.0]
+
+
+def test_a_count_axis_never_ticks_in_fractions(tiny):
+    """A count whose values span less than six (here one value, 213 endpoints): the axis steps by whole services (no "70,5 dịch vụ"); a share keeps Plotly's steps."""
+    obs, _ = boundary_observations(tiny, "63")
+    meta = C.meta_of(tiny.indicators, "vc_endpoints")
+    assert meta["kind"] == "count"
+    fig = C.timeline_figure(obs, tiny.events[tiny.events["kind"] == "merger"], meta, F.unit_labels(tiny.units, "vi"), ["old-a"],
+                            lang="vi", years=(2016, 2026), sources=tiny.sources)
+    values = [v for tr in fig.data if tr.yaxis in (None, "y") for v in (tr.y or ()) if v is not None]
+    assert values and max(values) - min(values) < 6
+    assert (fig.layout.yaxis.dtick, fig.layout.yaxis.tickformat) == (1, ",d")
+    share = C.meta_of(tiny.indicators, "dvc_level4_share")
+    fig = C.timeline_figure(obs, tiny.events[tiny.events["kind"] == "merger"], share, F.unit_labels(tiny.units, "vi"), ["old-a"],
+                            lang="vi", years=(2016, 2026), sources=tiny.sources)
+    assert fig.layout.yaxis.dtick is None
