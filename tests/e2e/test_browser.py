@@ -106,7 +106,7 @@ def test_search_without_diacritics_adds_successor(page: Page, app_url: str) -> N
     search = side.get_by_role("textbox", name="Tìm tỉnh (không dấu, tên cũ)", exact=True)
     search.fill("quang nam")
     search.press("Enter")
-    offer = side.get_by_role("button", name="＋ Đà Nẵng (từ 7/2025)")
+    offer = side.get_by_test_id("stButton").filter(has_text="Đà Nẵng (từ 7/2025)")  # a button with a "+" icon
     expect(offer).to_be_visible()
     offer.click()
 
