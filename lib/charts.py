@@ -33,8 +33,19 @@ RANKING_MAX, RANKING_END = 80, 30  # above 80 units a ranking shows the first 30
 # --- Text helpers ----------------------------------------------------------------------------------
 
 
+_METAS: list[tuple[pd.DataFrame, dict[str, dict]]] = []  # (indicators frame, its rows by id); the newest few
+
+
 def meta_of(indicators: pd.DataFrame, indicator: str) -> dict:
-    return indicators.set_index("id").loc[indicator].to_dict() | {"id": indicator}
+    """One indicator's row as a dict (with its id). The rows are built once per indicators frame (the frame is
+    kept alongside, so an identity check can never match a new frame at a reused address)."""
+    for frame, metas in _METAS:
+        if frame is indicators:
+            break
+    else:
+        metas = {r["id"]: r for r in indicators.to_dict("records")}
+        _METAS[:] = [(indicators, metas), *_METAS[:3]]
+    return dict(metas[indicator])
 
 
 def ind_title(meta: dict, lang: str) -> str:
@@ -231,7 +242,7 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
         text=[_val(v, meta, lang, q) for v, q in zip(rows["value"], rows["qualifier"])],
         hovertext=[_hover(r, meta, lang, n, src_text)
                    + (f"<br>{extra[r['unit']]}" if extra and extra.get(r["unit"]) else "")
-                   for (_, r), n in zip(rows.iterrows(), names)],
+                   for r, n in zip(rows.to_dict("records"), names)],
         hoverinfo="text",
     )
     if meta["kind"] == "rank":
@@ -275,7 +286,7 @@ def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], un
             text=[(_val(v, meta, lang, q) + (" *" if (pd.notna(d) and bool(d)) else "")) if pd.notna(v) else ""
                   for v, q, d in zip(r["value"], r["qualifier"], r.get("derived", [False] * len(r)))],
             hovertext=[_hover(row, meta, lang, name, sources) if pd.notna(row["value"]) else ""
-                       for _, row in r.reset_index().iterrows()],
+                       for row in r.reset_index().to_dict("records")],
         )
         if meta["kind"] == "rank":
             fig.add_scatter(mode="markers+text", textposition="middle right", offsetgroup=str(i),
@@ -454,13 +465,13 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
             fig.add_trace(go.Scatter(
                 x=real["as_of"], y=real["value"], name=name, mode="lines+markers", line=style,
                 marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 9},
-                hovertext=[_hover(x, meta, lang, name, sources) for _, x in real.iterrows()], hoverinfo="text",
+                hovertext=[_hover(x, meta, lang, name, sources) for x in real.to_dict("records")], hoverinfo="text",
             ), row=1, col=1)
         if len(fake):
             fig.add_trace(go.Scatter(
                 x=fake["as_of"], y=fake["value"], name=f"{name} ({t('derived', lang)})", mode="markers",
                 marker={"symbol": SYMBOLS[k % len(SYMBOLS)] + "-open", "size": 11, "color": style["color"]},
-                hovertext=[_hover(x, meta, lang, name, sources) for _, x in fake.iterrows()], hoverinfo="text",
+                hovertext=[_hover(x, meta, lang, name, sources) for x in fake.to_dict("records")], hoverinfo="text",
             ), row=1, col=1)
         k += 1
     for pred, r in (hist.groupby("unit") if len(hist) else []):
@@ -470,7 +481,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
             x=r["as_of"], y=r["value"], name=name, mode="lines+markers",
             line={"color": "#666", "dash": DASHES[k % len(DASHES)], "width": 1.5},
             marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 7, "color": "#666"},
-            hovertext=[_hover(x, meta, lang, name, sources) for _, x in r.iterrows()], hoverinfo="text",
+            hovertext=[_hover(x, meta, lang, name, sources) for x in r.to_dict("records")], hoverinfo="text",
         ), row=1, col=1)
         k += 1
     if meta["kind"] == "rank":
@@ -479,7 +490,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
     whole_ticks(fig, meta, list(rows["value"]) + list(hist.get("value", [])), "y", row=1, col=1)
     # Milestones: one row per unit label, a symbol per kind.
     ev_rows = []
-    for _, e in evs.iterrows():
+    for e in evs.to_dict("records"):
         for u in e["units"]:
             if u in units or (len(hist) and u in set(hist["unit"])):
                 ev_rows.append((labels.get(u, u), e))
@@ -513,7 +524,7 @@ def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str],
     """Cooperation-agreement periods per unit, as horizontal bars from start to end year."""
     title = f"{t('gantt_title', lang)} · {period_text(years)}"
     ag = events[(events["kind"] == "agreement") & events["period_start"].notna()]
-    rows = [(labels.get(u, u), e) for _, e in ag.iterrows() for u in e["units"] if u in units]
+    rows = [(labels.get(u, u), e) for e in ag.to_dict("records") for u in e["units"] if u in units]
     rows = [(lab, e) for lab, e in rows if e["period_end"] >= years[0] and e["period_start"] <= years[1]]
     if not rows:
         return empty_figure(t("no_data_filters", lang), title, lang)
@@ -557,7 +568,7 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
         x=[str(y) for y in allr["year"]], y=allr["value"], name=t("all_units", lang), boxpoints="all",
         jitter=0.5, pointpos=0, fillcolor="rgba(0,0,0,0)", line={"color": "#9E9E9E", "width": 1},
         marker={"color": MUTED, "size": 6, "line": {"color": "#757575", "width": 0.5}},
-        hovertext=[_hover(r, meta, lang, labels.get(r["unit"], r["unit"]), src_text) for _, r in allr.iterrows()],
+        hovertext=[_hover(r, meta, lang, labels.get(r["unit"], r["unit"]), src_text) for r in allr.to_dict("records")],
         hoverinfo="text", boxmean=False,
     ))
     for k, unit in enumerate(u for u in units if u in set(rows["unit"])):
@@ -570,7 +581,7 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
                     "line": {"color": "white", "width": 1}},
             text=[_val(v, meta, lang) if pd.notna(v) else "" for v in r["value"]], textposition="middle right",
             textfont={"size": 10, "color": PALETTE[k % len(PALETTE)]}, connectgaps=False, cliponaxis=False,
-            hovertext=[_hover(x, meta, lang, name, src_text) if pd.notna(x["value"]) else "" for _, x in r.iterrows()],
+            hovertext=[_hover(x, meta, lang, name, src_text) if pd.notna(x["value"]) else "" for x in r.to_dict("records")],
             hoverinfo="text",
         ))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(x) for x in xs])
@@ -602,7 +613,7 @@ def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list
             hovertext=[(_hover(x, meta.loc[i].to_dict() | {"id": i}, lang, name, src_text)
                         + f"<br>{plot_escape(meta.loc[i, f'title_{lang}'])}")
                        if pd.notna(x["value"]) else t("no_data", lang)
-                       for i, (_, x) in zip(children, r.reset_index().iterrows())],
+                       for i, x in zip(children, r.reset_index().to_dict("records"))],
             hoverinfo="text",
         )
     med = rows.groupby("indicator")["value"].agg(["median", "count"]).reindex(children)
@@ -638,12 +649,12 @@ def scatter_figure(rows: pd.DataFrame, mx: dict, my: dict, labels: dict[str, str
     mine = rows[rows["unit"].isin(hl)]
     fig.add_scatter(x=rest["x"], y=rest["y"], mode="markers", name=t("all_units", lang),
                     marker={"color": MUTED, "size": 9, "line": {"color": "#757575", "width": 0.5}},
-                    hovertext=[hover(r) for _, r in rest.iterrows()], hoverinfo="text")
+                    hovertext=[hover(r) for r in rest.to_dict("records")], hoverinfo="text")
     fig.add_scatter(x=mine["x"], y=mine["y"], mode="markers+text", name=t("selected_units", lang),
                     marker={"color": HIGHLIGHT, "size": 12, "symbol": "diamond"},
                     text=[labels.get(u, u) for u in mine["unit"]], textposition="top center",
                     textfont={"size": 11, "color": HIGHLIGHT}, cliponaxis=False,
-                    hovertext=[hover(r) for _, r in mine.iterrows()], hoverinfo="text")
+                    hovertext=[hover(r) for r in mine.to_dict("records")], hoverinfo="text")
     if fit and len(rows) >= 3 and rows["x"].nunique() > 1:
         import numpy as np
 

@@ -214,7 +214,7 @@ def map_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highlight
         return empty_figure(t("no_data_filters", lang), title, lang)
     src_text = _source_texts(rows, sources, lang)
     rows = rows.assign(hover=[_hover(r, meta, lang, labels.get(r["unit"], r["unit"]), src_text)
-                              for _, r in rows.iterrows()], derived=_derived(rows))
+                              for r in rows.to_dict("records")], derived=_derived(rows))
     missing = [c for c in view if c not in set(rows["unit"])]
     chosen = set(highlight)
     selected = [c for c in view if c in chosen] if not set(view) <= chosen else []
