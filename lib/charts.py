@@ -39,10 +39,8 @@ _METAS: list[tuple[pd.DataFrame, dict[str, dict]]] = []  # (indicators frame, it
 def meta_of(indicators: pd.DataFrame, indicator: str) -> dict:
     """One indicator's row as a dict (with its id). The rows are built once per indicators frame (the frame is
     kept alongside, so an identity check can never match a new frame at a reused address)."""
-    for frame, metas in _METAS:
-        if frame is indicators:
-            break
-    else:
+    metas = next((m for frame, m in _METAS if frame is indicators), None)
+    if metas is None:
         metas = {r["id"]: r for r in indicators.to_dict("records")}
         _METAS[:] = [(indicators, metas), *_METAS[:3]]
     return dict(metas[indicator])
@@ -581,7 +579,8 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
                     "line": {"color": "white", "width": 1}},
             text=[_val(v, meta, lang) if pd.notna(v) else "" for v in r["value"]], textposition="middle right",
             textfont={"size": 10, "color": PALETTE[k % len(PALETTE)]}, connectgaps=False, cliponaxis=False,
-            hovertext=[_hover(x, meta, lang, name, src_text) if pd.notna(x["value"]) else "" for x in r.to_dict("records")],
+            hovertext=[_hover(x, meta, lang, name, src_text) if pd.notna(x["value"]) else ""
+                       for x in r.to_dict("records")],
             hoverinfo="text",
         ))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(x) for x in xs])

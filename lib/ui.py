@@ -72,6 +72,27 @@ def get_boundary_observations(frames: Frames, boundaries: str) -> tuple[pd.DataF
     return _boundary_observations(frames, id(frames), boundaries)
 
 
+@st.cache_resource(show_spinner=False, max_entries=96)
+def _computed(name: str, key: tuple, _fn, _frames: Frames, _args: tuple, _kwargs: dict):
+    return _frames, _fn(*_args, **_kwargs)
+
+
+def computed(fn, vobs: pd.DataFrame, frames: Frames, state: F.FilterState, *args, **kwargs):
+    """`fn(vobs, frames, state, *args, **kwargs)` (a lib.views function), computed once per dataset and
+    filters and then replayed: a rerun that changes nothing this chart reads (a download click, another
+    chart's control, going back to a page, a filter set back) does not rebuild it. The key is the function,
+    the frames object (built once per dataset version, see get_frames), the filters and the extra
+    arguments, which must be hashable. Shared by every session; the results are never mutated (the print
+    layout copies a figure before it changes it)."""
+    key = (id(frames), state.boundaries, tuple(state.units), tuple(state.years), state.indicator, state.lang,
+           args, tuple(sorted(kwargs.items())))
+    kept, value = _computed(f"{fn.__module__}.{fn.__qualname__}", key, fn, frames, (vobs, frames, state, *args),
+                            kwargs)
+    if kept is not frames:  # another dataset's frames at a reused address: never replay its result
+        return fn(vobs, frames, state, *args, **kwargs)
+    return value
+
+
 def show_problems(problems: list[Problem], lang: str) -> None:
     st.error(t("dataset_broken", lang))
     st.code("\n".join(str(p) for p in problems), language=None)

@@ -229,6 +229,15 @@ def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState,
     return make_spec("overview-ranking", fig, shown, frames, state, meta, title), shown["unit"].nunique(), year
 
 
+def overview_ranking(vobs: pd.DataFrame, frames: Frames, state: FilterState
+                     ) -> tuple[pd.DataFrame, ChartSpec, int, int]:
+    """The overview's answer: the selected units' standing table, and the ranking whose hovers carry each
+    unit's change (standing's), with the number of units ranked and the year: (table, spec, units, year)."""
+    table, changes, _ = standing(vobs, frames, state)
+    spec, n_units, year = ranking_spec(vobs, frames, state, changes)
+    return table, spec, n_units, year
+
+
 def map_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int) -> ChartSpec:
     """The choropleth of the ranking's indicator and year over every unit of the view (no-data hatched)."""
     from lib.charts_map import map_figure

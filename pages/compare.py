@@ -6,11 +6,11 @@ import streamlit as st
 from lib import views
 from lib.charts import SUBINDEX_MAX
 from lib.i18n import t
-from lib.ui import briefing_block, chart_block, page_start
+from lib.ui import briefing_block, chart_block, computed, page_start
 
 frames, state, vobs, status = page_start("page_compare")
 lang = state.lang
-specs = views.compare_specs(vobs, frames, state)
+specs = list(computed(views.compare_specs, vobs, frames, state))  # a copy: this page adds to it
 note = views.coverage_note(vobs, frames, state)
 for spec in specs:
     if note and spec.key == "compare-bars":
@@ -19,7 +19,7 @@ for spec in specs:
 if len(state.units) > 6:
     st.caption(t("radar_first_six", lang))
 
-sub = views.subindex_spec(vobs, frames, state)
+sub = computed(views.subindex_spec, vobs, frames, state)
 if sub is not None:
     chart_block(sub, lang)
     if len(state.units) > SUBINDEX_MAX:
@@ -38,7 +38,7 @@ years = views.scatter_years(vobs, state, x, y)
 if years:
     year = c3.selectbox(t("scatter_year", lang), years[::-1], key="cmp_year")
     fit = st.checkbox(t("scatter_fit", lang), value=False, key="cmp_fit")
-    scatter, n_both = views.scatter_spec(vobs, frames, state, x, y, year, fit)
+    scatter, n_both = computed(views.scatter_spec, vobs, frames, state, x, y, year, fit)
     st.caption(t("units_with_both", lang, n=n_both))
     chart_block(scatter, lang)
     specs.append(scatter)

@@ -5,7 +5,7 @@ import streamlit as st
 from lib import views
 from lib.i18n import t
 from lib.safe_text import md_escape
-from lib.ui import briefing_block, chart_block, current, get_boundary_observations
+from lib.ui import briefing_block, chart_block, computed, current, get_boundary_observations
 
 frames, state = current()
 lang = state.lang
@@ -23,14 +23,13 @@ if not state.units:
 
 # --- Ranking ---
 st.header(t("ranking", lang))
-table, changes, _ = views.standing(vobs, frames, state)
-spec, n_units, year = views.ranking_spec(vobs, frames, state, changes)
+table, spec, n_units, year = computed(views.overview_ranking, vobs, frames, state)
 for note in views.not_combinable_notes(status, frames, state, year=year, vobs=vobs):
     st.markdown(note)
 ind_name = frames.indicators.set_index("id").loc[state.indicator, f"title_{lang}"]
 st.caption(t("provinces_with_data", lang, n=n_units, indicator=md_escape(f"{ind_name} ({year})")))
 chart_block(spec, lang)
-map_chart = views.map_spec(vobs, frames, state, year)
+map_chart = computed(views.map_spec, vobs, frames, state, year)
 chart_block(map_chart, lang)
 if not table.empty:
     st.header(t("standing_title", lang))
@@ -40,11 +39,11 @@ if not official.empty:
     st.header(t("official_34_title", lang))
     st.caption(t("official_34_note", lang))
     st.dataframe(official, hide_index=True, width="stretch")
-movement = views.movement_spec(vobs, frames, state)
+movement = computed(views.movement_spec, vobs, frames, state)
 chart_block(movement, lang)
 # --- Cards ---
 st.header(t("latest_value", lang))
-cards = views.overview_cards(vobs, frames, state)
+cards = computed(views.overview_cards, vobs, frames, state)
 if not cards:
     st.info(t("no_data_filters", lang))
 else:

@@ -4,14 +4,14 @@ import streamlit as st
 
 from lib import views
 from lib.i18n import t
-from lib.ui import briefing_block, chart_block, page_start
+from lib.ui import briefing_block, chart_block, computed, page_start
 
 frames, state, vobs, status = page_start("page_timeline")
 lang = state.lang
 notes = views.merger_notes(frames, state)
 if notes:
     st.info("  \n".join(notes), icon=":material/merge_type:")
-tl_specs = views.timeline_specs(vobs, frames, state)
+tl_specs = computed(views.timeline_specs, vobs, frames, state)
 note = views.coverage_note(vobs, frames, state)
 if note:
     st.caption(note)

@@ -210,3 +210,26 @@ def test_language_switches_keep_the_selection_indicator_and_boundaries():
     at.switch_page(PAGES["compare"]).run()
     assert not at.exception
     assert at.session_state["f_units"] == ["quang-tri-2025", "lang-son", "da-nang-2025"]
+
+
+def test_a_chart_is_computed_once_per_dataset_and_filters():
+    """lib.ui.computed replays a view's result for the same dataset and filters, recomputes when a filter it
+    reads changes, and never replays another dataset's result."""
+    import lib.filters as F
+    from lib.ui import computed
+
+    calls = []
+
+    def view(vobs, frames, state, extra=0):
+        calls.append((id(frames), state.years, extra))
+        return object()
+
+    frames_a, frames_b = type("Frames", (), {})(), type("Frames", (), {})()
+    s1 = F.FilterState("63", ["quang-tri"], (2016, 2025), "dti_score", "vi")
+    s2 = F.FilterState("63", ["quang-tri"], (2017, 2025), "dti_score", "vi")
+    first = computed(view, None, frames_a, s1)
+    assert computed(view, None, frames_a, s1) is first and len(calls) == 1  # replayed
+    assert computed(view, None, frames_a, s2) is not first and len(calls) == 2  # the period moved
+    assert computed(view, None, frames_a, s1, 5) is not first and len(calls) == 3  # another argument
+    assert computed(view, None, frames_b, s1) is not first and len(calls) == 4  # another dataset
+    assert computed(view, None, frames_a, s1) is first and len(calls) == 4
