@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from lib import citations as cite
 from lib.i18n import fmt_date, fmt_value, t
 from lib.safe_text import plot_escape
 
@@ -91,24 +92,22 @@ def source_ids(values: Iterable) -> list[str]:
 
 
 def source_line(values: Iterable, sources: pd.DataFrame, lang: str, limit: int = 4) -> str:
-    """OWID-style 'Nguồn: Bộ TT&TT (2023); Báo Quảng Bình (2020)'; long lists are cut with a count."""
+    """OWID-style 'Nguồn: Bộ TT&TT (2023); Báo Quảng Bình (QBĐT) (2020)' (lib.citations.short); long lists are
+    cut with a count."""
     ids = source_ids(values)
     if not ids:
         return ""
-    src = dict(zip(sources["id"], zip(sources["publisher"], sources["published"])))
+    src = cite.by_id(sources)
     labels = []
     for sid in ids:
-        if sid not in src:
-            continue
-        publisher, pub = src[sid]
-        year = str(pub)[:4] if isinstance(pub, str) and pub else ("n.d." if lang == "en" else "không rõ năm")
-        label = f"{plot_escape(publisher)} ({year})"
-        if label not in labels:
-            labels.append(label)
+        if sid in src:
+            label = plot_escape(cite.short(src[sid], lang))
+            if label not in labels:
+                labels.append(label)
     more = len(labels) - limit
     text = "; ".join(labels[:limit])
     if more > 0:
-        text += f"; {'và' if lang == 'vi' else 'and'} {more} {'nguồn khác' if lang == 'vi' else 'more'}"
+        text += f"; {t('cite_more', lang, n=more)}"
     return wrap(f"{t('source', lang)}: {text}")
 
 

@@ -13,6 +13,7 @@ import io
 
 import pandas as pd
 
+from lib.i18n import t
 from lib.safe_text import neutralise_cell
 
 _RISKY = r"^(?:[\t\r]|\s*[=+\-@＝＋－＠])"
@@ -70,6 +71,6 @@ def xlsx_bytes(table: pd.DataFrame, sources: pd.DataFrame, lang: str = "vi") -> 
     """Two sheets: the data and the sources cited."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        _write_sheet(xl, table, "Dữ liệu" if lang == "vi" else "Data")
-        _write_sheet(xl, sources, "Nguồn" if lang == "vi" else "Sources")
+        _write_sheet(xl, table, t("sheet_data", lang))
+        _write_sheet(xl, sources, t("sheet_sources", lang))
     return buf.getvalue()

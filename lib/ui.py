@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import sys
 from pathlib import Path
 
@@ -268,8 +267,8 @@ def sidebar(frames: Frames) -> F.FilterState:
         _filter_widget(st.selectbox, "f_ind", lang, t("indicator", lang), ind_ids,
                        help=t("indicator_coverage_help", lang),
                        format_func=lambda i: f"{titles[i]} · {F.coverage_text(cov.get(i))}")
-        st.caption(t("dataset_file", lang, path=os.path.basename(frames.path),
-                     date=fmt_date(frames.meta.get("updated"), "day", lang)))
+        # The date only: a file name means nothing to a reader (curators see it in python -m lib.validate).
+        st.caption(t("dataset_updated", lang, date=fmt_date(frames.meta.get("updated"), "day", lang)))
     state = F.FilterState(boundaries=view, units=list(st.session_state.f_units), years=years,
                           indicator=st.session_state.f_ind, lang=lang)
     st.query_params.from_dict(F.to_query(state))

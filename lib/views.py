@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib import charts as C
+from lib import citations as cite
 from lib.data import Frames
 from lib.export.spec import ChartSpec, safe_filename
 from lib.filters import FilterState, unit_labels, unit_names
@@ -64,20 +65,14 @@ def as_of_text(obs: pd.DataFrame, lang: str) -> str:
 
 
 def notes_text(obs: pd.DataFrame, frames: Frames, lang: str) -> str:
-    """Every source behind a chart, with its link and the as-of dates it supports."""
-    src = frames.sources.set_index("id")
+    """Every source behind a chart as a reader cites it (lib.citations), with the as-of dates it supports."""
+    src = cite.by_id(frames.sources)
     lines = []
-    ids = C.source_ids(obs["source"])
-    for sid in ids:
-        if sid not in src.index:
+    for sid in C.source_ids(obs["source"]):
+        if sid not in src:
             continue
-        s = src.loc[sid]
         dates = sorted({d for v, d in zip(obs["source"], obs["date"]) if sid in C.source_ids([v])})
-        text = lambda v: v if isinstance(v, str) and v else ""  # noqa: E731 - missing fields are NaN/None
-        # A stored article has no public link: say so in words, never with a file path.
-        where = text(s["url"]) or (t("stored_article", lang) if text(s["file"]) else "")
-        lines.append(f"- {s['publisher']}: {s['title']} ({text(s['published']) or '—'}) {where} "
-                     f"[{t('as_of', lang)} {', '.join(dates)}]")
+        lines.append(f"- {cite.citation(src[sid], lang)} [{t('as_of', lang)} {', '.join(dates)}]")
     return "\n".join(lines)
 
 
@@ -319,12 +314,12 @@ def events_table(frames: Frames, state: FilterState) -> pd.DataFrame:
     labels = labels_for(frames, lang)
     ev = frames.events[[any(u in state.units for u in us) for us in frames.events["units"]]]
     ev = ev[ev["as_of"].dt.year.between(*state.years)].sort_values("as_of")
-    src = frames.sources.set_index("id")
+    src = cite.by_id(frames.sources)
     return pd.DataFrame({
         t("col_date", lang): [fmt_date(a, p, lang) for a, p in zip(ev["as_of"], ev["precision"])],
         t("col_event", lang): ev[f"title_{lang}"],
         (t("provinces", lang)): [", ".join(labels.get(u, u) for u in us) for us in ev["units"]],
-        (t("source", lang)): [src.loc[s, "publisher"] if s in src.index else s for s in ev["source"]],
+        (t("source", lang)): [cite.who(src[s], lang) if s in src else "" for s in ev["source"]],
         t("col_quote", lang): ev["quote"],
     })
 
@@ -340,11 +335,12 @@ def data_table(vobs: pd.DataFrame, frames: Frames, state: FilterState, *, all_in
         rows = rows[rows["indicator"] == state.indicator]
     labels = labels_for(frames, lang)
     ind = frames.indicators.set_index("id")
-    src = frames.sources.set_index("id")
     rows = rows.sort_values(["unit", "indicator", "as_of"])
+    cited = cite.by_id(frames.sources)
 
-    def src_field(ids: str, f: str) -> str:
-        return " | ".join(str(src.loc[s, f] or "") for s in C.source_ids([ids]) if s in src.index)
+    def src_field(ids: str, f) -> str:
+        """One citation part (lib.citations) of each source behind a value, joined."""
+        return " | ".join(f(cited[s], lang) for s in C.source_ids([ids]) if s in cited)
 
     return pd.DataFrame({
         t("col_unit", lang): [labels.get(u, u) for u in rows["unit"]],
@@ -359,9 +355,10 @@ def data_table(vobs: pd.DataFrame, frames: Frames, state: FilterState, *, all_in
                                           zip(rows["period"], rows["as_of"], rows["precision"])],
         t("col_derived", lang): [(t("derived", lang) + f" ({r})") if d else "" for d, r in
                                            zip(rows.get("derived", False), rows.get("rule", None))],
-        t("col_source", lang): [src_field(s, "title") for s in rows["source"]],
-        t("col_publisher", lang): [src_field(s, "publisher") for s in rows["source"]],
-        t("col_link", lang): [src_field(s, "url") for s in rows["source"]],
+        t("col_source", lang): [src_field(s, cite.what) for s in rows["source"]],
+        t("col_publisher", lang): [src_field(s, cite.who) for s in rows["source"]],
+        t("col_date_published", lang): [src_field(s, cite.when) for s in rows["source"]],
+        t("col_link", lang): [src_field(s, cite.link) for s in rows["source"]],
         t("col_quote", lang): rows["quote"].to_numpy(),
         t("col_confidence", lang): [t("low_confidence", lang) if c == "low" else "" for c in rows["confidence"]],
     })
@@ -428,14 +425,9 @@ def pack_texts(specs: list[ChartSpec], frames: Frames, state: FilterState) -> di
             "sources": cited}
 
 
-# The sources table's columns; their headers are t("src_col_<name>").
-SOURCE_COLUMNS = ["id", "publisher", "title", "author", "url", "file", "published", "published_note", "accessed",
-                  "language", "confidence", "confidence_note"]
-
-
 def localise_sources(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The sources table with column names in the reader's language."""
-    return sources.rename(columns={c: t(f"src_col_{c}", lang) for c in SOURCE_COLUMNS})
+    """The sources as a reader's table (lib.citations.table): no id, file path or curator note."""
+    return cite.table(sources, lang)
 
 
 def display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:

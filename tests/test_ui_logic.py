@@ -301,15 +301,16 @@ def test_a_derived_value_keeps_its_sources_as_a_list(dataset, write_yaml):
 
 
 CSV_EXPECTED = (
-    "Tỉnh/đơn vị,Chỉ tiêu,Giá trị,Giá trị số,Đơn vị đo,Thời điểm,Tính gộp,Nguồn,Nhà xuất bản,Liên kết,Trích dẫn,"
+    "Tỉnh/đơn vị,Chỉ tiêu,Giá trị,Giá trị số,Đơn vị đo,Thời điểm,Tính gộp,Nguồn,Nhà xuất bản,Ngày đăng,Liên kết,"
+    "Trích dẫn,"
     "Độ tin cậy\n"
     "Quảng Ả (trước 7/2025),Tỷ lệ DVCTT mức độ 4,30 %,30.0,%,01/07/2020,,Bài báo một,Test publisher,"
-    "https://example.org/1,30% dịch vụ công trực tuyến mức độ 4,\n"
+    "01/07/2020,https://example.org/1,30% dịch vụ công trực tuyến mức độ 4,\n"
     "Quảng Ả (trước 7/2025),Số DVCTT,100 dịch vụ,100.0,dịch vụ,01/07/2020,,Bài báo một,Test publisher,"
-    "https://example.org/1,100 dịch vụ,\n"
+    "01/07/2020,https://example.org/1,100 dịch vụ,\n"
     "Quảng Ả (trước 7/2025),Số điểm cầu,213 điểm cầu,213.0,điểm cầu,01/07/2020,,Bài báo một,Test publisher,"
-    "https://example.org/1,gồm 213 điểm cầu,\n"
-    "Cẩm Cờ,Số điểm cầu,50 điểm cầu,50.0,điểm cầu,2020,,Bài báo hai,Test publisher,https://example.org/2,"
+    "01/07/2020,https://example.org/1,gồm 213 điểm cầu,\n"
+    "Cẩm Cờ,Số điểm cầu,50 điểm cầu,50.0,điểm cầu,2020,,Bài báo hai,Test publisher,2022,https://example.org/2,"
     "\"'=HYPERLINK(\"\"http://x\"\",\"\"50 điểm cầu\"\")\",\n"
 )
 

@@ -115,8 +115,12 @@ class Indicator(Strict):
 
 class Source(Strict):
     id: Slug
-    publisher: Text
-    title: Text
+    # A source is cited as publisher, headline, date, link. Leave `publisher` or `title` out when the page does
+    # not state it (never a guess, never a URL slug): the app then names the site and describes the source in
+    # the reader's language. `note` is for curators only (why a field is missing, what the page is); never shown.
+    publisher: Text | None = None
+    title: Text | None = None
+    note: Text | None = None
     author: Text | None = None
     url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
     file: Text | None = None

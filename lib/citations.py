@@ -1,0 +1,94 @@
+"""How a source is cited to a reader: publisher (or, when the page names none, the site), headline (or a
+plain description), date, link, in the reader's language only.
+
+Every place that shows a source uses these functions: the source line under a chart and on the printed chart,
+the notes of the briefing packs, the tables and downloads of the sources page, the events table. No source id,
+stored-file path or curator note (`note`, `published_note`, `via`, `checks` in the YAML) ever goes into these
+texts. `src` is one row of `Frames.sources` as a dict (missing text fields are "").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from lib.data import parse_date
+from lib.i18n import fmt_date, t
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def site(url: str) -> str:
+    """The site a link points to, as a reader would name it: 'thanhnien.vn'."""
+    try:
+        host = urlsplit(_text(url)).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def who(src: Mapping, lang: str) -> str:
+    """The publisher; the site when the page names none; else 'publisher not named' in `lang`."""
+    return _text(src.get("publisher")) or site(src.get("url", "")) or t("cite_publisher_not_named", lang)
+
+
+def what(src: Mapping, lang: str) -> str:
+    """The headline; without one, a plain description in `lang` (never a URL slug)."""
+    return _text(src.get("title")) or t("cite_untitled", lang)
+
+
+def when(src: Mapping, lang: str) -> str:
+    """The publication date in `lang`'s format at its own precision (24/09/2020, 2022), or 'undated'."""
+    text = _text(src.get("published"))
+    if not text:
+        return t("cite_undated", lang)
+    try:
+        span = parse_date(text)
+    except ValueError:
+        return text
+    return fmt_date(pd.Timestamp(span.start), span.precision, lang)
+
+
+def year(src: Mapping, lang: str) -> str:
+    text = _text(src.get("published"))
+    return text[:4] if text[:4].isdigit() else t("cite_undated", lang)
+
+
+def link(src: Mapping, lang: str) -> str:
+    """The public link, or the words saying the project keeps the article (never its file path)."""
+    return _text(src.get("url")) or (t("stored_article", lang) if _text(src.get("file")) else "")
+
+
+def citation(src: Mapping, lang: str) -> str:
+    """'Báo Quảng Bình (QBĐT): Đẩy mạnh hợp tác … (24/09/2020). https://…' — one line a reader can cite."""
+    return f"{who(src, lang)}: {what(src, lang)} ({when(src, lang)}). {link(src, lang)}".strip()
+
+
+def short(src: Mapping, lang: str) -> str:
+    """'Báo Quảng Bình (QBĐT) (2020)': the source line under a chart."""
+    return f"{who(src, lang)} ({year(src, lang)})"
+
+
+def by_id(sources: pd.DataFrame) -> dict[str, dict]:
+    """The sources frame as {id: row dict}."""
+    return {r["id"]: r for r in sources.to_dict("records")}
+
+
+def table(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The sources as a reader's table (the sources page and the downloads' sources sheet): publisher,
+    headline or description, author, date, link, language, confidence. No id, file or curator note."""
+    rows = sources.to_dict("records")
+    return pd.DataFrame({
+        t("src_col_publisher", lang): [who(r, lang) for r in rows],
+        t("src_col_title", lang): [what(r, lang) for r in rows],
+        t("src_col_author", lang): [_text(r.get("author")) for r in rows],
+        t("src_col_published", lang): [when(r, lang) for r in rows],
+        t("link", lang): [link(r, lang) for r in rows],
+        t("src_col_language", lang): [t(f"lang_name_{r.get('language')}", lang) for r in rows],
+        t("src_col_confidence", lang): [t(f"confidence_{r.get('confidence') or 'high'}", lang) for r in rows],
+    }, columns=[t(k, lang) for k in ("src_col_publisher", "src_col_title", "src_col_author", "src_col_published",
+                                     "link", "src_col_language", "src_col_confidence")])
