@@ -25,7 +25,7 @@ EVENT_SYMBOLS = {"agreement": "diamond", "review": "circle", "ioc_launch": "star
                  "merger": "x", "policy": "square"}
 FONT = "DejaVu Sans, Arial, sans-serif"
 HIGHLIGHT, MUTED, NO_DATA = "#08306B", "#BDBDBD", "#EEEEEE"
-HEATMAP_TEXT_MAX = 15  # cells carry their value as text up to this many units
+HEATMAP_TEXT_MAX = 6  # cells carry their value as text up to this many units (fits a phone's width)
 SUBINDEX_MAX = 8  # the sub-index chart draws the first 8 selected units (and the median of all)
 MERGER_DATE = "2025-07-01"  # the 63 provinces became 34 units (Nghị quyết 202/2025/QH15)
 RANKING_MAX, RANKING_END = 80, 30  # above 80 units a ranking shows the first 30, the last 30 and the selection
@@ -364,7 +364,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
         for u in units:
             if (i, u) not in cells.index:
                 zr.append(None)
-                tr.append(t("no_data", lang))
+                tr.append("—")  # the words would not fit a narrow cell; the hover and the note below say them
                 hr.append(f"<b>{labels.get(u, u)}</b><br>{ind_title(m, lang)}<br>{t('no_data', lang)}")
                 continue
             c = cells.loc[(i, u)]
@@ -382,19 +382,22 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
         text.append(tr)
         hover.append(hr)
     row_year = dict(zip(rows["indicator"], rows["row_year"]))
-    ylabels = [wrap(f"{ind_title(meta.loc[i].to_dict(), lang)} ({int(row_year[i])})", 38) for i in inds]
+    ylabels = [wrap(f"{ind_title(meta.loc[i].to_dict(), lang)} ({int(row_year[i])})", 26) for i in inds]
     fig = go.Figure(go.Heatmap(
         # Above a region's size the cells are too narrow for words: colour and hover only (grey = no data).
         z=z, x=[wrap(labels.get(u, u), 18) for u in units], y=ylabels, text=text,
         texttemplate="%{text}" if len(units) <= HEATMAP_TEXT_MAX else None,
         textfont={"size": 10}, hovertext=hover, hoverinfo="text", colorscale="Cividis", zmin=0, zmax=1,
-        xgap=2, ygap=2, colorbar={"title": {"text": "0–1"}, "thickness": 12},
+        xgap=2, ygap=2,  # the colour bar lies under the grid: on a phone every pixel of width goes to the cells
+        colorbar={"title": {"text": "0–1", "side": "right"}, "thickness": 10, "orientation": "h", "len": 0.6,
+                  "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top"},
     ))
     fig.update_layout(plot_bgcolor=NO_DATA)
     fig.update_xaxes(side="top", tickfont={"size": 11}, showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
-                   height=max(360, 34 * len(inds) + 200), bottom=90)
+                   height=max(360, 40 * len(inds) + 230), bottom=150,
+                   note=t("heatmap_note", lang))
 
 
 def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[str, str], units: list[str], *,

@@ -80,6 +80,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "radar_first_six": {"vi": "Biểu đồ radar chỉ vẽ 6 tỉnh đầu tiên.", "en": "The radar shows the first six units only."},
     "radar_needs_three": {"vi": "Cần ít nhất 3 chỉ tiêu mà phần lớn các tỉnh đã chọn đều có dữ liệu để vẽ biểu đồ radar.",
                           "en": "A radar needs at least 3 indicators that most selected units have."},
+    "heatmap_note": {"vi": "Ô xám có dấu —: không có số liệu. Số kèm (năm) trên nền xám: giá trị của năm khác, không tô màu.",
+                     "en": "Grey cell with —: no data. A number with (year) on grey: a value of another year, not coloured."},
     "heatmap_other_year": {"vi": "Giá trị của năm khác: không tô màu (hàng này so sánh năm {year})",
                            "en": "A value of another year: not coloured (this row compares {year})"},
     "heatmap_title": {"vi": "Bản đồ nhiệt chỉ tiêu (chuẩn hóa 0–1 trong năm của mỗi hàng, 1 = tốt nhất)",

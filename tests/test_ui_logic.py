@@ -130,10 +130,10 @@ def test_heatmap_draws_missing_as_no_data_not_zero(tiny):
     h = fig.data[0]
     rows = list(h.y)
     col_c = 1
-    share_row = [r.startswith("Tỷ lệ DVCTT mức độ 4 (") for r in rows].index(True)  # "(year)": the row's year
+    share_row = [r.replace("<br>", " ").startswith("Tỷ lệ DVCTT mức độ 4 (") for r in rows].index(True)  # "(year)": the row's year
     assert h.z[share_row][col_c] is None          # same-c has no share: a gap, not 0
-    assert h.text[share_row][col_c] == "Không có dữ liệu"
-    rank_row = [r.startswith("Xếp hạng DTI (") for r in rows].index(True)
+    assert h.text[share_row][col_c] == "—" and "Không có dữ liệu" in h.hovertext[share_row][col_c]
+    rank_row = [r.replace("<br>", " ").startswith("Xếp hạng DTI (") for r in rows].index(True)
     # Rank 6 (old-a) is better than 46 (old-b) and 10 (same-c): best score 1 goes to rank 6.
     assert h.z[rank_row][0] == 1.0
 
