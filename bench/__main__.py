@@ -117,6 +117,13 @@ def main(argv: list[str] | None = None) -> int:
             d["combine34"] = combine_bench.measure(frames, 1 if args.quick or name == "synth-3321" else 3)
             d["normalise"] = combine_bench.measure_normalise(frames, 1 if name == "synth-3321" else 3)
 
+        # --- 1b. cold start of a new process, without and with the compiled copy (lib/data/cache.py) -----
+        from bench import cold_bench
+
+        for name, path in paths.items():
+            _log(f"cold start {name}")
+            result["datasets"][name]["cold"] = cold_bench.measure(path, 1 if name == "synth-3321" else 3)
+
         # --- 2/3. AppTest: page script time after a filter change, figure bytes --------------------------
         from bench import apptest_bench
 
@@ -228,6 +235,15 @@ def targets(r: dict) -> list[dict]:
         for page, p in at["pages"].items():
             add(f"page script ≤ 0.5 s at commune scale ({page.split('/')[-1]})", p["filter_change_s"], 0.5,
                 p["filter_change_s"] <= 0.5 and not p["errors"])
+    big = r["datasets"].get("synth-3321", {}).get("cold")
+    if big:
+        add("cold start at commune scale with the compiled copy ≤ 1.5 s (load + imports)",
+            big["hit_load_s"] + big["import_s"], 1.5, big["hit_load_s"] + big["import_s"] <= 1.5)
+    for name, d in r["datasets"].items():
+        c = d.get("cold")
+        if c:
+            add(f"cache miss no slower than the YAML alone ({name}, ±10 %)", c["miss_load_s"],
+                1.1 * c["yaml_only_load_s"], c["miss_load_s"] <= 1.1 * c["yaml_only_load_s"])
     ex = r.get("export", {})
     if "error" in ex and not ex.get("charts"):
         add("warm PNG export ≤ 0.5 s per chart", None, 0.5, None, ex["error"])
@@ -283,6 +299,15 @@ def table(r: dict) -> str:
                  f"{ld.get('ratio_vs_raw', 0):>6.1f}×{_fmt_s(ld.get('cached_reload', {}).get('hit_s')):>11}"
                  f"  {'; '.join(note)}")
     L.append("   cache hit = lib.ui.get_frames() (argv parse + stat + st.cache_resource lookup) outside a script run")
+    L.append("1b. COLD START of a new process (load to the first Frames; imports apart), lib/data/cache.py")
+    L.append(f"{'dataset':<12}{'YAML only':>11}{'cache miss':>12}{'cache hit':>11}{'imports':>9}{'RSS YAML':>10}"
+             f"{'RSS hit':>9}")
+    for name, d in r["datasets"].items():
+        c = d.get("cold")
+        if c:
+            L.append(f"{name:<12}{_fmt_s(c['yaml_only_load_s']):>11}{_fmt_s(c['miss_load_s']):>12}"
+                     f"{_fmt_s(c['hit_load_s']):>11}{_fmt_s(c['import_s']):>9}{c['yaml_only_peak_rss_mb']:>8.0f}MB"
+                     f"{c['hit_peak_rss_mb']:>7.0f}MB")
     L.append("")
     L.append("1b. 34-UNIT VIEW: lib.combine.combine_predecessors, once per dataset (then cached)")
     for name, d in r["datasets"].items():

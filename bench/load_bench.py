@@ -58,12 +58,12 @@ def warm_app_cache(path: Path, frames: D.Frames) -> None:
     import lib.ui as U
 
     os.environ[D.ENV_PATH] = str(path)
-    orig = U.load_frames
-    U.load_frames = lambda p, *a, **k: frames
+    orig = U.load_frames_cached
+    U.load_frames_cached = lambda p, *a, **k: frames
     try:
         U.get_frames()
     finally:
-        U.load_frames = orig
+        U.load_frames_cached = orig
 
 
 def cached_reload(path: Path, n: int = 300) -> dict:

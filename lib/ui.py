@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib import filters as F
 from lib.combine import boundary_observations
-from lib.data import DatasetError, Frames, Problem, load_frames, max_bytes_limit, resolve_path
+from lib.data import DatasetError, Frames, Problem, load_frames_cached, max_bytes_limit, resolve_path
 from lib.i18n import fmt_date, t
 from lib.safe_text import excerpt, md_escape
 
@@ -34,7 +34,7 @@ def dataset_path() -> Path:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load(path: str, version: str, _raw: bytes | None) -> tuple[Frames | None, list[Problem]]:
     try:
-        return load_frames(path, raw=_raw), []
+        return load_frames_cached(path, raw=_raw), []  # the compiled copy when it matches these bytes
     except DatasetError as exc:
         return None, exc.problems
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +13,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
+# The app's compiled copies of the datasets the tests load (lib/data/cache.py) go to a folder of this run,
+# not to the project's .cache/ (the browser tests' servers inherit it).
+os.environ.setdefault("PROVINCES_CACHE_DIR", tempfile.mkdtemp(prefix="provinces-cache-"))
 
 
 def tiny_dataset() -> dict:
