@@ -667,6 +667,7 @@ def measure(replicas: list[int], sessions: list[int], seconds: dict[int, float],
             out["replicas"][str(n)] = res
         finally:
             srv.stop()
+    out["gain"] = gain(out)
     return out
 
 
@@ -687,7 +688,26 @@ def lines(result: dict) -> list[str]:
                      f"  {r['load_before'][0]:.1f} → {r['load_after'][0]:.1f}")
             for e in r["error_list"][:3]:
                 L.append(f"{'':>17}! {e}")
+    for k, g in gain(result).items():
+        L.append(f"2 replicas vs 1, {k} sessions: throughput ×{g['throughput_ratio']:.2f} "
+                 f"({g['runs_per_s'][0]:.2f} → {g['runs_per_s'][1]:.2f} runs/s), p95 {f(g['p95_s'][0])} → "
+                 f"{f(g['p95_s'][1])}")
     return L
+
+
+def gain(result: dict) -> dict:
+    """Per session count measured with 1 and 2 replicas: throughput and p95 of each, and the ratio."""
+    reps = result.get("replicas", {})
+    if "1" not in reps or "2" not in reps:
+        return {}
+    out = {}
+    for k, r1 in reps["1"]["runs"].items():
+        r2 = reps["2"]["runs"].get(k)
+        if r2 and r1["throughput_runs_per_s"]:
+            out[k] = {"runs_per_s": [r1["throughput_runs_per_s"], r2["throughput_runs_per_s"]],
+                      "throughput_ratio": r2["throughput_runs_per_s"] / r1["throughput_runs_per_s"],
+                      "p95_s": [r1["run_p95_s"], r2["run_p95_s"]]}
+    return out
 
 
 def _fmt(x) -> str:
@@ -701,22 +721,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--url", help="an already running server (http://127.0.0.1:PORT); else --replicas starts one")
     ap.add_argument("--replicas", type=int, nargs="+", default=[1], help="replica counts to start (default 1)")
     ap.add_argument("--sessions", type=int, nargs="+", default=[10], help="concurrent sessions (default 10)")
-    ap.add_argument("--seconds", type=float, default=20, help="no new action after this (default 20)")
+    ap.add_argument("--seconds", type=float, nargs="+", default=[20],
+                    help="no new click after this; one value, or one per session count (default 20)")
     ap.add_argument("--max-requests", type=int, default=5000, help="script runs in all, at most (default 5000)")
     ap.add_argument("--think", type=float, nargs=2, default=(5.0, 15.0), metavar=("MIN", "MAX"),
                     help="pause between two clicks of one session, uniform in seconds (default 5 15)")
     ap.add_argument("--timeout", type=float, default=60, help="one run's limit; the hard stop after --seconds")
     ap.add_argument("--json", help="write the result here")
     args = ap.parse_args(argv)
+    if len(args.seconds) not in (1, len(args.sessions)):
+        ap.error("--seconds: one value, or one per session count")
+    seconds = dict(zip(args.sessions, args.seconds * len(args.sessions) if len(args.seconds) == 1 else args.seconds))
     if args.url:
         check_target(args.url)
         result = {"url": args.url, "runs": {}}
         for k in args.sessions:
-            result["runs"][str(k)] = asyncio.run(run_load(args.url, k, args.seconds, think=tuple(args.think),
+            result["runs"][str(k)] = asyncio.run(run_load(args.url, k, seconds[k], think=tuple(args.think),
                                                           max_requests=args.max_requests, timeout=args.timeout))
         table = {"replicas": {"?": result}}
     else:
-        result = measure(args.replicas, args.sessions, dict.fromkeys(args.sessions, args.seconds),
+        result = measure(args.replicas, args.sessions, seconds,
                          think=tuple(args.think), max_requests=args.max_requests, timeout=args.timeout,
                          log=lambda m: print(m, file=sys.stderr, flush=True))
         table = result
