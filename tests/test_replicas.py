@@ -144,3 +144,60 @@ def test_dev_refuses_a_bad_replica_count():
         out = subprocess.run([str(ROOT / "dev"), "start", "--replicas", bad], capture_output=True, text=True,
                              timeout=30)
         assert out.returncode == 2 and "--replicas" in out.stderr
+
+
+# --- deploy/: the same sticky mechanism on Kubernetes (not run here: no cluster, no Docker engine) -------------
+
+
+def _k8s_docs() -> dict[tuple[str, str], dict]:
+    import yaml
+
+    docs = {}
+    for f in sorted((ROOT / "deploy" / "k8s").glob("*.yaml")):
+        for d in yaml.safe_load_all(f.read_text(encoding="utf-8")):
+            if d and "metadata" in d:
+                docs[(d["kind"], d["metadata"]["name"])] = d
+    return docs
+
+
+def test_kubernetes_proxy_is_the_sticky_configuration_tested_here(tmp_path):
+    """The proxy's nginx.conf is what lib.replicas generates for the StatefulSet's replica count (the same
+    cookie map, hash and location as the local cluster above), and nginx accepts it once the pod names are
+    local addresses (Debian's nginx 1.22 has no `resolve`, which the proxy image's 1.28 has)."""
+    docs = _k8s_docs()
+    sts = docs[("StatefulSet", "provinces-dashboard")]
+    n = sts["spec"]["replicas"]
+    conf = docs[("ConfigMap", "sticky-proxy")]["data"]["nginx.conf"]
+    assert conf == replicas.k8s_nginx_conf(n)
+    assert replicas._indent(replicas.sticky_http_block(["x:1"]).split("upstream")[0], 4) in conf  # cookie maps
+    assert replicas._indent(replicas.LOCATION, 4) in conf
+    local = conf.replace(" resolve;", ";").replace("kube-dns.kube-system.svc.cluster.local", "127.0.0.1")
+    for i in range(n):
+        local = local.replace(f"provinces-dashboard-{i}.provinces-dashboard.provinces.svc.cluster.local:8501",
+                              f"127.0.0.1:{i + 1}")
+    local = local.replace("/tmp/", f"{tmp_path}/").replace("/dev/stdout", f"{tmp_path}/access.log")
+    local = local.replace("/dev/stderr", f"{tmp_path}/error.log")
+    (tmp_path / "nginx.conf").write_text(local, encoding="utf-8")
+    out = subprocess.run([replicas.NGINX, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
+                          "-g", f"error_log {tmp_path}/error.log;"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_kubernetes_replicas_are_health_checked_and_reached_through_the_proxy():
+    docs = _k8s_docs()
+    pod = docs[("StatefulSet", "provinces-dashboard")]["spec"]["template"]["spec"]["containers"][0]
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert pod[probe]["httpGet"]["path"] == "/_stcore/health"
+    ingress = docs[("Ingress", "provinces-dashboard")]
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend["name"] == "sticky-proxy"
+    assert docs[("Service", "provinces-dashboard")]["spec"]["clusterIP"] == "None"  # one DNS name per pod
+
+
+def test_dockerfile_copies_what_exists_and_starts_like_dev_start():
+    text = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("COPY "):
+            src = line.split()[1]
+            assert (ROOT / src).exists(), src
+    assert '"-m", "lib.serve"' in text and "/_stcore/health" in text
