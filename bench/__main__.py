@@ -1,8 +1,9 @@
 """Performance benchmark of the dashboard.  Run from the project root:
 
-    python -m bench                 # full run (~10 min on 2 cores)
-    python -m bench --quick         # smoke check: fewer repeats, no commune-scale size, no concurrency run
-    python -m bench --skip-browser  # no Chromium: no server RSS, browser or concurrency figures
+    python -m bench                 # full run (~13 min on 2 cores, of which ~4.5 min of load)
+    python -m bench --quick         # smoke check: fewer repeats, no commune-scale size, a short load run
+    python -m bench --skip-browser  # no Chromium: no server RSS or browser figures
+    python -m bench --skip-load     # no load run (many sessions on 1 and 2 replicas behind nginx)
 
 Prints a table and writes the same figures to bench/results/latest.json (with machine information).
 Every time is the median of repeated runs; every ratio is measured within this one run.
@@ -74,8 +75,9 @@ def _fmt_b(x) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer repeats, skip the biggest size and concurrency")
+    ap.add_argument("--quick", action="store_true", help="fewer repeats, skip the biggest size, short load run")
     ap.add_argument("--skip-browser", action="store_true", help="no server/browser measurements")
+    ap.add_argument("--skip-load", action="store_true", help="no load run (bench.loadgen)")
     ap.add_argument("--out", default=str(BENCH / "results" / "latest.json"))
     args = ap.parse_args(argv)
     t_start = time.perf_counter()
@@ -149,11 +151,17 @@ def main(argv: list[str] | None = None) -> int:
         _log("map (overview)")
         result["map"] = map_bench.measure(frames_by["real"], 3 if args.quick else 7)
 
-        # --- 5/6/7. server RSS, browser, concurrency -------------------------------------------------------
+        # --- 5/6. server RSS, browser ----------------------------------------------------------------------
         if args.skip_browser:
-            result["notes"].append("--skip-browser: no server RSS, browser or concurrency figures")
+            result["notes"].append("--skip-browser: no server RSS or browser figures")
         else:
             _browser_part(result, paths, units_by, args)
+
+        # --- 7. many sessions at once: 1 and 2 replicas behind nginx (bench.loadgen, no browser) ------------
+        if args.skip_load:
+            result["notes"].append("--skip-load: no load figures")
+        else:
+            _load_part(result, args)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -190,16 +198,23 @@ def _browser_part(result: dict, paths: dict, units_by: dict, args) -> None:
             finally:
                 srv.stop()
     result["browser"] = browser_res
-    if not args.quick:
-        _log("concurrency: 20 sessions against the real dataset")
-        srv = B.Server(B.APP, str(paths["real"]), log=logs / "concurrency.log")
-        try:
-            srv.wait_healthy()
-            result["concurrency"] = B.concurrency(srv, units_by["real"], sessions=20, actions=4, hard_stop=240,
-                                                      stagger=1.0)
-        finally:
-            srv.stop()
     shutil.rmtree(logs, ignore_errors=True)
+
+
+LOAD_SECONDS = {10: 15, 50: 25, 200: 30}  # per session count: sessions arrive over the first third
+LOAD_QUICK_SECONDS = {10: 10}
+
+
+def _load_part(result: dict, args) -> None:
+    """Real data, `python -m lib.replicas` (nginx + N replicas) for N = 1 and 2; a bounded run per session
+    count (bench.loadgen: each session opens a shared link, then changes page or filter every 5–15 s)."""
+    from bench import loadgen
+
+    seconds = LOAD_QUICK_SECONDS if args.quick else LOAD_SECONDS
+    try:
+        result["load"] = loadgen.measure([1, 2], list(seconds), seconds, log=_log)
+    except Exception as exc:  # noqa: BLE001 - e.g. nginx missing: say so, keep the other figures
+        result["load"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
 
 
 # --- Targets and table --------------------------------------------------------------------------------
@@ -261,12 +276,23 @@ def targets(r: dict) -> list[dict]:
                                                                                       if v and f else ""))
     else:
         add("browser first chart ≤ 1.5× bare app", None, None, None, "browser skipped")
-    c = r.get("concurrency")
-    if c:
-        add("20 concurrent sessions: every page renders, no stException", c["errors"], 0, c["errors"] == 0,
-            f"{c['updates']} updates, p50 {_fmt_s(c['update_p50_s'])}, p95 {_fmt_s(c['update_p95_s'])}")
+    ld = (r.get("load") or {}).get("replicas", {})
+    one, two = ld.get("1", {}).get("runs", {}).get("50"), ld.get("2", {}).get("runs", {}).get("200")
+    if one:
+        add("50 sessions on one process: p95 ≤ 1 s, no error", one["run_p95_s"], 1.0,
+            one["run_p95_s"] is not None and one["run_p95_s"] <= 1.0 and one["errors"] == 0,
+            f"{one['errors']} errors; clicks p95 {_fmt_s(one['click_p95_s'])}; {one['throughput_runs_per_s']:.2f} "
+            f"runs/s")
     else:
-        add("20 concurrent sessions: every page renders, no stException", None, 0, None, "not run")
+        add("50 sessions on one process: p95 ≤ 1 s, no error", None, 1.0, None,
+            (r.get("load") or {}).get("error", "not in this run" if ld else "not run"))
+    if two:
+        add("200 sessions on 2 replicas: no error (p95 reported)", two["errors"], 0, two["errors"] == 0,
+            f"p95 {_fmt_s(two['run_p95_s'])}, clicks p95 {_fmt_s(two['click_p95_s'])}, "
+            f"{two['throughput_runs_per_s']:.2f} runs/s")
+    else:
+        add("200 sessions on 2 replicas: no error (p95 reported)", None, 0, None,
+            "not in this run" if ld else "not run")
     add("full benchmark run ≤ ~10 min", r.get("wall_s"), 600, r.get("wall_s", 0) <= 660)
     return out
 
@@ -371,17 +397,22 @@ def table(r: dict) -> str:
                      f"{(f'{rf:.1f}×' if rf else '—'):>8}  {note}")
         L.append("   peak RSS = VmHWM of the server process (kaleido's Chromium children not included)")
         L.append("")
-    c = r.get("concurrency")
-    if c:
-        L.append(f"7. CONCURRENCY: {c['sessions']} sessions × {c['actions_per_session']} actions (real data), "
-                 f"wall {_fmt_s(c['wall_s'])}, hard stop {c['hard_stop_s']} s")
-        L.append(f"   first render p50 {_fmt_s(c['first_render_p50_s'])} p95 {_fmt_s(c['first_render_p95_s'])} · "
-                 f"updates {c['updates']}: p50 {_fmt_s(c['update_p50_s'])} p95 {_fmt_s(c['update_p95_s'])} "
-                 f"(filter p50 {_fmt_s(c['filter_p50_s'])}, page switch p50 {_fmt_s(c['switch_p50_s'])}) · "
-                 f"errors {c['errors']} · cut by deadline {c['cut_by_deadline']} · server peak RSS "
-                 f"{_fmt_b(c['rss_end'].get('VmHWM'))}")
-        for e in c["error_list"][:5]:
-            L.append(f"   ! {e}")
+    ld = r.get("load")
+    if ld:
+        from bench import loadgen
+
+        if "error" in ld:
+            L.append(f"7. LOAD: not measured: {ld['error']}")
+        else:
+            L.append(f"7. LOAD (bench.loadgen: Streamlit's websocket protocol, no browser; real data; nginx in front "
+                     f"of 1 and 2 replicas; each session opens a shared link, then a page or filter change every "
+                     f"{ld['think_s'][0]:.0f}–{ld['think_s'][1]:.0f} s; p50/p95 = every script run, from the rerun "
+                     f"message to script_finished; server CPU in % of one core; RSS = a replica's Python process; "
+                     f"PSS = all processes with the Chromium of image export)")
+            L += ["   " + line for line in loadgen.lines(ld)]
+            for n, res in ld["replicas"].items():
+                if res.get("warm_errors"):
+                    L.append(f"   ! warm-up of {n} replica(s): {res['warm_errors'][:2]}")
         L.append("")
     L.append("TARGETS")
     for tg in r["targets"]:

@@ -1,9 +1,8 @@
-"""Measures 5–7: a real `streamlit run` server on 127.0.0.1 (peak RSS), and real Chromium through Playwright:
-navigation → first chart, filter change → updated chart, and 20 concurrent sessions."""
+"""Measures 5–6: a real `streamlit run` server on 127.0.0.1 (peak RSS), and real Chromium through Playwright:
+navigation → first chart, filter change → updated chart. (Many sessions at once: bench/loadgen.py, no browser.)"""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import statistics
@@ -41,15 +40,6 @@ def _page_paths() -> dict[str, str]:
 
 
 PAGE_PATHS = {"overview": "", "compare": "compare", "timeline": "timeline", "sources": "sources"} | _page_paths()
-
-
-def _titles() -> dict[str, str]:
-    from lib.i18n import t
-
-    return {p: t(f"page_{p}", "vi") for p in PAGE_PATHS}
-
-
-PAGE_TITLES_VI = _titles()
 
 
 # --- Server ------------------------------------------------------------------------------------------
@@ -198,104 +188,3 @@ def single_browser(pw, servers: dict, units_by: dict, repeats: int) -> dict:
     finally:
         browser.close()
     return out
-
-
-# --- Concurrency -----------------------------------------------------------------------------------
-
-_OBSERVE = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  window.__sawRunning = false;
-  if (window.__obs) window.__obs.disconnect();
-  window.__obs = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__sawRunning = true; });
-  window.__obs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
-_DONE = """() => window.__sawRunning &&
-  document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state') === 'notRunning'"""
-
-
-async def _session(browser, server: Server, units: list[str], idx: int, actions: int, deadline: float,
-                   stats: dict, stagger: float = 0.0) -> None:
-    pages = list(PAGE_PATHS)
-    await asyncio.sleep(idx * stagger)  # arrivals spread over a few seconds; all sessions still overlap
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
-    page = await context.new_page()
-    try:
-        start = pages[idx % len(pages)]
-        t0 = time.perf_counter()
-        await page.goto(app_url(server, start, units), wait_until="commit", timeout=120_000)
-        sel = CHART if start != "sources" else '[data-testid="stDataFrame"]'
-        await page.wait_for_selector(sel, state="visible", timeout=max(1000, (deadline - time.perf_counter()) * 1000))
-        stats["first_render"].append(time.perf_counter() - t0)
-        current = start
-        for k in range(actions):
-            if time.perf_counter() > deadline:
-                stats["cut_by_deadline"] += 1
-                break
-            await page.evaluate(_OBSERVE)
-            t0 = time.perf_counter()
-            if k % 2 == 0:  # filter change: period slider
-                thumb = page.get_by_test_id("stSlider").get_by_role("slider").first
-                await thumb.focus()
-                await page.keyboard.press("ArrowRight" if (k // 2) % 2 == 0 else "ArrowLeft")
-                kind = "filter"
-            else:  # switch page through the top navigation
-                current = pages[(pages.index(current) + 1) % len(pages)]
-                await page.get_by_role("link", name=PAGE_TITLES_VI[current]).first.click()
-                kind = "switch"
-            left = max(1000, (deadline - time.perf_counter()) * 1000)
-            await page.wait_for_function(_DONE, timeout=left)
-            sel = CHART if current != "sources" else '[data-testid="stDataFrame"]'
-            await page.wait_for_selector(sel, state="visible", timeout=left)
-            stats[kind].append(time.perf_counter() - t0)
-            n_exc = await page.locator('[data-testid="stException"]').count()
-            if n_exc:
-                stats["errors"].append(f"session {idx} {current}: {n_exc} stException")
-    except Exception as exc:  # noqa: BLE001 - a timeout or a crash is an error of this session
-        stats["errors"].append(f"session {idx}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
-    finally:
-        await context.close()
-
-
-async def _concurrency(server: Server, units: list[str], sessions: int, actions: int, hard_stop: float,
-                       stagger: float) -> dict:
-    from playwright.async_api import async_playwright
-
-    stats = {"first_render": [], "filter": [], "switch": [], "errors": [], "cut_by_deadline": 0}
-    t0 = time.perf_counter()
-    deadline = t0 + hard_stop - 10  # leave time to close everything before the hard stop
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            tasks = [asyncio.create_task(_session(browser, server, units, i, actions, deadline, stats, stagger))
-                     for i in range(sessions)]
-            done, pending = await asyncio.wait(tasks, timeout=hard_stop)
-            for t in pending:
-                t.cancel()
-                stats["errors"].append("session cancelled at the hard stop")
-        finally:
-            await browser.close()
-    stats["wall_s"] = time.perf_counter() - t0
-    return stats
-
-
-def _pct(xs: list[float], p: float) -> float | None:
-    if not xs:
-        return None
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, max(0, round(p / 100 * (len(xs) - 1))))]
-
-
-def concurrency(server: Server, units: list[str], sessions: int = 20, actions: int = 4,
-                hard_stop: float = 240, stagger: float = 1.0) -> dict:
-    stats = asyncio.run(_concurrency(server, units, sessions, actions, hard_stop, stagger))
-    updates = stats["filter"] + stats["switch"]
-    return {
-        "sessions": sessions, "actions_per_session": actions, "hard_stop_s": hard_stop, "stagger_s": stagger,
-        "wall_s": stats["wall_s"], "first_render_p50_s": _pct(stats["first_render"], 50),
-        "first_render_p95_s": _pct(stats["first_render"], 95), "updates": len(updates),
-        "update_p50_s": _pct(updates, 50), "update_p95_s": _pct(updates, 95),
-        "filter_p50_s": _pct(stats["filter"], 50), "switch_p50_s": _pct(stats["switch"], 50),
-        "errors": len(stats["errors"]), "error_list": stats["errors"][:20],
-        "cut_by_deadline": stats["cut_by_deadline"], "rss_end": server.memory(),
-    }
