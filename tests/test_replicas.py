@@ -8,6 +8,7 @@ One cluster of two replicas for the module. nginx's access log names the replica
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import random
 import re
 import shutil
@@ -24,6 +25,13 @@ SHARED_FILTERS = "lang=vi&view=63&units=quang-tri,quang-binh,lang-son,quang-nam&
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None and not Path(replicas.NGINX).exists(),
                                 reason="needs Debian's nginx (apt-get install nginx; ./dev setup does it)")
+
+
+def run_async(coro):
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop running in this
+    thread for the whole session, and asyncio.run refuses to start inside it."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +85,7 @@ def test_deep_link_renders_and_the_session_stays_on_one_replica(cluster):
             await s.close()
         return s, seen
 
-    s, seen = asyncio.run(visit())
+    s, seen = run_async(visit())
     assert "So sánh" in seen[0]
     assert "Dòng thời gian" in seen[1]
     cookie = s.cookies[replicas.COOKIE]
@@ -112,7 +120,7 @@ def test_load_generator_smoke_run_has_no_error(cluster):
     """A few sessions for a few seconds through nginx: page and filter changes, zero errors."""
     from bench.loadgen import run_load
 
-    res = asyncio.run(run_load(cluster.url, sessions=3, seconds=6, think=(0.5, 1.5), timeout=60,
+    res = run_async(run_load(cluster.url, sessions=3, seconds=6, think=(0.5, 1.5), timeout=60,
                                max_requests=40, processes=cluster.processes()))
     assert res["errors"] == 0, res["error_list"]
     assert res["runs"] >= 3 and res["clicks"] >= 1, res
