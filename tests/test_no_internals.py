@@ -35,8 +35,8 @@ URL = re.compile(r"https?://\S+")
 PATH = re.compile(r"/work/|\bdata/|\btests/|\barticles/|\.ya?ml\b|\.py\b|\.txt\b|\.csv\b")
 PHRASES = ["URL slug", "stored excerpt", "không ghi rõ / not named", "not named in the article", "headline not in"]
 OTHER_LANGUAGE = {  # fixed words of one language that must not appear in the other
-    "vi": [t(k, "en") for k in ("cite_publisher_not_named", "cite_untitled", "cite_undated", "source", "as_of")],
-    "en": [t(k, "vi") for k in ("cite_publisher_not_named", "cite_untitled", "cite_undated", "source", "as_of")],
+    "vi": [t(k, "en") for k in ("cite_publisher_not_named", "cite_article", "cite_undated", "source", "as_of")],
+    "en": [t(k, "vi") for k in ("cite_publisher_not_named", "cite_article", "cite_undated", "source", "as_of")],
 }
 SKIP_KEYS = {"id", "formId", "data", "arrowData", "styler", "dataframeSchema", "spec", "fragmentId",
              "queryParamKey", "scriptHash", "pageScriptHash", "deltaPath"}
