@@ -320,11 +320,16 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     ]
 
 
+def _events_in_view(frames: Frames, state: FilterState) -> pd.DataFrame:
+    """The events of the selected units in the period, by date."""
+    ev = frames.events[[any(u in state.units for u in us) for us in frames.events["units"]]]
+    return ev[ev["as_of"].dt.year.between(*state.years)].sort_values("as_of")
+
+
 def events_table(frames: Frames, state: FilterState) -> pd.DataFrame:
     lang = state.lang
     labels = labels_for(frames, lang)
-    ev = frames.events[[any(u in state.units for u in us) for us in frames.events["units"]]]
-    ev = ev[ev["as_of"].dt.year.between(*state.years)].sort_values("as_of")
+    ev = _events_in_view(frames, state)
     src = cite.by_id(frames.sources)
     return pd.DataFrame({
         t("col_date", lang): [fmt_date(a, p, lang) for a, p in zip(ev["as_of"], ev["precision"])],
@@ -391,8 +396,10 @@ def coverage_matrix(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> p
 
 
 def sources_table(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.DataFrame:
+    """Every source behind the filters: of the values and of the events (the timeline names an event's source
+    only by publisher and year; its full citation is here and in the downloads' sources sheet)."""
     rows = in_period(vobs[vobs["unit"].isin(state.units)], state)
-    ids = C.source_ids(rows["source"])
+    ids = set(C.source_ids(rows["source"])) | set(_events_in_view(frames, state)["source"])
     return frames.sources[frames.sources["id"].isin(ids)].reset_index(drop=True)
 
 
