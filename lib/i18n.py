@@ -112,6 +112,10 @@ STRINGS: dict[str, dict[str, str]] = {
                             "en": "Units of the chosen boundaries (63 provinces before 1/7/2025 or 34 units from then)."},
     "thin_coverage": {"vi": "{k}/{n} tỉnh có số liệu · không có số liệu: {names}",
                       "en": "{k}/{n} units have data · no data: {names}"},
+    "no_public_link": {"vi": "Ô liên kết trống: bài báo gốc do dự án lưu giữ, không có bản công khai (trích dẫn đầy đủ "
+                             "trong tệp CSV và Excel).",
+                       "en": "An empty link: an original article kept by the project, with no public copy (the full "
+                             "citation is in the CSV and Excel files)."},
     "stored_article": {"vi": "(bài báo gốc, bản lưu của dự án; không có liên kết công khai)",
                        "en": "(original article, kept by the project; no public link)"},
     "subindex_first_eight": {"vi": "Biểu đồ chỉ số thành phần vẽ {n} tỉnh đầu tiên có số liệu; trung vị tính trên tất cả.",

@@ -443,6 +443,21 @@ def localise_sources(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
     return cite.table(sources, lang)
 
 
+def web_links_only(table: pd.DataFrame, col: str) -> tuple[pd.DataFrame, bool]:
+    """A table for a page whose `col` is drawn as links: a cell that is not one web address (a stored
+    article's words "(bài báo gốc, …)") would become a broken link, so it is left empty there; the
+    downloads keep it. Also says whether any cell was emptied (the page then says why, once)."""
+    if col not in table.columns or table.empty:
+        return table, False
+    cells = table[col].fillna("").astype(str)
+    keep = cells.str.fullmatch(r"https?://\S+") | (cells == "")
+    if keep.all():
+        return table, False
+    out = table.copy()
+    out.loc[~keep, col] = ""
+    return out, True
+
+
 def display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """What the page shows of data_table: without the machine-readable number column, and without the
     'derived' column when nothing is derived (the downloads keep everything)."""
