@@ -1,10 +1,15 @@
 """How a source is cited to a reader: publisher (or, when the page names none, the site), headline (or a
-plain description), date, link, in the reader's language only.
+plain description), author, date, link, in the reader's language only.
 
 Every place that shows a source uses these functions: the source line under a chart and on the printed chart,
-the notes of the briefing packs, the tables and downloads of the sources page, the events table. No source id,
-stored-file path or curator note (`note`, `published_note`, `via`, `checks` in the YAML) ever goes into these
-texts. `src` is one row of `Frames.sources` as a dict (missing text fields are "").
+the notes and the closing sources list of the briefing packs, the tables and downloads of the sources page,
+the events table. No source id, stored-file path or curator note (`note`, `published_note`, `via`, `checks`
+in the YAML) ever goes into these texts. `src` is one row of `Frames.sources` as a dict (missing text
+fields are "").
+
+A headline is the page's own, as printed. Without one, the source is described in square brackets (the
+usual citation mark for words that are not the source's own): the curator's `description` in the reader's
+language, else "Bài viết trên thanhnien.vn" / "Article on thanhnien.vn" from the link's site.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import pandas as pd
 
 from lib.data import parse_date
 from lib.i18n import fmt_date, t
+
+SHORT_WORDS = 8  # a headline standing in for a missing publisher in a chart's source line: its first words
 
 
 def _text(value: object) -> str:
@@ -36,21 +43,33 @@ def who(src: Mapping, lang: str) -> str:
     return _text(src.get("publisher")) or site(src.get("url", "")) or t("cite_publisher_not_named", lang)
 
 
+def description(src: Mapping, lang: str) -> str:
+    """What the source is, in `lang`, when it prints no headline: the curator's words, else the kind and site."""
+    text = _text(src.get(f"description_{lang}"))
+    if text:
+        return text
+    host = site(src.get("url", ""))
+    return t("cite_article_on", lang, site=host) if host else t("cite_article", lang)
+
+
 def what(src: Mapping, lang: str) -> str:
-    """The headline; without one, a plain description in `lang` (never a URL slug)."""
-    return _text(src.get("title")) or t("cite_untitled", lang)
+    """The headline as printed; without one, '[a plain description]' in `lang` (never a URL slug)."""
+    return _text(src.get("title")) or f"[{description(src, lang)}]"
 
 
-def when(src: Mapping, lang: str) -> str:
-    """The publication date in `lang`'s format at its own precision (24/09/2020, 2022), or 'undated'."""
-    text = _text(src.get("published"))
-    if not text:
-        return t("cite_undated", lang)
+def date_text(text: str, lang: str) -> str:
+    """A dataset date ("2020", "2020-09", "2020-09-24") in `lang`'s format at its own precision."""
     try:
         span = parse_date(text)
     except ValueError:
         return text
     return fmt_date(pd.Timestamp(span.start), span.precision, lang)
+
+
+def when(src: Mapping, lang: str) -> str:
+    """The publication date in `lang`'s format at its own precision (24/09/2020, 2022), or 'undated'."""
+    text = _text(src.get("published"))
+    return date_text(text, lang) if text else t("cite_undated", lang)
 
 
 def year(src: Mapping, lang: str) -> str:
@@ -64,18 +83,37 @@ def link(src: Mapping, lang: str) -> str:
 
 
 def citation(src: Mapping, lang: str) -> str:
-    """'Báo Quảng Bình (QBĐT): Đẩy mạnh hợp tác … (24/09/2020). https://…' — one line a reader can cite."""
-    return f"{who(src, lang)}: {what(src, lang)} ({when(src, lang)}). {link(src, lang)}".strip()
+    """'Báo Quảng Bình (QBĐT): Đẩy mạnh hợp tác … , tác giả Phan Phương (24/09/2020). https://…' — one line a
+    reader can cite."""
+    author = _text(src.get("author"))
+    by = f", {t('cite_by', lang, author=author)}" if author else ""
+    return f"{who(src, lang)}: {what(src, lang)}{by} ({when(src, lang)}). {link(src, lang)}".strip()
+
+
+def short_name(src: Mapping, lang: str) -> str:
+    """Whom a chart's source line names: the publisher or site; for a page that names neither, its author,
+    else the first words of its headline (as a citation puts the title first when nobody is named)."""
+    named = _text(src.get("publisher")) or site(src.get("url", "")) or _text(src.get("author"))
+    if named:
+        return named
+    words = (_text(src.get("title")) or description(src, lang)).split()
+    if not words:
+        return t("cite_publisher_not_named", lang)
+    return " ".join(words[:SHORT_WORDS]) + ("…" if len(words) > SHORT_WORDS else "")
 
 
 def short(src: Mapping, lang: str) -> str:
     """'Báo Quảng Bình (QBĐT) (2020)': the source line under a chart."""
-    return f"{who(src, lang)} ({year(src, lang)})"
+    return f"{short_name(src, lang)} ({year(src, lang)})"
 
 
 def by_id(sources: pd.DataFrame) -> dict[str, dict]:
     """The sources frame as {id: row dict}."""
     return {r["id"]: r for r in sources.to_dict("records")}
+
+
+TABLE_COLUMNS = ("src_col_publisher", "src_col_title", "src_col_author", "src_col_published", "link",
+                 "src_col_language", "src_col_confidence")
 
 
 def table(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -90,5 +128,4 @@ def table(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("link", lang): [link(r, lang) for r in rows],
         t("src_col_language", lang): [t(f"lang_name_{r.get('language')}", lang) for r in rows],
         t("src_col_confidence", lang): [t(f"confidence_{r.get('confidence') or 'high'}", lang) for r in rows],
-    }, columns=[t(k, lang) for k in ("src_col_publisher", "src_col_title", "src_col_author", "src_col_published",
-                                     "link", "src_col_language", "src_col_confidence")])
+    }, columns=[t(k, lang) for k in TABLE_COLUMNS])

@@ -350,7 +350,10 @@ def observation_line(obs: dict) -> str:
 def source_block(src: dict) -> list[str]:
     lines = []
     for n, (k, v) in enumerate(src.items()):
-        text = "null" if v is None else json.dumps(str(v), ensure_ascii=False)
+        if isinstance(v, dict):  # a {vi, en} text such as a description: one flow mapping
+            text = "{" + ", ".join(f"{k2}: {json.dumps(str(v2), ensure_ascii=False)}" for k2, v2 in v.items()) + "}"
+        else:
+            text = "null" if v is None else json.dumps(str(v), ensure_ascii=False)
         lines.append(f"  {'- ' if n == 0 else '  '}{k}: {text}")
     return lines
 

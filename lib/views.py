@@ -64,16 +64,25 @@ def as_of_text(obs: pd.DataFrame, lang: str) -> str:
     return f"{', '.join(shown)}{more}"
 
 
-def notes_text(obs: pd.DataFrame, frames: Frames, lang: str) -> str:
-    """Every source behind a chart as a reader cites it (lib.citations), with the as-of dates it supports."""
+def cited_sources(obs: pd.DataFrame, frames: Frames, lang: str) -> list[tuple[str, list[str]]]:
+    """Every source behind a chart as a reader cites it (lib.citations.citation), with the as-of dates it
+    supports in `lang`'s format, in the order the chart first uses them."""
     src = cite.by_id(frames.sources)
-    lines = []
-    for sid in C.source_ids(obs["source"]):
-        if sid not in src:
-            continue
-        dates = sorted({d for v, d in zip(obs["source"], obs["date"]) if sid in C.source_ids([v])})
-        lines.append(f"- {cite.citation(src[sid], lang)} [{t('as_of', lang)} {', '.join(dates)}]")
-    return "\n".join(lines)
+    dates: dict[str, set[str]] = {}
+    for value, date in zip(obs["source"], obs["date"]):
+        for sid in C.source_ids([value]):
+            dates.setdefault(sid, set()).add(date)
+    return [(cite.citation(src[sid], lang), [cite.date_text(d, lang) for d in sorted(dates[sid])])
+            for sid in dates if sid in src]
+
+
+def _notes(cited: list[tuple[str, list[str]]], lang: str) -> str:
+    return "\n".join(f"- {c} ({t('as_of', lang)} {', '.join(d)})" for c, d in cited)
+
+
+def notes_text(obs: pd.DataFrame, frames: Frames, lang: str) -> str:
+    """The sources of a chart for its notes: one citation a line, with the as-of dates it supports."""
+    return _notes(cited_sources(obs, frames, lang), lang)
 
 
 CHART_FILE_NAMES = {  # ASCII, Vietnamese words: the start of each chart's download file name
@@ -90,13 +99,15 @@ def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterSta
     # The chart's own name first: the ranking and the compare bars of one indicator never share a file name.
     stem = safe_filename(CHART_FILE_NAMES.get(key, key), stem_title, f"{len(state.units)} tinh",
                          C.period_text(state.years).replace("–", "-"), ext="").rstrip(".")
+    cited = cited_sources(obs, frames, state.lang)
     # The spec's texts are plain (page text, print title, slides); the figure's labels are Plotly markup.
     return ChartSpec(key=key, figure=fig, title=plot_to_text(title), filename_stem=stem,
                      filters=filters_line(frames, state),
                      source=plot_to_text(C.source_line(obs["source"], frames.sources, state.lang), sep=" ")
                      if len(obs) else "",
-                     as_of=as_of_text(obs, state.lang), notes=notes_text(obs, frames, state.lang),
-                     note=plot_to_text(C.figure_note(fig), sep=" ") if hasattr(fig, "layout") else "")
+                     as_of=as_of_text(obs, state.lang), notes=_notes(cited, state.lang),
+                     note=plot_to_text(C.figure_note(fig), sep=" ") if hasattr(fig, "layout") else "",
+                     cited=tuple(c for c, _ in cited))
 
 
 # --- Overview --------------------------------------------------------------------------------------
@@ -309,17 +320,22 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     ]
 
 
+def _events_in_view(frames: Frames, state: FilterState) -> pd.DataFrame:
+    """The events of the selected units in the period, by date."""
+    ev = frames.events[[any(u in state.units for u in us) for us in frames.events["units"]]]
+    return ev[ev["as_of"].dt.year.between(*state.years)].sort_values("as_of")
+
+
 def events_table(frames: Frames, state: FilterState) -> pd.DataFrame:
     lang = state.lang
     labels = labels_for(frames, lang)
-    ev = frames.events[[any(u in state.units for u in us) for us in frames.events["units"]]]
-    ev = ev[ev["as_of"].dt.year.between(*state.years)].sort_values("as_of")
+    ev = _events_in_view(frames, state)
     src = cite.by_id(frames.sources)
     return pd.DataFrame({
         t("col_date", lang): [fmt_date(a, p, lang) for a, p in zip(ev["as_of"], ev["precision"])],
         t("col_event", lang): ev[f"title_{lang}"],
         (t("provinces", lang)): [", ".join(labels.get(u, u) for u in us) for us in ev["units"]],
-        (t("source", lang)): [cite.who(src[s], lang) if s in src else "" for s in ev["source"]],
+        (t("source", lang)): [cite.short(src[s], lang) if s in src else "" for s in ev["source"]],
         t("col_quote", lang): ev["quote"],
     })
 
@@ -380,8 +396,10 @@ def coverage_matrix(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> p
 
 
 def sources_table(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.DataFrame:
+    """Every source behind the filters: of the values and of the events (the timeline names an event's source
+    only by publisher and year; its full citation is here and in the downloads' sources sheet)."""
     rows = in_period(vobs[vobs["unit"].isin(state.units)], state)
-    ids = C.source_ids(rows["source"])
+    ids = set(C.source_ids(rows["source"])) | set(_events_in_view(frames, state)["source"])
     return frames.sources[frames.sources["id"].isin(ids)].reset_index(drop=True)
 
 
@@ -412,12 +430,7 @@ def dataset_counts(frames: Frames, state: FilterState) -> list[tuple[str, int]]:
 def pack_texts(specs: list[ChartSpec], frames: Frames, state: FilterState) -> dict:
     """Title, subtitle and the full list of sources cited by the charts, for the briefing pack."""
     lang = state.lang
-    cited: list[str] = []
-    for spec in specs:
-        for line in spec.notes.splitlines():
-            entry = line.lstrip("- ").split(" [")[0].strip()
-            if entry and entry not in cited:
-                cited.append(entry)
+    cited = list(dict.fromkeys(c for spec in specs for c in spec.cited))
     names = unit_names(frames.units, state.units, lang)
     shown = ", ".join(names[:8]) + (f" (+{len(names) - 8})" if len(names) > 8 else "")
     return {"title": t("app_title", lang),
@@ -428,6 +441,21 @@ def pack_texts(specs: list[ChartSpec], frames: Frames, state: FilterState) -> di
 def localise_sources(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The sources as a reader's table (lib.citations.table): no id, file path or curator note."""
     return cite.table(sources, lang)
+
+
+def web_links_only(table: pd.DataFrame, col: str) -> tuple[pd.DataFrame, bool]:
+    """A table for a page whose `col` is drawn as links: a cell that is not one web address (a stored
+    article's words "(bài báo gốc, …)") would become a broken link, so it is left empty there; the
+    downloads keep it. Also says whether any cell was emptied (the page then says why, once)."""
+    if col not in table.columns or table.empty:
+        return table, False
+    cells = table[col].fillna("").astype(str)
+    keep = cells.str.fullmatch(r"https?://\S+") | (cells == "")
+    if keep.all():
+        return table, False
+    out = table.copy()
+    out.loc[~keep, col] = ""
+    return out, True
 
 
 def display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:

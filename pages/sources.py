@@ -13,8 +13,10 @@ if table.empty:
     st.info(t("no_data_filters", lang))
     st.stop()
 link_col = t("link", lang)
-st.dataframe(views.display_table(table, lang), hide_index=True, width="stretch",
-             column_config={link_col: st.column_config.LinkColumn(link_col)})
+shown, unlinked = views.web_links_only(views.display_table(table, lang), link_col)
+st.dataframe(shown, hide_index=True, width="stretch", column_config={link_col: st.column_config.LinkColumn(link_col)})
+if unlinked:
+    st.caption(t("no_public_link", lang))
 
 from lib.tables import csv_bytes, xlsx_bytes  # noqa: E402
 
@@ -35,4 +37,7 @@ c = st.columns(5)
 for col, (key, n) in zip(c, views.dataset_counts(frames, state)):
     col.metric(t(key, lang), fmt_number(n, 0, lang))
 st.header(t("sources", lang))
-st.dataframe(sources, hide_index=True, width="stretch", column_config={link_col: st.column_config.LinkColumn(link_col)})
+shown, unlinked = views.web_links_only(sources, link_col)
+st.dataframe(shown, hide_index=True, width="stretch", column_config={link_col: st.column_config.LinkColumn(link_col)})
+if unlinked:
+    st.caption(t("no_public_link", lang))

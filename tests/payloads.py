@@ -19,7 +19,7 @@ MARKERS = ("evil-img", "evil-a", "evil-md", "evil-xl")
 
 def hostile_text(src: Path | None = None) -> str:
     """The shipped dataset with payloads in a unit name, an indicator title, a period, a publisher,
-    a source title, an event title, a partner and a quote."""
+    a source title and description, an event title, a partner and a quote."""
     text = (src or ROOT / "data" / "provinces.yaml").read_text(encoding="utf-8")
     swaps = [
         ('name: {vi: "Quảng Trị", en: "Quang Tri"}\n    full_name: "Tỉnh Quảng Trị"\n    type: "province"',
@@ -28,8 +28,12 @@ def hostile_text(src: Path | None = None) -> str:
          f'title: {{vi: "DTI {LINK} {SCRIPT}", en: "DTI {MD_LINK} {IMG}"}}'),
         ('{unit: "quang-tri", indicator: "dti_score", value: 0.4866, basis: 63, date: "2022", period: "DTI 2022"',
          f'{{unit: "quang-tri", indicator: "dti_score", value: 0.4866, basis: 63, date: "2022", period: "DTI 2022 {MD_IMG} {IMG}"'),
-        ('publisher: "Bộ Khoa học và Công nghệ"\n    title: "Bảng Chỉ số chuyển đổi số cấp tỉnh (DTI) năm 2024 theo 63',
-         f'publisher: "Bộ KH&CN {LINK} {MD_LINK}"\n    title: "{IMG} Bảng Chỉ số chuyển đổi số cấp tỉnh (DTI) năm 2024 theo 63'),
+        ('publisher: "Bộ Khoa học và Công nghệ"\n    description: {vi: "Bảng Chỉ số chuyển đổi số cấp tỉnh (DTI) năm 2024 theo 63',
+         f'publisher: "Bộ KH&CN {LINK} {MD_LINK}"\n    description: {{vi: "{IMG} Bảng Chỉ số chuyển đổi số cấp tỉnh (DTI) năm 2024 theo 63'),
+        ('en: "Provincial digital transformation index (DTI) 2024, table of the 63',
+         f'en: "{MD_IMG} {LINK} Provincial digital transformation index (DTI) 2024, table of the 63'),
+        ('title: "Tập đoàn Bưu chính Viễn thông Việt Nam và UBND tỉnh Quảng Trị sơ kết',
+         f'title: "{IMG} {MD_LINK} Tập đoàn Bưu chính Viễn thông Việt Nam và UBND tỉnh Quảng Trị sơ kết'),
         ('title: {vi: "Ký thỏa thuận hợp tác chiến lược VT-CNTT giai đoạn 2020–2025 với VNPT"',
          f'title: {{vi: "Ký thỏa thuận {LINK} {MD_LINK} {SCRIPT}"'),
         ('partner: "VNPT"\n    period: {start: 2020, end: 2025}\n    source: "founding_002_quang_binh_2020"',

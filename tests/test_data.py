@@ -50,6 +50,29 @@ def test_dti_2022_ranks_all_63_provinces():
     assert dti.set_index("unit").loc["quang-tri", "value"] == 55
 
 
+RESEARCH = ROOT.parent / "shared" / "research"  # the research copies the dataset was curated from
+
+
+def test_a_source_title_is_a_headline_as_printed():
+    """`title` is only the page's own headline: never a URL slug nor a remark about one, and for a stored
+    article a line of the article itself (checked where the research copy is on this machine). A source
+    without a headline has none; a description in the curator's words is `description`, in both languages."""
+    frames = load_frames(DEFAULT_PATH)
+    checked = 0
+    for src in frames.sources.to_dict("records"):
+        title = src["title"]
+        assert title or src["description_vi"] or src["url"], src["id"]  # something a reader can cite
+        if not title:
+            continue
+        assert not re.search(r"slug|excerpt|\b[a-z0-9]+(?:-[a-z0-9]+){2,}\b", title, re.I), (src["id"], title)
+        article = RESEARCH / src["file"] if src["file"] else None
+        if article and article.exists():
+            lines = {line.strip().rstrip(".") for line in article.read_text(encoding="utf-8").splitlines()}
+            assert title in lines, (src["id"], title)
+            checked += 1
+    assert checked == 4 or not RESEARCH.exists()  # the founding articles 000, 002, 003, 004 (001 has no headline)
+
+
 def test_reused_numeric_code_is_two_units():
     frames = load_frames(DEFAULT_PATH)
     u = frames.units.set_index("code")

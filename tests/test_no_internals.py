@@ -1,11 +1,25 @@
 """Nothing internal reaches a leader: every page's text (AppTest: all pages, both languages, both boundaries,
-the shared link's four provinces) and every download (CSV, Excel, the printed chart, the interactive HTML,
-the PowerPoint and PDF packs) is scanned for source ids, indicator ids, unit codes, file paths, URL slugs
-given as titles, curator notes, and the other language's fixed words.
+the shared link's four provinces) and every download (CSV, Excel, the printed chart as SVG and as the
+interactive HTML file, the PowerPoint and PDF briefing packs) is scanned for source, indicator, event and
+region ids and unit codes, file paths, URL slugs given as titles, curator notes, and the other language's
+fixed words.
+
+What counts as text a reader sees:
+- a page: every string of every element (labels, values, help, options, captions, table cells and headers) and
+  of every chart (layout and traces: titles, axis and tick labels, legends, hover texts, annotations);
+- a chart's traces, except the keys that only join a map's shapes to its values (`locations`, `featureidkey`,
+  `geojson`) and Plotly's own `ids`/`uid`: they hold unit codes on purpose and are never drawn;
+- the downloads: the CSV as text; every cell and sheet name of the Excel file (openpyxl); the SVG's text
+  elements (with Chromium only: kaleido draws it); the HTML file without the inlined plotly.js library,
+  plus the figure its script draws; the PowerPoint's shapes, speaker notes, image alt texts and document
+  properties (python-pptx); the PDF's text as `pdftotext` (poppler) extracts it, and its metadata. The PNG
+  is the SVG's drawing as pixels (no text to read); the packs are built here with each chart's placeholder
+  image, so no browser is needed for them.
 
 Links are taken out before the scan: a URL is what a reader follows, and its path may well hold a slug.
-Unit codes are checked where they hold a hyphen ("quang-tri-2025"): a one-word code such as "hue" is also
-the diacritic-free spelling the search box's help offers as an example, which is meant for the reader.
+Ids are matched as whole tokens (not inside a longer word or hyphenated name). Unit codes are checked where
+they hold a hyphen ("quang-tri-2025"): the one one-word code, "hue", is also the diacritic-free spelling
+the search box's help offers as an example of what to type, which is meant for the reader.
 """
 
 from __future__ import annotations
@@ -13,7 +27,9 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -25,21 +41,40 @@ from lib.combine import boundary_observations
 from lib.data import DEFAULT_PATH, load_frames
 from lib.export import layout, packs, render
 from lib.filters import FilterState
-from lib.i18n import t
+from lib.i18n import STRINGS, t
 from lib.navigation import PAGES
 from lib.tables import csv_bytes, xlsx_bytes
 from tests.conftest import APP
 
 FOUR = {"63": ["quang-tri", "quang-binh", "lang-son", "quang-nam"], "34": ["quang-tri-2025", "lang-son", "da-nang-2025"]}
 URL = re.compile(r"https?://\S+")
-PATH = re.compile(r"/work/|\bdata/|\btests/|\barticles/|\.ya?ml\b|\.py\b|\.txt\b|\.csv\b")
-PHRASES = ["URL slug", "stored excerpt", "không ghi rõ / not named", "not named in the article", "headline not in"]
-OTHER_LANGUAGE = {  # fixed words of one language that must not appear in the other
-    "vi": [t(k, "en") for k in ("cite_publisher_not_named", "cite_untitled", "cite_undated", "source", "as_of")],
-    "en": [t(k, "vi") for k in ("cite_publisher_not_named", "cite_untitled", "cite_undated", "source", "as_of")],
-}
+PATH = re.compile(r"/work/|/tmp/|/home/|\bdata/|\btests/|\blib/|\bpages/|\barticles/|\bresearch/"
+                  r"|\.ya?ml\b|\.py\b|\.txt\b|\.csv\b|\.json\b|\.ipynb\b")
+PHRASES = ["URL slug", "stored excerpt", "không ghi rõ / not named", "not named in the article", "headline not in",
+           "slug"]
 SKIP_KEYS = {"id", "formId", "data", "arrowData", "styler", "dataframeSchema", "spec", "fragmentId",
-             "queryParamKey", "scriptHash", "pageScriptHash", "deltaPath"}
+             "queryParamKey", "scriptHash", "pageScriptHash", "deltaPath"}  # element plumbing, never drawn
+NOT_DRAWN = {"locations", "featureidkey", "geojson", "ids", "uid"}  # a figure's keys that join, never show
+OTHER = {"vi": "en", "en": "vi"}
+
+
+def fixed_words(lang: str) -> list[str]:
+    """The fixed parts of `lang`'s UI strings that the other language's strings never contain: what each
+    string says between its {placeholders}, at least two words and 12 characters long (so that a shared
+    name such as "DTI" or a number format is not one). A part the dataset itself prints is not one either:
+    a Vietnamese headline or quote ("Thỏa thuận hợp tác chiến lược …") is shown as printed in both languages."""
+    other_texts = ("\n".join(v[OTHER[lang]] for v in STRINGS.values())
+                   + Path(DEFAULT_PATH).read_text("utf-8")).casefold()
+    out = {t(k, lang) for k in ("cite_publisher_not_named", "cite_undated")}  # short, and the point of the issue
+    for v in STRINGS.values():
+        for part in re.split(r"\{[^}]*\}", v[lang]):
+            part = part.strip(" .,:;()[]·-–—«»/\n")
+            if len(part) >= 12 and " " in part and part.casefold() not in other_texts:
+                out.add(part)
+    return sorted(out)
+
+
+OTHER_LANGUAGE = {lang: fixed_words(OTHER[lang]) for lang in OTHER}  # what must not appear in `lang`
 
 
 @pytest.fixture(scope="module")
@@ -49,20 +84,25 @@ def real():
 
 @pytest.fixture(scope="module")
 def forbidden(real) -> re.Pattern:
-    ids = (set(real.sources["id"]) | set(real.indicators["id"]) | set(real.events["id"])
+    ids = (set(real.sources["id"]) | set(real.indicators["id"]) | set(real.events["id"]) | set(real.regions["id"])
            | {c for c in real.units["code"] if "-" in c})
     words = "|".join(sorted((re.escape(i) for i in ids), key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
 
 
-def _strings(obj) -> list[str]:
+def _strings(obj, skip: set[str] = SKIP_KEYS) -> list[str]:
     if isinstance(obj, str):
         return [obj]
     if isinstance(obj, dict):
-        return [s for k, v in obj.items() if k not in SKIP_KEYS for s in _strings(v)]
+        return [s for k, v in obj.items() if k not in skip for s in _strings(v, skip)]
     if isinstance(obj, (list, tuple)):
-        return [s for v in obj for s in _strings(v)]
+        return [s for v in obj for s in _strings(v, skip)]
     return []
+
+
+def figure_texts(fig: dict) -> list[str]:
+    """Every string a Plotly figure (its JSON) can draw: layout and traces, without the join keys."""
+    return _strings({"data": fig.get("data", []), "layout": fig.get("layout", {})}, NOT_DRAWN)
 
 
 def _walk(node):
@@ -79,26 +119,33 @@ def page_texts(at: AppTest) -> list[str]:
         kind = getattr(node, "type", "")
         if proto is None or kind == "html":  # st.html: the page script (document language), not shown
             continue
-        if kind == "arrow_data_frame":
+        if kind in ("dataframe", "arrow_data_frame", "table"):  # the cells, not the Arrow bytes
             frame = node.value
             out += [str(c) for c in frame.columns] + [str(i) for i in frame.index]
             out += [str(v) for v in frame.to_numpy().ravel()]
         elif kind == "plotly_chart":
-            out += _strings(json.loads(proto.spec))
+            out += figure_texts(json.loads(proto.spec))
         else:
             out += _strings(MessageToDict(proto))
     return out
 
 
 def problems(texts: list[str], lang: str, forbidden: re.Pattern) -> list[str]:
+    """What is wrong in `texts` shown in `lang`: ids, paths (outside links), curator phrases, the other
+    language's words (these two in any case: "Không ghi rõ" is "không ghi rõ")."""
+    words = [p.casefold() for p in PHRASES + OTHER_LANGUAGE[lang]]
     found = []
     for text in texts:
         text = URL.sub(" ", text)
         hits = forbidden.findall(text) + PATH.findall(text)
-        hits += [p for p in PHRASES + OTHER_LANGUAGE[lang] if p in text]
+        low = text.casefold()
+        hits += [p for p in words if p in low]
         if hits:
-            found.append(f"{hits[:3]} in {text[:120]!r}")
+            found.append(f"{hits[:3]} in {text[:160]!r}")
     return found
+
+
+# --- Pages ---------------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("boundaries", ["63", "34"])
@@ -116,8 +163,13 @@ def test_no_page_shows_an_id_a_path_or_a_slug(boundaries, lang, forbidden):
         assert not at.exception, [e.value for e in at.exception]
         texts = page_texts(at)
         assert len(texts) > 20, p.file  # the page drew something to scan
+        if "sources" in p.file:  # and its tables were read cell by cell (the sources table's links)
+            assert any("https://dti.gov.vn/" in s for s in texts), p.file
         found += [f"{p.file}: {f}" for f in problems(texts, lang, forbidden)]
     assert found == []
+
+
+# --- Downloads -----------------------------------------------------------------------------------------------------
 
 
 def _specs(frames, state):
@@ -129,11 +181,49 @@ def _specs(frames, state):
     return vobs, specs + ([sub] if sub is not None else [])
 
 
-def _pptx_texts(data: bytes) -> list[str]:
+def csv_texts(data: bytes) -> list[str]:
+    return [data.decode("utf-8-sig")]
+
+
+def xlsx_texts(data: bytes) -> list[str]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    out = list(book.sheetnames)
+    for sheet in book.worksheets:
+        out += [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    return out
+
+
+def html_texts(data: bytes) -> list[str]:
+    """The HTML file as a reader meets it: its markup without the plotly.js library, and the figure its
+    script draws (the arguments of Plotly.newPlot, read back as JSON)."""
+    page = data.decode("utf-8")
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, flags=re.S)
+    call = [s for s in scripts if "Plotly.newPlot(" in s][-1]  # the last script draws; the first is plotly.js
+    rest = call[call.rindex("Plotly.newPlot(") + len("Plotly.newPlot("):]
+    decoder, args, pos = json.JSONDecoder(), [], 0
+    while len(args) < 4:  # the div's id, the traces, the layout, the config
+        pos = len(rest) - len(rest[pos:].lstrip(" \n\t,"))
+        value, pos = decoder.raw_decode(rest, pos)
+        args.append(value)
+    _, traces, fig_layout, config = args
+    markup = re.sub(r"<script[^>]*>.*?</script>", " ", page, flags=re.S)
+    return [markup, *figure_texts({"data": traces, "layout": fig_layout}), *_strings(config)]
+
+
+def svg_texts(data: bytes) -> list[str]:
+    root = ET.fromstring(data)
+    return ["".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def pptx_texts(data: bytes) -> list[str]:
     from pptx import Presentation
 
-    out = []
-    for slide in Presentation(io.BytesIO(data)).slides:
+    prs = Presentation(io.BytesIO(data))
+    props = prs.core_properties
+    out = [props.title or "", props.subject or "", props.author or "", props.keywords or "", props.comments or ""]
+    for slide in prs.slides:
         out += [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
         out += [sh._element.xpath("string(.//p:cNvPr/@descr)") for sh in slide.shapes]  # image alt texts
         if slide.has_notes_slide:
@@ -141,44 +231,90 @@ def _pptx_texts(data: bytes) -> list[str]:
     return out
 
 
-def _pdf_texts(data: bytes) -> list[str]:
+def pdf_texts(data: bytes) -> list[str]:
+    """The text `pdftotext` (poppler-utils) reads from the pack, page by page, and the document's metadata."""
     from pypdf import PdfReader
 
-    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    meta = PdfReader(io.BytesIO(data)).metadata or {}
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    return [*text.split("\f"), *(str(v) for v in meta.values())]
 
 
-def _xlsx_texts(data: bytes) -> list[str]:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/") and n.endswith(".xml")
-                and ("sharedStrings" in n or "workbook" in n)]
-
-
-@pytest.mark.parametrize("boundaries", ["63", "34"])
-@pytest.mark.parametrize("lang", ["vi", "en"])
-def test_no_download_carries_an_id_a_path_or_a_slug(boundaries, lang, real, forbidden, monkeypatch):
-    # No Chromium needed: the packs carry each chart's placeholder image (its text is the chart's title).
-    monkeypatch.setattr(render, "RENDERER", render.Renderer(browser=lambda: None))
-    state = FilterState(boundaries, FOUR[boundaries], (2016, 2025), "dti_score", lang)
+def download_texts(real, state, *, svg: bool = False) -> list[str]:
+    """The text of every download of the view `state`: CSV, Excel, each chart's HTML (and SVG), both packs."""
+    lang = state.lang
     vobs, specs = _specs(real, state)
     table = views.data_table(vobs, real, state)
     sources = views.localise_sources(views.sources_table(vobs, real, state), lang)
-    texts = [csv_bytes(table, sources).decode("utf-8-sig")] + _xlsx_texts(xlsx_bytes(table, sources, lang))
+    texts = csv_texts(csv_bytes(table, sources)) + xlsx_texts(xlsx_bytes(table, sources, lang))
     for spec in specs:
-        texts += _strings(layout.export_figure(spec, lang).to_plotly_json()["layout"])  # the printed chart
-        texts.append(re.sub(r"<script.*?</script>", "", render.to_html(spec, lang).decode("utf-8"), flags=re.S))
+        texts += html_texts(render.to_html(spec, lang))
+        if svg:
+            texts += svg_texts(render.to_svg(spec, lang))
+        else:  # the print figure the SVG and the PNG are drawn from
+            texts += figure_texts(layout.export_figure(spec, lang).to_plotly_json())
     kw = {**views.pack_texts(specs, real, state), "generated": "22/11/2026", "lang": lang}
-    texts += _pptx_texts(packs.build_pptx(specs, **kw)) + _pdf_texts(packs.build_pdf(specs, **kw))
+    with pytest.MonkeyPatch.context() as mp:  # the packs with each chart's placeholder: no browser needed
+        mp.setattr(render, "RENDERER", render.Renderer(browser=lambda: None))
+        texts += pptx_texts(packs.build_pptx(specs, **kw)) + pdf_texts(packs.build_pdf(specs, **kw))
     assert len(specs) >= 6 and len(texts) > 20
+    return texts
+
+
+needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("boundaries", ["63", "34"])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_download_carries_an_id_a_path_or_a_slug(boundaries, lang, real, forbidden):
+    state = FilterState(boundaries, FOUR[boundaries], (2016, 2025), "dti_score", lang)
+    assert problems(download_texts(real, state), lang, forbidden) == []
+
+
+@needs_pdftotext
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is not installed: no SVG")
+@pytest.mark.parametrize(("lang", "boundaries"), [("vi", "63"), ("en", "34")])
+def test_no_svg_chart_carries_an_id_a_path_or_a_slug(lang, boundaries, real, forbidden):
+    ok, reason = render.export_available()
+    assert ok, reason
+    state = FilterState(boundaries, FOUR[boundaries], (2016, 2025), "dti_score", lang)
+    texts = download_texts(real, state, svg=True)
+    assert any(t("export_source", lang) in s for s in texts)  # the SVG's footer was read
     assert problems(texts, lang, forbidden) == []
 
 
-def test_the_scan_finds_what_it_looks_for(real, forbidden):
-    """The scan itself can fail: a slug title, a source id, a path and the other language are each caught."""
+# --- The scan itself -----------------------------------------------------------------------------------------------
+
+
+def test_the_scan_finds_what_it_looks_for(forbidden):
+    """The scan can fail: a slug title, an id, a path, a curator phrase and the other language are each caught,
+    while a link (with its slug) and the reader's own words pass."""
     assert problems(["Nguồn: tuong-tac-thoi-40 (URL slug; headline not in the stored excerpt)"], "vi", forbidden)
     assert problems(["- dti_2022_table: Bộ TT&TT"], "vi", forbidden)
-    assert problems(["Tệp: data/provinces.yaml"], "vi", forbidden)
-    assert problems(["Nguồn: Báo Thanh Niên (undated)"], "vi", forbidden)
+    assert problems(["Chỉ tiêu: dti_score"], "vi", forbidden)
     assert problems(["quang-tri-2025"], "en", forbidden)
+    assert problems(["Vùng: dong-bang-song-hong"], "vi", forbidden)
+    for path in ("Tệp: data/provinces.yaml", "/work/main/app.py", "tests/payloads.py", "articles/000_98a.txt"):
+        assert problems([path], "vi", forbidden), path
+    assert problems(["Không ghi rõ / not named"], "vi", forbidden)
+    assert problems(["Nguồn: Báo Thanh Niên (undated)"], "vi", forbidden)
+    assert problems(["Source: Báo Thanh Niên (không rõ ngày)"], "en", forbidden)
+    assert problems([t("no_data_filters", "en")], "vi", forbidden)
+    assert problems([t("dataset_counts_note", "vi")], "en", forbidden)
     assert not problems(["Nguồn: Báo Thanh Niên (2021) https://thanhnien.vn/thoi-su/tuong-tac-thoi-40-1378015.html"],
                         "vi", forbidden)
+    assert not problems([t("search_help", "vi"), t("no_data_filters", "vi")], "vi", forbidden)
+    assert all(len(OTHER_LANGUAGE[lang]) > 50 for lang in OTHER)
+
+
+def test_every_download_reader_reads_its_file(real, forbidden):
+    """The readers above see what they should: a source's citation in the CSV, the Excel's sources sheet, the
+    HTML's figure, the packs' closing list (so a clean scan is not a scan of nothing)."""
+    state = FilterState("63", FOUR["63"], (2016, 2025), "dti_score", "vi")
+    texts = "\n".join(download_texts(real, state))
+    for needle in ("Báo Quảng Bình (QBĐT)", t("sheet_sources", "vi"), t("export_sources", "vi"),
+                   "https://dti.gov.vn/xep-hang-2022", "Đẩy mạnh hợp tác chiến lược giữa Tập đoàn VNPT"):
+        assert needle in texts, needle
     assert Path(DEFAULT_PATH).exists()

@@ -365,3 +365,14 @@ def test_a_count_axis_never_ticks_in_fractions(tiny):
     fig = C.timeline_figure(obs, tiny.events[tiny.events["kind"] == "merger"], share, F.unit_labels(tiny.units, "vi"), ["old-a"],
                             lang="vi", years=(2016, 2026), sources=tiny.sources)
     assert fig.layout.yaxis.dtick is None
+
+
+def test_a_page_link_is_a_web_address_or_empty():
+    """A stored article's words in a link column would be a broken link on the page: shown empty, and said once;
+    the downloads keep the words."""
+    table = pd.DataFrame({"Nguồn": ["a", "b", "c"],
+                          "Liên kết": ["https://dti.gov.vn/xep-hang-2022", views.t("stored_article", "vi"), ""]})
+    shown, unlinked = views.web_links_only(table, "Liên kết")
+    assert list(shown["Liên kết"]) == ["https://dti.gov.vn/xep-hang-2022", "", ""] and unlinked
+    assert table["Liên kết"][1].startswith("(bài báo gốc")  # the table itself is unchanged
+    assert views.web_links_only(table.iloc[[0, 2]], "Liên kết")[1] is False

@@ -113,7 +113,11 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
     events["as_of"] = _dt64(events["as_of"])
     # Every field of a source is text; an absent one is "" (as in observations), never NaN that
     # str() would turn into the word "nan" in a table cell or a link.
-    sources = pd.DataFrame({name: text([getattr(s, name) or "" for s in ds.sources]) for name in Source.model_fields})
+    sources = pd.DataFrame({name: text([getattr(s, name) or "" for s in ds.sources]) for name in Source.model_fields
+                            if name != "description"})
+    for lang in ("vi", "en"):  # the curator's plain description, one column per language like the indicators'
+        sources[f"description_{lang}"] = text([getattr(s.description, lang) if s.description else ""
+                                               for s in ds.sources])
     regions = pd.DataFrame([{"id": r.id, "name_vi": r.name.vi, "name_en": r.name.en} for r in ds.regions])
     return Frames(units, indicators, observations, events, sources, regions, path=path,
                   meta={"title_vi": ds.dataset.title.vi, "title_en": ds.dataset.title.en,

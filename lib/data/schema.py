@@ -117,9 +117,12 @@ class Source(Strict):
     id: Slug
     # A source is cited as publisher, headline, date, link. Leave `publisher` or `title` out when the page does
     # not state it (never a guess, never a URL slug): the app then names the site and describes the source in
-    # the reader's language. `note` is for curators only (why a field is missing, what the page is); never shown.
+    # the reader's language. `title` is only a headline as printed; `description` is the curator's plain words
+    # for a source that prints none (an official table, the text of a decision), shown in brackets, never as a
+    # headline. `note` is for curators only (why a field is missing, what the page is); never shown.
     publisher: Text | None = None
     title: Text | None = None
+    description: I18nText | None = None
     note: Text | None = None
     author: Text | None = None
     url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None

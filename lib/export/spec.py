@@ -33,6 +33,7 @@ class ChartSpec:
     as_of: str  # the data's as-of dates as text
     notes: str = ""  # longer notes: sources with URLs, as-of dates
     note: str = ""  # how the figure was computed, in a sentence (shown under the chart, first in the notes)
+    cited: tuple[str, ...] = ()  # each source behind the chart as a reader cites it (lib.citations.citation)
 
 
 # --- File names -----------------------------------------------------------------------------------------------------
