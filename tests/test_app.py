@@ -233,3 +233,28 @@ def test_a_chart_is_computed_once_per_dataset_and_filters():
     assert computed(view, None, frames_a, s1, 5) is not first and len(calls) == 3  # another argument
     assert computed(view, None, frames_b, s1) is not first and len(calls) == 4  # another dataset
     assert computed(view, None, frames_a, s1) is first and len(calls) == 4
+
+
+def _bound_units_script():  # runs inside AppTest: a province box bound to the URL the way Streamlit 1.67 does it
+    import streamlit as st
+
+    lang = st.query_params.get("lang", "vi")
+    names = {"vi": {"quang-tri": "Quảng Trị (trước 7/2025)"}, "en": {"quang-tri": "Quang Tri (before 7/2025)"}}
+    st.multiselect("units", ["quang-tri"], key="units", format_func=names[lang].get, bind="query-params")
+
+
+@pytest.mark.parametrize("lang, param, selected", [
+    ("vi", "quang-tri", []),  # our links carry codes: a bound widget drops them
+    ("vi", "Quảng Trị (trước 7/2025)", ["quang-tri"]),  # it reads the label shown in one language …
+    ("en", "Quảng Trị (trước 7/2025)", []),  # … which the other language's page does not know
+])
+def test_streamlit_bind_carries_labels_not_codes(lang, param, selected):
+    """Why the filters are not bound with `bind="query-params"` (issue 10, README "Shared links"): Streamlit
+    puts a widget's displayed labels in the URL. Our labels depend on the language (and the indicator's on the
+    boundaries), so a bound link would break on a language switch or a renamed label. If Streamlit ever binds
+    the options themselves, this test fails: then switch to it and drop lib.filters.parse_query/to_query."""
+    at = AppTest.from_function(_bound_units_script)
+    at.query_params["lang"] = lang
+    at.query_params["units"] = param
+    at.run()
+    assert at.session_state["units"] == selected
