@@ -44,6 +44,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 import websockets  # noqa: E402
+import websockets.exceptions  # noqa: E402  (not loaded by `import websockets` alone)
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
@@ -59,6 +60,7 @@ LINK_FILTERS = [
 PAGE_PATHS = ["" if p.default else p.url_path for p in PAGES]  # url paths of the pages ("" = the default)
 PERIOD_LABELS = {"Giai đoạn", "Period"}  # lib.i18n "period": the period slider
 INDICATOR_LABELS = {"Chỉ tiêu", "Indicator"}  # lib.i18n "indicator": the indicator box
+SCATTER_Y_LABELS = {"Trục dọc", "Vertical axis"}  # lib.i18n "scatter_y": a control of the compare page's fragment
 FINISHED_OK = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -126,6 +128,7 @@ class RunResult:
 class Widget:
     kind: str  # the element type: slider, selectbox, …
     proto: object
+    fragment: str = ""  # the st.fragment it was drawn in ("" = the page itself)
 
 
 class Session:
@@ -226,6 +229,20 @@ class Session:
         self._add_widget_states(msg)
         return await self._run(msg)
 
+    async def change_widget(self, wid: str, value: tuple[str, object], *, fragment: bool = True) -> RunResult:
+        """A click on one widget: like the browser, a widget drawn in an st.fragment reruns that fragment
+        only (`fragment_id`); `fragment=False` sends the same click as a whole-page rerun (the comparison)."""
+        w = self.widgets[wid]
+        self.sent_values[wid] = value
+        msg = BackMsg()
+        msg.rerun_script.query_string = self.query_string
+        msg.rerun_script.page_script_hash = self.page_hash
+        if fragment and w.fragment:
+            msg.rerun_script.fragment_id = w.fragment
+        self._client_state(msg)
+        self._add_widget_states(msg)
+        return await self._run(msg)
+
     def _add_widget_states(self, msg: BackMsg) -> None:
         """Like the browser: the value of every widget on screen, the one set by a click or, untouched, the
         one its element carried (the browser registers it when the widget mounts)."""
@@ -282,7 +299,7 @@ class Session:
                     proto = getattr(el, etype)
                     wid = getattr(proto, "id", "") if etype in _WIDGETS else ""
                     if wid:
-                        widgets[wid] = Widget(etype, proto)
+                        widgets[wid] = Widget(etype, proto, fm.delta.fragment_id)
             elif kind == "new_session":
                 self.page_hash = fm.new_session.page_script_hash
                 self.max_age = fm.new_session.config.max_cached_message_age or self.max_age
@@ -300,7 +317,8 @@ class Session:
                     break  # FINISHED_EARLY_FOR_RERUN: another run follows; wait for it
         self.runs += 1
         self.cache = {h: r for h, r in self.cache.items() if self.runs - r <= self.max_age}
-        self.widgets = widgets
+        # A fragment's run draws that fragment only: the rest of the page (and its widgets) stays on screen.
+        self.widgets = {**self.widgets, **widgets} if msg.rerun_script.fragment_id else widgets
         self.headings = headings
         for wid in list(self.sent_values):  # the server set the widget's value: the browser shows that one
             w = widgets.get(wid)
@@ -637,6 +655,38 @@ async def warm(urls: list[str], timeout: float = 120) -> list[str]:
     return errors
 
 
+async def local_control(url: str, repeats: int = 10, timeout: float = 60.0) -> dict:
+    """A control that changes one part of a page: the compare page's vertical-axis box (its scatter section is
+    an st.fragment). Each new value is sent twice in turn, as the browser sends it (the fragment alone) and as
+    a whole-page rerun (what the same click cost before the fragment), `repeats` times each, one session."""
+    s = Session(url, timeout)
+    out: dict = {"fragment_s": [], "page_s": [], "fragment_bytes": [], "page_bytes": [], "errors": []}
+    try:
+        path = next(pp for pp in PAGE_PATHS if pp == "so-sanh")
+        await s.open(path, LINK_FILTERS[0])
+        await s.first_run(path)
+        wid = next(w for w, x in s.widgets.items() if x.kind == "selectbox" and x.proto.label in SCATTER_Y_LABELS)
+        if not s.widgets[wid].fragment:
+            out["errors"].append("the vertical-axis box is not drawn in a fragment")
+        options = list(s.widgets[wid].proto.options)
+        for k in range(repeats):
+            for fragment in (True, False):
+                r = await s.change_widget(wid, ("string_value", options[(2 * k + fragment) % len(options)]),
+                                          fragment=fragment)
+                key = "fragment" if fragment else "page"
+                out[f"{key}_s"].append(r.seconds)
+                out[f"{key}_bytes"].append(r.bytes)
+                if r.exceptions:
+                    out["errors"].append(f"exception element: {s.exception_texts[-1:]}")
+    except (SessionError, OSError, StopIteration, websockets.exceptions.WebSocketException) as exc:
+        out["errors"].append(f"{type(exc).__name__}: {exc}")
+    finally:
+        await s.close()
+    for key in ("fragment", "page"):
+        out[f"{key}_p50_s"] = pct(out[f"{key}_s"], 50)
+    return out
+
+
 def settle(processes: dict[str, int], limit: float = 20, idle_pct: float = 15) -> float:
     """Wait (at most `limit` s) until the servers are idle: the runs of the previous load are over."""
     t0 = time.monotonic()
@@ -659,6 +709,9 @@ def measure(replicas: list[int], sessions: list[int], seconds: dict[int, float],
         srv = Servers(n)
         try:
             res: dict = {"warm_errors": asyncio.run(warm([u for u, _ in srv.replicas])), "runs": {}}
+            if n == replicas[0]:
+                log("load: a control inside a fragment vs the same click as a page rerun")
+                out["local_control"] = asyncio.run(local_control(srv.replicas[0][0], timeout=timeout))
             for k in sessions:
                 settle(srv.processes())
                 log(f"load: {n} replica(s), {k} sessions, {seconds[k]:.0f} s")

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib import citations as cite
+from lib.data import rows_by_id
 from lib.i18n import fmt_date, fmt_value, t
 from lib.safe_text import plot_escape
 
@@ -34,17 +35,9 @@ RANKING_MAX, RANKING_END = 80, 30  # above 80 units a ranking shows the first 30
 # --- Text helpers ----------------------------------------------------------------------------------
 
 
-_METAS: list[tuple[pd.DataFrame, dict[str, dict]]] = []  # (indicators frame, its rows by id); the newest few
-
-
 def meta_of(indicators: pd.DataFrame, indicator: str) -> dict:
-    """One indicator's row as a dict (with its id). The rows are built once per indicators frame (the frame is
-    kept alongside, so an identity check can never match a new frame at a reused address)."""
-    metas = next((m for frame, m in _METAS if frame is indicators), None)
-    if metas is None:
-        metas = {r["id"]: r for r in indicators.to_dict("records")}
-        _METAS[:] = [(indicators, metas), *_METAS[:3]]
-    return dict(metas[indicator])
+    """One indicator's row as a dict (with its id), a copy the caller may change."""
+    return dict(rows_by_id(indicators)[indicator])
 
 
 def ind_title(meta: dict, lang: str) -> str:

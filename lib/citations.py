@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from lib.data import parse_date
+from lib.data import parse_date, rows_by_id
 from lib.i18n import fmt_date, t
 
 SHORT_WORDS = 8  # a headline standing in for a missing publisher in a chart's source line: its first words
@@ -108,8 +108,8 @@ def short(src: Mapping, lang: str) -> str:
 
 
 def by_id(sources: pd.DataFrame) -> dict[str, dict]:
-    """The sources frame as {id: row dict}."""
-    return {r["id"]: r for r in sources.to_dict("records")}
+    """The sources frame as {id: row dict}, built once per frame (lib.data.rows_by_id); read-only."""
+    return rows_by_id(sources)
 
 
 TABLE_COLUMNS = ("src_col_publisher", "src_col_title", "src_col_author", "src_col_published", "link",

@@ -26,22 +26,31 @@ if sub is not None:
         st.caption(t("subindex_first_eight", lang, n=SUBINDEX_MAX))
     specs.append(sub)
 
-# --- Two indicators side by side (same year, same basis) ---
-ids = list(frames.indicators["id"])
-titles = dict(zip(ids, frames.indicators[f"title_{lang}"]))
-kids = views.child_indicators(frames, state.indicator)
-c1, c2, c3 = st.columns([2, 2, 1])
-x = c1.selectbox(t("scatter_x", lang), ids, index=ids.index(state.indicator), format_func=titles.get, key="cmp_x")
-y_default = kids[5] if len(kids) > 5 else views.widest_other(frames, state, x)
-y = c2.selectbox(t("scatter_y", lang), ids, index=ids.index(y_default), format_func=titles.get, key="cmp_y")
-years = views.scatter_years(vobs, state, x, y)
-if years:
-    year = c3.selectbox(t("scatter_year", lang), years[::-1], key="cmp_year")
-    fit = st.checkbox(t("scatter_fit", lang), value=False, key="cmp_fit")
-    scatter, n_both = computed(views.scatter_spec, vobs, frames, state, x, y, year, fit)
-    st.caption(t("units_with_both", lang, n=n_both))
-    chart_block(scatter, lang)
-    specs.append(scatter)
-else:
-    st.info(t("scatter_empty", lang))
-briefing_block(specs, frames, state, key="compare")
+
+@st.fragment
+def side_by_side(specs: list) -> None:
+    """Two indicators of one year side by side, and the briefing pack with it. Its own controls rerun only
+    this part (st.fragment): the charts above are not sent again. The pack is here too, so it always holds
+    the scatter on screen."""
+    ids = list(frames.indicators["id"])
+    titles = dict(zip(ids, frames.indicators[f"title_{lang}"]))
+    kids = views.child_indicators(frames, state.indicator)
+    c1, c2, c3 = st.columns([2, 2, 1])
+    x = c1.selectbox(t("scatter_x", lang), ids, index=ids.index(state.indicator), format_func=titles.get,
+                     key="cmp_x")
+    y_default = kids[5] if len(kids) > 5 else views.widest_other(frames, state, x)
+    y = c2.selectbox(t("scatter_y", lang), ids, index=ids.index(y_default), format_func=titles.get, key="cmp_y")
+    years = views.scatter_years(vobs, state, x, y)
+    if years:
+        year = c3.selectbox(t("scatter_year", lang), years[::-1], key="cmp_year")
+        fit = st.checkbox(t("scatter_fit", lang), value=False, key="cmp_fit")
+        scatter, n_both = computed(views.scatter_spec, vobs, frames, state, x, y, year, fit)
+        st.caption(t("units_with_both", lang, n=n_both))
+        chart_block(scatter, lang)
+        specs = [*specs, scatter]
+    else:
+        st.info(t("scatter_empty", lang))
+    briefing_block(specs, frames, state, key="compare")
+
+
+side_by_side(specs)

@@ -129,6 +129,17 @@ def test_load_generator_smoke_run_has_no_error(cluster):
     assert all(v > 0 for v in res["server"]["peak_rss_bytes"].values())
 
 
+def test_a_control_of_the_scatter_reruns_its_fragment_only(cluster):
+    """The compare page's two-indicator section is an st.fragment: a click on its vertical-axis box reruns that
+    section alone (far fewer bytes than the page), without an exception, through nginx like a browser."""
+    from bench.loadgen import local_control
+
+    res = run_async(local_control(cluster.url, repeats=2))
+    assert res["errors"] == [], res["errors"]
+    assert len(res["fragment_s"]) == len(res["page_s"]) == 2
+    assert max(res["fragment_bytes"]) < min(res["page_bytes"]) / 2, res
+
+
 def test_load_generator_refuses_other_hosts():
     from bench.loadgen import check_target
 

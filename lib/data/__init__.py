@@ -12,7 +12,7 @@ Nothing here imports Streamlit.
 
 from lib.data.cache import load_frames_cached
 from lib.data.checks import DateSpan, cross_check, load_dataset, parse_date, plot_date, validate
-from lib.data.frames import Frames, load_frames, to_frames
+from lib.data.frames import Frames, load_frames, rows_by_id, to_frames
 from lib.data.read import (
                            DEFAULT_MAX_BYTES,
                            DEFAULT_PATH,
@@ -33,5 +33,5 @@ __all__ = [
     "DateSpan",
     "Frames", "Problem", "RawDocument", "cross_check", "load_dataset", "load_frames", "load_frames_cached",
     "max_bytes_limit",
-    "parse_date", "plot_date", "read_document", "resolve_path", "to_frames", "validate",
+    "parse_date", "plot_date", "read_document", "resolve_path", "rows_by_id", "to_frames", "validate",
 ]
