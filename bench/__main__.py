@@ -232,9 +232,13 @@ def targets(r: dict) -> list[dict]:
         at = r["datasets"].get(ds, {}).get("apptest", {})
         for page, p in at.get("pages", {}).items():
             if "floor_ratio" in p:
-                add(f"filter change ≤ {limit}× delivery floor ({ds}, {page.split('/')[-1]})", p["floor_ratio"], limit,
+                add(f"period change ≤ {limit}× delivery floor ({ds}, {page.split('/')[-1]})", p["floor_ratio"], limit,
                     p["floor_ratio"] <= limit and not p["errors"],
                     f"{_fmt_s(p['filter_change_s'])} vs floor {_fmt_s(p['delivery_floor_s'])}")
+            if "indicator_ratio" in p:
+                add(f"indicator change ≤ {limit}× delivery floor ({ds}, {page.split('/')[-1]})", p["indicator_ratio"],
+                    limit, p["indicator_ratio"] <= limit and not p["errors"],
+                    f"{_fmt_s(p['indicator_change_s'])} vs floor {_fmt_s(p['indicator_floor_s'])}")
     for ds in ("real", "synth-63"):
         at = r["datasets"].get(ds, {}).get("apptest", {})
         for page, p in at.get("pages", {}).items():

@@ -347,21 +347,22 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
     rows = latest[latest["unit"].isin(units)]
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
-    meta = indicators.set_index("id")
+    metas = rows_by_id(indicators)
     inds = [i for i in indicators["id"] if i in set(rows["indicator"])]
-    cells = rows.set_index(["indicator", "unit"])
+    cells: dict[tuple[str, str], dict] = {}
+    for r in rows.to_dict("records"):
+        cells.setdefault((r["indicator"], r["unit"]), r)  # the first row of a cell, as before
     z, text, hover = [], [], []
     for i in inds:
-        m = meta.loc[i].to_dict() | {"id": i}
+        m = metas[i]
         zr, tr, hr = [], [], []
         for u in units:
-            if (i, u) not in cells.index:
+            if (i, u) not in cells:
                 zr.append(None)
                 tr.append("—")  # the words would not fit a narrow cell; the hover and the note below say them
                 hr.append(f"<b>{labels.get(u, u)}</b><br>{ind_title(m, lang)}<br>{t('no_data', lang)}")
                 continue
-            c = cells.loc[(i, u)]
-            c = c.iloc[0] if isinstance(c, pd.DataFrame) else c
+            c = cells[(i, u)]
             text_hover = f"{_hover(c, m, lang, labels.get(u, u), sources)}<br>{ind_title(m, lang)}"
             if pd.isna(c["score"]):  # another year than the row's: shown, not coloured
                 zr.append(None)
@@ -375,7 +376,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
         text.append(tr)
         hover.append(hr)
     row_year = dict(zip(rows["indicator"], rows["row_year"]))
-    ylabels = [wrap(f"{ind_title(meta.loc[i].to_dict(), lang)} ({int(row_year[i])})", 26) for i in inds]
+    ylabels = [wrap(f"{ind_title(metas[i], lang)} ({int(row_year[i])})", 26) for i in inds]
     fig = go.Figure(go.Heatmap(
         # Above a region's size the cells are too narrow for words: colour and hover only (grey = no data).
         z=z, x=[wrap(labels.get(u, u), 18) for u in units], y=ylabels, text=text,
@@ -408,8 +409,8 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
     rows = rows[rows["indicator"].isin(inds)]
     if len(inds) < 3:
         return empty_figure(t("radar_needs_three", lang), title, lang)
-    meta = indicators.set_index("id")
-    theta = [wrap(ind_title(meta.loc[i].to_dict(), lang), 28) for i in inds]
+    metas = rows_by_id(indicators)
+    theta = [wrap(ind_title(metas[i], lang), 28) for i in inds]
     fig = go.Figure()
     for k, u in enumerate(units):
         r = rows[rows["unit"] == u].set_index("indicator").reindex(inds)
@@ -418,7 +419,7 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
             connectgaps=False, mode="lines+markers",
             line={"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)]},
             marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 8},
-            hovertext=[f"{labels.get(u, u)}<br>{th}<br>" + (_val(v, meta.loc[i].to_dict() | {"id": i}, lang)
+            hovertext=[f"{labels.get(u, u)}<br>{th}<br>" + (_val(v, metas[i], lang)
                        if pd.notna(v) else t("no_data", lang))
                        for th, i, v in zip(theta + [theta[0]], inds + [inds[0]],
                                            list(r["value"]) + [r["value"].iloc[0]])],

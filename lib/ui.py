@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -80,11 +82,15 @@ def computed(fn, vobs: pd.DataFrame, frames: Frames, state: F.FilterState, *args
     """`fn(vobs, frames, state, *args, **kwargs)` (a lib.views function), computed once per dataset and
     filters and then replayed: a rerun that changes nothing this chart reads (a download click, another
     chart's control, going back to a page, a filter set back) does not rebuild it. The key is the function,
-    the frames object (built once per dataset version, see get_frames), the filters and the extra
-    arguments, which must be hashable. Shared by every session; the results are never mutated (the print
-    layout copies a figure before it changes it)."""
-    key = (id(frames), state.boundaries, tuple(state.units), tuple(state.years), state.indicator, state.lang,
-           args, tuple(sorted(kwargs.items())))
+    the frames object (built once per dataset version, see get_frames), the filters it reads (all of them,
+    or those named by lib.views.reads; the others are passed as None) and the extra arguments, which must be
+    hashable. Shared by every session; the results are never mutated (the print layout copies a figure
+    before it changes it)."""
+    fields = getattr(fn, "reads", None)
+    if fields is not None:
+        state = replace(state, **{f.name: None for f in dataclass_fields(state) if f.name not in fields})
+    key = (id(frames), state.boundaries, tuple(state.units or ()), tuple(state.years or ()), state.indicator,
+           state.lang, args, tuple(sorted(kwargs.items())))
     kept, value = _computed(f"{fn.__module__}.{fn.__qualname__}", key, fn, frames, (vobs, frames, state, *args),
                             kwargs)
     if kept is not frames:  # another dataset's frames at a reused address: never replay its result

@@ -244,18 +244,39 @@ def overview_ranking(vobs: pd.DataFrame, frames: Frames, state: FilterState
     return table, spec, n_units, year
 
 
-def map_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int) -> ChartSpec:
+def reads(*fields: str):
+    """Declares the only filters a view function reads (lib.ui.computed then keys its result by those: the
+    map is not redrawn when the start of the period moves). The others reach it as None, so reading one
+    fails loudly instead of replaying a stale result."""
+    def mark(fn):
+        fn.reads = fields
+        return fn
+    return mark
+
+
+def _map_rows(vobs: pd.DataFrame, state: FilterState, year: int) -> pd.DataFrame:
+    return _same_basis(vobs[(vobs["indicator"] == state.indicator) & (vobs["year"] == year)], state.boundaries)
+
+
+@reads("boundaries", "units", "indicator", "lang")
+def map_figure_of(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int):
     """The choropleth of the ranking's indicator and year over every unit of the view (no-data hatched)."""
     from lib.charts_map import map_figure
     from lib.filters import units_for_boundaries
 
-    lang = state.lang
     meta = C.meta_of(frames.indicators, state.indicator)
-    rows = _same_basis(vobs[(vobs["indicator"] == state.indicator) & (vobs["year"] == year)], state.boundaries)
     codes = list(units_for_boundaries(frames.units, state.boundaries)["code"])
-    fig = map_figure(rows, meta, plot_labels(frames, lang), state.units, lang=lang, year=year,
-                     boundaries=state.boundaries, sources=frames.sources, unit_codes=codes)
-    return make_spec("overview-map", fig, rows, frames, state, meta, C.chart_title(meta, lang, (year, year)))
+    return map_figure(_map_rows(vobs, state, year), meta, plot_labels(frames, state.lang), state.units,
+                      lang=state.lang, year=year, boundaries=state.boundaries, sources=frames.sources,
+                      unit_codes=codes)
+
+
+def map_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int, fig=None) -> ChartSpec:
+    """The map as a chart to show and download; `fig`: map_figure_of's figure, if already drawn."""
+    meta = C.meta_of(frames.indicators, state.indicator)
+    fig = map_figure_of(vobs, frames, state, year) if fig is None else fig
+    return make_spec("overview-map", fig, _map_rows(vobs, state, year), frames, state, meta,
+                     C.chart_title(meta, state.lang, (year, year)))
 
 
 # --- Compare ---------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ for note in views.not_combinable_notes(status, frames, state, year=year, vobs=vo
 ind_name = frames.indicators.set_index("id").loc[state.indicator, f"title_{lang}"]
 st.caption(t("provinces_with_data", lang, n=n_units, indicator=md_escape(f"{ind_name} ({year})")))
 chart_block(spec, lang)
-map_chart = computed(views.map_spec, vobs, frames, state, year)
+map_chart = views.map_spec(vobs, frames, state, year, computed(views.map_figure_of, vobs, frames, state, year))
 chart_block(map_chart, lang)
 if not table.empty:
     st.header(t("standing_title", lang))

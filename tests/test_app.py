@@ -235,6 +235,50 @@ def test_a_chart_is_computed_once_per_dataset_and_filters():
     assert computed(view, None, frames_a, s1) is first and len(calls) == 4
 
 
+def test_a_view_that_reads_some_filters_is_kept_when_another_moves():
+    """A view marked with lib.views.reads is keyed by those filters only: the map is not redrawn when the
+    start of the period moves, and a filter it does not declare reaches it as None (never a stale replay)."""
+    import lib.filters as F
+    from lib.ui import computed
+    from lib.views import reads
+
+    seen = []
+
+    @reads("units", "indicator")
+    def view(vobs, frames, state):
+        seen.append(state)
+        return object()
+
+    frames = type("Frames", (), {})()
+    s1 = F.FilterState("63", ["quang-tri"], (2016, 2025), "dti_score", "vi")
+    first = computed(view, None, frames, s1)
+    assert computed(view, None, frames, F.FilterState("63", ["quang-tri"], (2019, 2025), "dti_score", "vi")) is first
+    assert computed(view, None, frames, F.FilterState("63", ["lang-son"], (2016, 2025), "dti_score", "vi")) \
+        is not first
+    assert len(seen) == 2 and seen[0].years is None and seen[0].lang is None and seen[0].units == ["quang-tri"]
+
+
+def test_the_overview_map_follows_the_period_in_its_file_name_not_its_drawing():
+    """Moving the start of the period keeps the overview's map figure (its year is the ranking's) but its
+    download names the new period."""
+    at = app({"units": "lang-son", "years": "2016-2024", "ind": "dti_score"})
+    before = charts(at)[1]
+    at.slider(key="f_years").set_value((2018, 2024)).run()
+    assert not at.exception
+    after = charts(at)[1]
+    assert after["layout"]["meta"]["title"] == before["layout"]["meta"]["title"]
+    assert after["data"] == before["data"]
+    from lib import views
+    from lib.combine import boundary_observations
+    from lib.ui import STATE_KEY
+
+    frames, state = at.session_state["_frames"], at.session_state[STATE_KEY]
+    vobs, _ = boundary_observations(frames, "63")
+    year = int(before["layout"]["meta"]["title"][-4:])
+    spec = views.map_spec(vobs, frames, state, year, views.map_figure_of(vobs, frames, state, year))
+    assert spec.filename_stem.endswith("2018-2024"), spec.filename_stem
+
+
 def _bound_units_script():  # runs inside AppTest: a province box bound to the URL the way Streamlit 1.67 does it
     import streamlit as st
 
