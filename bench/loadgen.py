@@ -745,6 +745,12 @@ def lines(result: dict) -> list[str]:
         L.append(f"2 replicas vs 1, {k} sessions: throughput ×{g['throughput_ratio']:.2f} "
                  f"({g['runs_per_s'][0]:.2f} → {g['runs_per_s'][1]:.2f} runs/s), p95 {f(g['p95_s'][0])} → "
                  f"{f(g['p95_s'][1])}")
+    lc = result.get("local_control")
+    if lc:
+        kb = lambda xs: sum(xs) / len(xs) / 1024 if xs else 0  # noqa: E731
+        L.append(f"a control inside a fragment (compare page, vertical axis): p50 {f(lc['fragment_p50_s'])}, "
+                 f"{kb(lc['fragment_bytes']):.0f} KB; the same click as a page rerun: p50 {f(lc['page_p50_s'])}, "
+                 f"{kb(lc['page_bytes']):.0f} KB" + (f"; errors: {lc['errors']}" if lc["errors"] else ""))
     return L
 
 
