@@ -278,6 +278,14 @@ def targets(r: dict) -> list[dict]:
             add(f"browser first chart ≤ 1.5× bare app ({ds})", v, 1.5 * f if f else None,
                 (v is not None and f is not None and v <= 1.5 * f), b.get("error") or (f"{v / f:.1f}× bare app"
                                                                                       if v and f else ""))
+        f = br.get("floor", {}).get("filter_change_s")
+        for ds, b in br.items():
+            if ds == "floor":
+                continue
+            v = b.get("filter_change_s")
+            add(f"browser filter change → updated charts ≤ 1.3× bare app ({ds})", v, 1.3 * f if f else None,
+                (v is not None and f is not None and v <= 1.3 * f),
+                b.get("error") or (f"{_fmt_s(v)} vs bare app {_fmt_s(f)}: {v / f:.1f}×" if v and f else ""))
     else:
         add("browser first chart ≤ 1.5× bare app", None, None, None, "browser skipped")
     ld = (r.get("load") or {}).get("replicas", {})

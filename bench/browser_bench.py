@@ -23,23 +23,9 @@ CHART = '[data-testid="stPlotlyChart"] .main-svg'
 APP_STATE = '[data-testid="stApp"]'
 
 
-def _page_paths() -> dict[str, str]:
-    """URL path of each page, read from app.py's st.Page(...) calls (url_path=..., default=True, or the stem)."""
-    import re
+from lib.navigation import PAGES  # noqa: E402 - the one list of pages (nothing parses app.py)
 
-    text = Path(APP).read_text(encoding="utf-8")
-    out = {}
-    for chunk in text.split("st.Page(")[1:]:
-        m = re.search(r'"pages"\s*/\s*"(\w+)\.py"', chunk)
-        if not m:
-            continue
-        call = chunk.split("st.Page(")[0]
-        url = re.search(r'url_path\s*=\s*"([^"]*)"', call)
-        out[m.group(1)] = "" if re.search(r"default\s*=\s*True", call) else (url.group(1) if url else m.group(1))
-    return out
-
-
-PAGE_PATHS = {"overview": "", "compare": "compare", "timeline": "timeline", "sources": "sources"} | _page_paths()
+PAGE_PATHS = {Path(p.file).stem: "" if p.default else p.url_path for p in PAGES}
 
 
 # --- Server ------------------------------------------------------------------------------------------
@@ -112,8 +98,12 @@ def launch(pw):
     return pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
 
+PERIOD = "2016-2024"
+
+
 def app_url(server: Server, page: str, units: list[str], view: str = "63") -> str:
-    return f"{server.url}{PAGE_PATHS[page]}?view={view}&units={','.join(units)}"
+    # The period ends in 2024, the last year of DTI data, so that moving its end changes what the charts show.
+    return f"{server.url}{PAGE_PATHS[page]}?view={view}&units={','.join(units)}&years={PERIOD}"
 
 
 def navigate(context, url: str, timeout_ms: float = 300_000) -> tuple[float, object]:
@@ -129,19 +119,25 @@ def _exceptions(page) -> int:
     return page.locator('[data-testid="stException"]').count()
 
 
+# What the charts on screen show: the text of every drawn Plotly chart (titles, ticks, labels). The app's
+# charts carry their titles outside the SVG, so a change of the period shows in their axes, not in a title.
+CHARTS_TEXT = ("() => Array.from(document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg'))"
+               ".map(e => e.textContent).join('|')")
+
+
 def filter_changes(page, n: int, timeout_ms: float = 120_000) -> list[float]:
-    """Move the period slider's lower thumb right/left (one year) n times; time each until the first
-    chart's title shows the new period (i.e. the updated figure is drawn)."""
-    thumb = page.get_by_test_id("stSlider").get_by_role("slider").first
+    """Move the end of the period one year back, then forward, n times in all; time each until what the charts
+    show has changed and the script run has ended (the updated figures are drawn). Same for app and floor."""
+    thumb = page.get_by_test_id("stSlider").get_by_role("slider").last
     times = []
     for k in range(n):
-        old = page.locator('[data-testid="stPlotlyChart"] .gtitle').first.text_content()
+        old = page.evaluate(CHARTS_TEXT)
         thumb.focus()
         t0 = time.perf_counter()
-        page.keyboard.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")
+        page.keyboard.press("ArrowLeft" if k % 2 == 0 else "ArrowRight")
         page.wait_for_function(
-            "old => { const e = document.querySelector('[data-testid=\"stPlotlyChart\"] .gtitle');"
-            " return e && e.textContent !== old; }", arg=old, timeout=timeout_ms)
+            f"old => ({CHARTS_TEXT})() !== old && !document.querySelector("
+            "'[data-testid=\"stApp\"][data-test-script-state=\"running\"]')", arg=old, timeout=timeout_ms)
         times.append(time.perf_counter() - t0)
     return times
 
