@@ -14,12 +14,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from lib.navigation import PAGES as NAV_PAGES
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 FLOOR = str(Path(__file__).resolve().parent / "floor_app.py")
-PAGES = ["pages/overview.py", "pages/compare.py", "pages/timeline.py", "pages/sources.py"]
-
-
+PAGES = [p.file for p in NAV_PAGES]  # lib.navigation: the one list of pages
 
 
 def steady_state_navigation() -> None:

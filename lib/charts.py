@@ -11,10 +11,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from lib import citations as cite
 from lib.data import rows_by_id
+from lib.draft import Draft
 from lib.i18n import fmt_date, fmt_value, t
 from lib.safe_text import plot_escape
 
@@ -117,7 +117,7 @@ def wrap(text: str, width: int = 120) -> str:
     return "<br>".join(lines)
 
 
-def whole_ticks(fig: go.Figure, meta: dict, values: Iterable, axis: str = "y", *, tozero: bool = False,
+def whole_ticks(fig: go.Figure | Draft, meta: dict, values: Iterable, axis: str = "y", *, tozero: bool = False,
                 **where) -> None:
     """A count or a rank is a whole number, so its axis never shows "70,5 dịch vụ": Plotly picks steps of
     0.5 or less when the axis spans fewer than about six, so there the step is 1. `tozero`: the axis
@@ -132,8 +132,8 @@ def whole_ticks(fig: go.Figure, meta: dict, values: Iterable, axis: str = "y", *
         (fig.update_yaxes if axis == "y" else fig.update_xaxes)(dtick=1, tick0=0, tickformat=",d", **where)
 
 
-def _finish(fig: go.Figure, title: str, source: str, *, lang: str, height: int = 460, bottom: int = 90,
-            note: str = "") -> go.Figure:
+def _finish(fig: go.Figure | Draft, title: str, source: str, *, lang: str, height: int = 460, bottom: int = 90,
+            note: str = "", **after) -> go.Figure:
     """Fonts, white print-friendly background, light grid; the title, the source line and a method note
     (how a figure was computed, shown under the chart) kept in `layout.meta`.
 
@@ -141,18 +141,22 @@ def _finish(fig: go.Figure, title: str, source: str, *, lang: str, height: int =
     wraps on a phone, a screen reader reads it, and no legend or toolbar can overlap it. The printed chart
     (lib.export.layout) draws both inside the image. No named template: assigning one costs ~10 ms per figure
     on every rerun; these few settings are what the charts need of "plotly_white". `bottom` is the room the
-    x axis needs below the plot (rotated labels, an axis title)."""
+    x axis needs below the plot (rotated labels, an axis title). `after`: layout settings that override these
+    (a legend at the side). A Draft becomes its go.Figure here, validated once (lib.draft)."""
+    bg = (fig.layout.get("plot_bgcolor") if isinstance(fig, Draft) else fig.layout.plot_bgcolor) or "white"
     fig.update_layout(
         meta={"title": title, "source": source, "note": note},
         font={"family": FONT, "size": 12, "color": "#222"},
         separators=",." if lang == "vi" else ".,",  # axis and colour-bar numbers: 0,5 in Vietnamese
-        paper_bgcolor="white", plot_bgcolor=fig.layout.plot_bgcolor or "white",
+        paper_bgcolor="white", plot_bgcolor=bg,
         height=height, margin={"l": 10, "r": 10, "t": 30, "b": max(20, bottom - 60)},
         legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "font": {"size": 11}},
     )
     fig.update_xaxes(gridcolor="#E6E6E6", zerolinecolor="#BDBDBD")
     fig.update_yaxes(gridcolor="#E6E6E6", zerolinecolor="#BDBDBD")
-    return fig
+    if after:
+        fig.update_layout(**after)
+    return fig.figure() if isinstance(fig, Draft) else fig
 
 
 def figure_title(fig: go.Figure) -> str:
@@ -166,7 +170,7 @@ def figure_note(fig: go.Figure) -> str:
 
 
 def empty_figure(message: str, title: str = "", lang: str = "vi") -> go.Figure:
-    fig = go.Figure()
+    fig = Draft()
     fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                        font={"size": 14, "color": "#555"})
     fig.update_xaxes(visible=False)
@@ -238,13 +242,12 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
     if meta["kind"] == "rank":
         # A rank is a place, not an amount: a dot on an axis that runs from last (left) to 1st (right), 1st
         # at the top, so "further right and higher" reads as better — never a bar whose length is 63rd place.
-        fig = go.Figure(go.Scatter(mode="markers+text", textposition="middle left",
-                                   marker={"color": colors, "size": 10, "line": {"color": "#333", "width": 0.5}},
-                                   **common))
+        fig = Draft(dict(type="scatter", mode="markers+text", textposition="middle left",
+                         marker={"color": colors, "size": 10, "line": {"color": "#333", "width": 0.5}}, **common))
         worst = int(max(rows["out_of"].max() if rows["out_of"].notna().any() else 0, rows["value"].max(), 1))
         fig.update_xaxes(range=[worst + 0.5 + worst * 0.06, 0.5], title=_unit(meta, lang) or None)
     else:
-        fig = go.Figure(go.Bar(orientation="h", marker={"color": colors}, textposition="outside", **common))
+        fig = Draft(dict(type="bar", orientation="h", marker={"color": colors}, textposition="outside", **common))
         # Room right of the longest bar for its value label, which would otherwise be cut on a phone.
         top = float(rows["value"].max())
         fig.update_xaxes(title=_unit(meta, lang) or None,
@@ -266,7 +269,7 @@ def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], un
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     rows = rows.sort_values("as_of").groupby(["unit", "year"], as_index=False).tail(1)
-    fig = go.Figure()
+    fig = Draft()
     xs = sorted(rows["year"].unique())
     for i, unit in enumerate(u for u in units if u in set(rows["unit"])):
         r = rows[rows["unit"] == unit].set_index("year").reindex(xs)
@@ -377,7 +380,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
         hover.append(hr)
     row_year = dict(zip(rows["indicator"], rows["row_year"]))
     ylabels = [wrap(f"{ind_title(metas[i], lang)} ({int(row_year[i])})", 26) for i in inds]
-    fig = go.Figure(go.Heatmap(
+    fig = Draft(dict(type="heatmap",
         # Above a region's size the cells are too narrow for words: colour and hover only (grey = no data).
         z=z, x=[wrap(labels.get(u, u), 18) for u in units], y=ylabels, text=text,
         texttemplate="%{text}" if len(units) <= HEATMAP_TEXT_MAX else None,
@@ -411,10 +414,10 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
         return empty_figure(t("radar_needs_three", lang), title, lang)
     metas = rows_by_id(indicators)
     theta = [wrap(ind_title(metas[i], lang), 28) for i in inds]
-    fig = go.Figure()
+    fig = Draft()
     for k, u in enumerate(units):
         r = rows[rows["unit"] == u].set_index("indicator").reindex(inds)
-        fig.add_trace(go.Scatterpolar(
+        fig.add_trace(dict(type="scatterpolar",
             r=list(r["score"]) + [r["score"].iloc[0]], theta=theta + [theta[0]], name=labels.get(u, u),
             connectgaps=False, mode="lines+markers",
             line={"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)]},
@@ -427,9 +430,8 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
         ))
     fig.update_layout(polar={"radialaxis": {"range": [0, 1], "tickvals": [0, 0.5, 1]},
                              "angularaxis": {"tickfont": {"size": 9}}})
-    fig = _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang, height=540, bottom=110)
-    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "xanchor": "left"})
-    return fig
+    return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang, height=540, bottom=110,
+                   legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "xanchor": "left"})
 
 
 def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels: dict[str, str],
@@ -442,10 +444,11 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
     hist = pd.DataFrame() if history is None else history[
         (history["indicator"] == meta["id"]) & history["year"].between(*years)]
     evs = events[events["as_of"].dt.year.between(*years)]
-    evs = evs[[any(u in units or u in set(hist.get("unit", [])) for u in us) for us in evs["units"]]]
+    evs = evs[pd.Series([any(u in units or u in set(hist.get("unit", [])) for u in us) for us in evs["units"]],
+                        index=evs.index, dtype=bool)]  # a plain empty list would select no columns
     if rows.empty and hist.empty and evs.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
+    fig = Draft.grid(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
     k = 0
     for unit in units:
         r = rows[rows["unit"] == unit].sort_values("as_of")
@@ -456,13 +459,13 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
         fake = r[r.get("derived", pd.Series(False, index=r.index)).fillna(False).astype(bool)]
         style = {"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)]}
         if len(real):
-            fig.add_trace(go.Scatter(
+            fig.add_trace(dict(type="scatter",
                 x=real["as_of"], y=real["value"], name=name, mode="lines+markers", line=style,
                 marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 9},
                 hovertext=[_hover(x, meta, lang, name, sources) for x in real.to_dict("records")], hoverinfo="text",
             ), row=1, col=1)
         if len(fake):
-            fig.add_trace(go.Scatter(
+            fig.add_trace(dict(type="scatter",
                 x=fake["as_of"], y=fake["value"], name=f"{name} ({t('derived', lang)})", mode="markers",
                 marker={"symbol": SYMBOLS[k % len(SYMBOLS)] + "-open", "size": 11, "color": style["color"]},
                 hovertext=[_hover(x, meta, lang, name, sources) for x in fake.to_dict("records")], hoverinfo="text",
@@ -471,7 +474,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
     for pred, r in (hist.groupby("unit") if len(hist) else []):
         r = r.sort_values("as_of")
         name = labels.get(pred, pred)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=r["as_of"], y=r["value"], name=name, mode="lines+markers",
             line={"color": "#666", "dash": DASHES[k % len(DASHES)], "width": 1.5},
             marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 7, "color": "#666"},
@@ -492,7 +495,7 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
         sel = [(lab, e) for lab, e in ev_rows if e["kind"] == kind]
         if not sel:
             continue
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=[e["as_of"] for _, e in sel], y=[lab for lab, _ in sel], mode="markers",
             name=t(f"event_kind_{kind}", lang), marker={"symbol": sym, "size": 12, "color": "#333",
                                                  "line": {"width": 1, "color": "#fff"}},
@@ -506,11 +509,9 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
     fig.update_yaxes(type="category", row=2, col=1, tickfont={"size": 10}, tickmode="array",
                      tickvals=lanes, categoryorder="array", categoryarray=lanes)
     src = list(rows["source"]) + (list(hist["source"]) if len(hist) else []) + list(evs["source"])
-    fig = _finish(fig, title, source_line(src, sources, lang), lang=lang, height=max(600, 360 + 26 * len(lanes)),
-                  bottom=110)
-    fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
-                      margin={"r": 10, "t": 60})
-    return fig
+    return _finish(fig, title, source_line(src, sources, lang), lang=lang, height=max(600, 360 + 26 * len(lanes)),
+                   bottom=110, legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
+                   margin={"r": 10, "t": 60})
 
 
 def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str], *, lang: str,
@@ -523,12 +524,12 @@ def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str],
     if not rows:
         return empty_figure(t("no_data_filters", lang), title, lang)
     partners = list(dict.fromkeys(plot_escape(e["partner"] or "—") for _, e in rows))
-    fig = go.Figure()
+    fig = Draft()
     for k, partner in enumerate(partners):
         sel = [(lab, e) for lab, e in rows if plot_escape(e["partner"] or "—") == partner]
         start = [pd.Timestamp(f"{int(e['period_start'])}-01-01") for _, e in sel]
         end = [pd.Timestamp(f"{int(e['period_end'])}-12-31") for _, e in sel]
-        fig.add_trace(go.Bar(
+        fig.add_trace(dict(type="bar",
             y=[lab for lab, _ in sel], base=start, x=[(b - a).total_seconds() * 1000 for a, b in zip(start, end)],
             orientation="h", name=partner,
             marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
@@ -556,9 +557,9 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
         return empty_figure(t("no_data_filters", lang), title, lang)
     xs = sorted(rows["year"].unique())
     src_text = _source_texts(rows, sources, lang)
-    fig = go.Figure()
+    fig = Draft()
     allr = rows.sort_values(["year", "value"])
-    fig.add_trace(go.Box(
+    fig.add_trace(dict(type="box",
         x=[str(y) for y in allr["year"]], y=allr["value"], name=t("all_units", lang), boxpoints="all",
         jitter=0.5, pointpos=0, fillcolor="rgba(0,0,0,0)", line={"color": "#9E9E9E", "width": 1},
         marker={"color": MUTED, "size": 6, "line": {"color": "#757575", "width": 0.5}},
@@ -568,7 +569,7 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
     for k, unit in enumerate(u for u in units if u in set(rows["unit"])):
         r = rows[rows["unit"] == unit].set_index("year").reindex(xs).reset_index()
         name = labels.get(unit, unit)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=[str(y) for y in r["year"]], y=r["value"], name=name, mode="lines+markers+text",
             line={"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)], "width": 2.5},
             marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 11, "color": PALETTE[k % len(PALETTE)],
@@ -596,7 +597,7 @@ def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list
     if sel.empty or not children:
         return empty_figure(t("no_subindices", lang), title, lang)
     names = [wrap(plot_escape(meta.loc[c, f"title_{lang}"]).replace("DTI – ", ""), 16) for c in children]
-    fig = go.Figure()
+    fig = Draft()
     src_text = _source_texts(rows, sources, lang)
     for k, unit in enumerate(u for u in units if u in set(sel["unit"])):
         r = sel[sel["unit"] == unit].set_index("indicator").reindex(children)
@@ -639,7 +640,7 @@ def scatter_figure(rows: pd.DataFrame, mx: dict, my: dict, labels: dict[str, str
                 f"<br>{src.get(r['x_source'], '')}<br>{ind_title(my, lang)}: {_val(r['y'], my, lang)}"
                 f"<br>{src.get(r['y_source'], '')}")
 
-    fig = go.Figure()
+    fig = Draft()
     rest = rows[~rows["unit"].isin(hl)]
     mine = rows[rows["unit"].isin(hl)]
     fig.add_scatter(x=rest["x"], y=rest["y"], mode="markers", name=t("all_units", lang),

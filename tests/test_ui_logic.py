@@ -376,3 +376,48 @@ def test_a_page_link_is_a_web_address_or_empty():
     assert list(shown["Liên kết"]) == ["https://dti.gov.vn/xep-hang-2022", "", ""] and unlinked
     assert table["Liên kết"][1].startswith("(bài báo gốc")  # the table itself is unchanged
     assert views.web_links_only(table.iloc[[0, 2]], "Liên kết")[1] is False
+
+
+def test_a_period_with_values_but_no_milestone_still_draws_its_line(tiny):
+    """No event at all in the period (here none is passed): the values are drawn and the source line names
+    theirs. (The event filter once selected no *columns* from an empty frame, and the page failed.)"""
+    obs, _ = boundary_observations(tiny, "63")
+    meta = C.meta_of(tiny.indicators, "vc_endpoints")
+    fig = C.timeline_figure(obs, tiny.events.iloc[0:0], meta, F.unit_labels(tiny.units, "vi"), ["old-a"],
+                            lang="vi", years=(2016, 2026), sources=tiny.sources)
+    lines = [tr for tr in fig.data if tr.yaxis in (None, "y")]
+    assert [tr.name for tr in lines] == ["Quảng Ả (trước 7/2025)"] and list(lines[0].y) == [213]
+    assert C.figure_title(fig).startswith(C.ind_title(meta, "vi"))
+    assert fig.layout.meta["source"].startswith("Nguồn: ")
+
+
+def test_a_draft_draws_the_figure_plotly_draws_call_by_call():
+    """lib.draft builds once what a go.Figure builds call by call: the same figure, on a grid too (rows,
+    per-row axes, a vertical line across the subplots that have traces, none on an empty one)."""
+    import json
+
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from lib.draft import Draft
+
+    def draw(fig, events: bool):
+        fig.add_trace({"type": "scatter", "x": [1, 2], "y": [3, 4], "name": "a"} if isinstance(fig, Draft)
+                      else go.Scatter(x=[1, 2], y=[3, 4], name="a"), row=1, col=1)
+        if events:
+            fig.add_scatter(x=[1.5], y=["Lạng Sơn"], mode="markers", row=2, col=1)
+        fig.update_yaxes(autorange="reversed", row=1, col=1)
+        fig.update_yaxes(type="category", row=2, col=1, tickfont={"size": 10})
+        fig.update_xaxes(gridcolor="#E6E6E6")
+        fig.add_vline(x=1.7, line={"color": "#D55E00", "dash": "dot"})
+        fig.update_layout(legend={"orientation": "h"}, margin={"t": 30})
+        fig.update_layout(legend={"x": 1.01}, margin={"r": 10})
+        fig.add_annotation(text="—", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+        return fig if isinstance(fig, go.Figure) else fig.figure()
+
+    grid = {"rows": 2, "cols": 1, "shared_xaxes": True, "row_heights": [0.62, 0.38], "vertical_spacing": 0.06}
+    for events in (True, False):
+        plotly_way = draw(make_subplots(**grid), events)
+        draft_way = draw(Draft.grid(**grid), events)
+        assert json.loads(draft_way.to_json()) == json.loads(plotly_way.to_json())
+        assert len(draft_way.layout.shapes) == (2 if events else 1)
