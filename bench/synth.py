@@ -26,10 +26,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from lib.combine import LAST_DAY_BEFORE, MERGER_DATE
+
 SYNTH_TITLE = "SYNTHETIC BENCHMARK DATA — not real"
 SYNTH_PUBLISHER = "synthetic"
-MERGER_DATE = "2025-07-01"
-LAST_OLD_DAY = "2025-06-30"
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def build(size: Size, seed: int = 20251122) -> dict:
             units.append({
                 "code": code, "admin_code": f"{idx % 100:02d}", "name": {"vi": name, "en": _ascii(name)},
                 "full_name": f"Tỉnh {name}", "type": "province", "region": region, "aliases": [f"T. {name}"],
-                "valid_from": None, "valid_to": LAST_OLD_DAY, "successor": new_code, "merged_on": MERGER_DATE,
+                "valid_from": None, "valid_to": LAST_DAY_BEFORE, "successor": new_code, "merged_on": MERGER_DATE,
                 "merger_source": merger_src, "note": "synthetic",
             })
             preds.append(code)

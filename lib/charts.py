@@ -13,10 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import citations as cite
+from lib.combine import MERGER_DATE
 from lib.data import rows_by_id
 from lib.draft import Draft
 from lib.i18n import fmt_date, fmt_value, t
-from lib.safe_text import plot_escape
+from lib.safe_text import plot_escape, wrap_lines
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 PATTERNS = ["", "/", "\\", "x", "-", "|", "+", "."]
@@ -26,9 +27,9 @@ EVENT_SYMBOLS = {"agreement": "diamond", "review": "circle", "ioc_launch": "star
                  "merger": "x", "policy": "square"}
 FONT = "DejaVu Sans, Arial, sans-serif"
 HIGHLIGHT, MUTED, NO_DATA = "#08306B", "#BDBDBD", "#EEEEEE"
+RADAR_MAX = 6  # the radar draws the first six selected units (more lines would not read)
 HEATMAP_TEXT_MAX = 6  # cells carry their value as text up to this many units (fits a phone's width)
 SUBINDEX_MAX = 8  # the sub-index chart draws the first 8 selected units (and the median of all)
-MERGER_DATE = "2025-07-01"  # the 63 provinces became 34 units (Nghị quyết 202/2025/QH15)
 RANKING_MAX, RANKING_END = 80, 30  # above 80 units a ranking shows the first 30, the last 30 and the selection
 
 
@@ -105,16 +106,9 @@ def source_line(values: Iterable, sources: pd.DataFrame, lang: str, limit: int =
 
 
 def wrap(text: str, width: int = 120) -> str:
-    """Break a long caption into <br>-separated lines at spaces, so it never runs off the image."""
-    lines, cur = [], ""
-    for word in text.split(" "):
-        if cur and len(cur) + 1 + len(word) > width:
-            lines.append(cur)
-            cur = word
-        else:
-            cur = f"{cur} {word}" if cur else word
-    lines.append(cur)
-    return "<br>".join(lines)
+    """Break a long caption or label into <br>-separated lines at spaces (safe_text.wrap_lines; a word is never
+    cut), so it never runs off the image."""
+    return "<br>".join(wrap_lines(text, width, break_long=False))
 
 
 def whole_ticks(fig: go.Figure | Draft, meta: dict, values: Iterable, axis: str = "y", *, tozero: bool = False,
@@ -399,8 +393,8 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
 
 def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[str, str], units: list[str], *,
                  lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
-    """Normalised indicators for up to six units; an axis with no value for a unit stays a gap."""
-    units = units[:6]
+    """Normalised indicators for up to RADAR_MAX units; an axis with no value for a unit stays a gap."""
+    units = units[:RADAR_MAX]
     title = f"{t('radar_title', lang)} · {period_text(years)}"
     rows = latest[latest["unit"].isin(units)]
     # The axes: indicators most of the selected units have (at most 10), so the shape compares like with like.

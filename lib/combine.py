@@ -12,6 +12,11 @@ import pandas as pd
 
 from lib.data import Frames
 
+# The 63 provinces became 34 units (Nghị quyết 202/2025/QH15): the first day of the new units, and the last
+# day of the old. Charts, the units generator and the benchmark's synthetic data read these.
+MERGER_DATE = "2025-07-01"
+LAST_DAY_BEFORE = "2025-06-30"
+
 STATUS_COMBINED = "combined"
 STATUS_RULE = "not_combinable"  # the indicator's rule forbids it (rank, index, milestone, plain share)
 STATUS_MISSING = "missing_predecessor"

@@ -6,6 +6,7 @@ Indicator titles and units are not here: they live in the dataset's registry.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from typing import Any
 
@@ -77,7 +78,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "summary_observations": {"vi": "Số liệu", "en": "Observations"},
     "summary_events": {"vi": "Sự kiện", "en": "Events"},
     "dataset_updated": {"vi": "Dữ liệu cập nhật ngày {date}", "en": "Data updated {date}"},
-    "radar_first_six": {"vi": "Biểu đồ radar chỉ vẽ 6 tỉnh đầu tiên.", "en": "The radar shows the first six units only."},
+    "radar_first_n": {"vi": "Biểu đồ radar chỉ vẽ {n} tỉnh đầu tiên.", "en": "The radar shows the first {n} units only."},
     "radar_needs_three": {"vi": "Cần ít nhất 3 chỉ tiêu mà phần lớn các tỉnh đã chọn đều có dữ liệu để vẽ biểu đồ radar.",
                           "en": "A radar needs at least 3 indicators that most selected units have."},
     "heatmap_note": {"vi": "Ô xám có dấu —: không có số liệu. Số kèm (năm) trên nền xám: giá trị của năm khác, không tô màu.",
@@ -290,7 +291,21 @@ def fmt_date(value: Any, precision: str = "day", lang: str = DEFAULT_LANG) -> st
     return f"{ts.day} {month} {ts.year}" if lang == "en" else f"{ts.day:02d}/{ts.month:02d}/{ts.year}"
 
 
+def strip_marks(text: str) -> str:
+    """Text without Vietnamese diacritics, case kept: 'Quảng Trị' -> 'Quang Tri' (đ/Đ -> d/D). The one
+    folding of the code base: search (fold), file names and unit codes (slug)."""
+    text = str(text).replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Lower-case text without diacritics, for searching: 'Quảng Trị' -> 'quang tri'."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn").lower()
+    return strip_marks(text).lower()
+
+
+def slug(text: str) -> str:
+    """ASCII words in lower case joined by '-': 'Bà Rịa - Vũng Tàu' -> 'ba-ria-vung-tau' (unit codes, file
+    names); '_' is kept, since it separates the parts of a file name."""
+    text = strip_marks(text).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9_]+", "-", text)
+    return re.sub(r"-*_[-_]*", "_", text).strip("-_")

@@ -7,6 +7,7 @@
   become spaces, so it cannot start a new block either.
 - `excerpt`: a short, single-line piece of a value (a 100 KB value is never echoed in full).
 - `plot_escape` / `plot_to_text`: dataset text into a Plotly label, and a label back to plain text.
+- `wrap_lines`: the one word wrap (chart labels in characters, printed text in pixels).
 - `neutralise_cell`: a spreadsheet cell that Excel or LibreOffice would read as a formula (or a DDE
   call) gets a leading `'`, which makes it text.
 """
@@ -17,6 +18,7 @@ import html
 import re
 import string
 import unicodedata
+from collections.abc import Callable
 
 # Every ASCII punctuation character: `\` `*` `_` `[` `]` `(` `)` `<` `>` `!` `#` `|` `~` `$` `:` `&` …
 _MD_SPECIAL = frozenset(string.punctuation)
@@ -103,3 +105,32 @@ def plot_to_text(label: object, sep: str = " — ") -> str:
     'Tương quan · 2023 — A & B ↔ C'
     """
     return html.unescape(_TAG_RE.sub("", _BREAK_RE.sub(sep, str(label))))
+
+
+def wrap_lines(text: str, limit: float, *, measure: Callable[[str], float] = len, break_long: bool = True
+               ) -> list[str]:
+    """Greedy word wrap into lines no longer than `limit` by `measure` (characters, or a font's pixels);
+    explicit newlines are kept and empty lines dropped. A word longer than a line is cut where it must be
+    (`break_long`, e.g. a URL in print) or left whole on its own line (a province name on an axis)."""
+    lines: list[str] = []
+    for para in str(text or "").split("\n"):
+        line = ""
+        for word in para.split():
+            candidate = f"{line} {word}" if line else word
+            if measure(candidate) <= limit:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while break_long and len(word) > 1 and measure(word) > limit:
+                k = max(1, min(len(word) - 1, int(len(word) * limit / measure(word))))
+                while k > 1 and measure(word[:k]) > limit:
+                    k -= 1
+                while k < len(word) - 1 and measure(word[:k + 1]) <= limit:
+                    k += 1
+                lines.append(word[:k])
+                word = word[k:]
+            line = word
+        if line:
+            lines.append(line)
+    return lines

@@ -17,6 +17,10 @@ from lib.filters import FilterState, unit_labels, unit_names
 from lib.i18n import fmt_date, t
 from lib.safe_text import md_escape, plot_escape, plot_to_text
 
+# Display limits of a chart's filter and as-of lines (the rest is counted: "(+3)").
+NAMES_SHOWN = 6
+DATES_SHOWN = 6
+
 
 def labels_for(frames: Frames, lang: str) -> dict[str, str]:
     """Every unit's label in `lang`; computed once per dataset (pages ask for it several times a rerun)."""
@@ -48,7 +52,7 @@ def in_period(obs: pd.DataFrame, state: FilterState) -> pd.DataFrame:
 def filters_line(frames: Frames, state: FilterState) -> str:
     lang = state.lang
     names = unit_names(frames.units, state.units, lang)
-    shown = ", ".join(names[:6]) + (f" (+{len(names) - 6})" if len(names) > 6 else "")
+    shown = ", ".join(names[:NAMES_SHOWN]) + (f" (+{len(names) - NAMES_SHOWN})" if len(names) > NAMES_SHOWN else "")
     return (f"{t('boundaries', lang)}: {t('boundaries_' + state.boundaries, lang)} · "
             f"{t('provinces', lang)}: {shown or '—'} · {t('period', lang)}: {C.period_text(state.years)}")
 
@@ -59,8 +63,8 @@ def as_of_text(obs: pd.DataFrame, lang: str) -> str:
     # The precision (year, month, day) comes from the loader with each date; nothing re-guesses it.
     firsts = dict(sorted(dict(zip(obs["date"], obs["precision"])).items()))
     dates = list(firsts)
-    shown = [fmt_date(d, p, lang) for d, p in list(firsts.items())[:6]]
-    more = f" (+{len(dates) - 6})" if len(dates) > 6 else ""
+    shown = [fmt_date(d, p, lang) for d, p in list(firsts.items())[:DATES_SHOWN]]
+    more = f" (+{len(dates) - DATES_SHOWN})" if len(dates) > DATES_SHOWN else ""
     return f"{', '.join(shown)}{more}"
 
 

@@ -4,7 +4,7 @@ and any two indicators of one year side by side."""
 import streamlit as st
 
 from lib import views
-from lib.charts import SUBINDEX_MAX
+from lib.charts import RADAR_MAX, SUBINDEX_MAX
 from lib.i18n import t
 from lib.ui import briefing_block, chart_block, computed, page_start
 
@@ -16,8 +16,8 @@ for spec in specs:
     if note and spec.key == "compare-bars":
         st.caption(note)
     chart_block(spec, lang)
-if len(state.units) > 6:
-    st.caption(t("radar_first_six", lang))
+if len(state.units) > RADAR_MAX:
+    st.caption(t("radar_first_n", lang, n=RADAR_MAX))
 
 sub = computed(views.subindex_spec, vobs, frames, state)
 if sub is not None:

@@ -12,16 +12,18 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-import unicodedata
 from importlib import resources
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lib.combine import LAST_DAY_BEFORE, MERGER_DATE  # noqa: E402 - the merger's dates, defined once
+from lib.i18n import slug, strip_marks  # noqa: E402 - the one folding and slug of the code base
+
 DATASET = ROOT / "data" / "provinces.yaml"
 BEGIN = "# --- BEGIN GENERATED UNITS (scripts/build_units.py; do not edit by hand) ---"
 END = "# --- END GENERATED UNITS ---"
-MERGER_DATE = "2025-07-01"
-LAST_DAY_BEFORE = "2025-06-30"
 MERGER_SOURCE = "nq202_2025_qh15"
 
 # The six socio-economic regions of the national master plan (Nghị quyết 81/2023/QH15), keyed by the
@@ -59,16 +61,6 @@ ALIASES = {
 ENGLISH = {"Hà Nội": "Hanoi", "Hồ Chí Minh": "Ho Chi Minh City", "Huế": "Hue"}
 
 
-def ascii_fold(text: str) -> str:
-    """Drop Vietnamese diacritics ('Quảng Trị' -> 'Quang Tri'); đ/Đ become d/D."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
-def slug(text: str) -> str:
-    return "-".join(ascii_fold(text).lower().replace("-", " ").split())
-
-
 def _read_package() -> tuple[dict, dict, dict]:
     data = resources.files("vietnamadminunits") / "data"
     with sqlite3.connect(str(data / "dataset.db")) as conn:
@@ -98,7 +90,7 @@ def build_units() -> list[dict]:
         rec = {
             "code": None,
             "admin_code": code,
-            "name": {"vi": short, "en": ENGLISH.get(short, ascii_fold(short))},
+            "name": {"vi": short, "en": ENGLISH.get(short, strip_marks(short))},
             "full_name": full,
             "type": "city" if full.startswith("Thành phố") else "province",
             "region": _region_of(short),

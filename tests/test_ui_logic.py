@@ -57,6 +57,30 @@ def test_dates():
 # --- Filters ---
 
 
+def test_one_word_wrap_for_labels_and_print():
+    """safe_text.wrap_lines is the one word wrap: an axis label keeps a province name whole; printed text
+    cuts a link that is longer than a line into pieces that fit, and nothing is lost."""
+    from lib.safe_text import wrap_lines
+
+    assert C.wrap("Bà Rịa – Vũng Tàu (trước 7/2025)", 18) == "Bà Rịa – Vũng Tàu<br>(trước 7/2025)"
+    assert C.wrap("Thành-phố-Hồ-Chí-Minh-rất-dài", 10) == "Thành-phố-Hồ-Chí-Minh-rất-dài"  # never cut
+    url = "https://dti.gov.vn/xep-hang-chuyen-doi-so-2024"
+    lines = wrap_lines(f"Nguồn: Bộ TT&TT (2024). {url}", 20)
+    assert lines[:3] == ["Nguồn: Bộ TT&TT", "(2024).", url[:20]] and all(len(line) <= 20 for line in lines)
+    assert "".join(lines[2:]) == url
+    assert wrap_lines("một\n\nhai ba", 20) == ["một", "hai ba"]  # explicit lines kept, empty ones dropped
+    wide = wrap_lines("ab ab ab", 10, measure=lambda s: 3 * len(s))  # a font's pixels: 3 per character
+    assert wide == ["ab", "ab", "ab"]
+
+
+def test_one_folding_for_search_file_names_and_codes():
+    from lib.i18n import fold, slug, strip_marks
+
+    assert strip_marks("Đắk Lắk – Quảng Trị") == "Dak Lak – Quang Tri"
+    assert fold("ĐỒNG THÁP") == "dong thap"
+    assert slug("Bà Rịa - Vũng Tàu") == "ba-ria-vung-tau" and slug("Hồ Chí Minh") == "ho-chi-minh"
+
+
 def test_labels_tell_old_from_new(real):
     labels = F.unit_labels(real.units, "vi")
     assert labels["quang-tri"] == "Quảng Trị (trước 7/2025)"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import math
 import re
-import textwrap
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import plotly.graph_objects as go
 
 from lib.export.spec import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH, ChartSpec
 from lib.i18n import t
+from lib.safe_text import wrap_lines
 
 FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -25,10 +25,8 @@ FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
 
 def wrap(text: str, width: int) -> list[str]:
-    lines: list[str] = []
-    for para in str(text or "").split("\n"):
-        lines.extend(textwrap.wrap(para, width=width, break_long_words=True, break_on_hyphens=False) or [""])
-    return [line for line in lines if line.strip()] or []
+    """Printed text in lines of at most `width` characters (long words cut; lib.safe_text.wrap_lines)."""
+    return wrap_lines(text, width)
 
 
 def prefixed(text: str, prefix: str) -> str:
@@ -65,25 +63,8 @@ def _text_w(text: str, size: float = 12, bold: bool = False) -> float:
 
 
 def _wrap_px(text: str, max_px: float, size: float, bold: bool = False) -> list[str]:
-    """Greedy word wrap to ``max_px`` pixels (explicit newlines kept; over-long words broken)."""
-    lines: list[str] = []
-    for para in str(text or "").split("\n"):
-        line = ""
-        for word in para.split():
-            candidate = f"{line} {word}" if line else word
-            if _text_w(candidate, size, bold) <= max_px:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            while _text_w(word, size, bold) > max_px and len(word) > 1:  # a URL longer than the line
-                cut = max(1, int(len(word) * max_px / _text_w(word, size, bold)) - 1)
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
-        if line:
-            lines.append(line)
-    return lines
+    """Word wrap to ``max_px`` pixels of DejaVu Sans (explicit newlines kept; over-long words broken)."""
+    return wrap_lines(text, max_px, measure=lambda s: _text_w(s, size, bold))
 
 
 def _is_cartesian(trace) -> bool:

@@ -6,10 +6,10 @@ neither plotly.io nor kaleido (the print layout is lib.export.layout, the render
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from lib.i18n import slug
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -39,15 +39,6 @@ class ChartSpec:
 # --- File names -----------------------------------------------------------------------------------------------------
 
 
-def _ascii_slug(text: str) -> str:
-    text = str(text).replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
-    text = re.sub(r"[^a-z0-9_]+", "-", text)  # "_" survives so an existing stem keeps its part separators
-    return re.sub(r"-*_[-_]*", "_", text).strip("-_")
-
-
 def safe_filename(*parts: str, ext: str) -> str:
     """An ASCII-safe, readable file name: diacritics stripped, đ→d, lower case, other characters → "-", parts joined
     by "_".
@@ -55,9 +46,9 @@ def safe_filename(*parts: str, ext: str) -> str:
     >>> safe_filename("Tỷ lệ DVCTT mức độ 4", "4 tỉnh", "2020-2024", ext="png")
     'ty-le-dvctt-muc-do-4_4-tinh_2020-2024.png'
     """
-    slugs = [s for s in (_ascii_slug(p) for p in parts if p is not None) if s]
+    slugs = [s for s in (slug(p) for p in parts if p is not None) if s]
     stem = "_".join(slugs)[:150].strip("-_") or "chart"
-    ext = _ascii_slug(ext)
+    ext = slug(ext)
     return f"{stem}.{ext}" if ext else stem
 
 
