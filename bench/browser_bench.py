@@ -9,7 +9,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -24,6 +23,7 @@ APP_STATE = '[data-testid="stApp"]'
 
 
 from lib.navigation import PAGES  # noqa: E402 - the one list of pages (nothing parses app.py)
+from lib.replicas import wait_healthy  # noqa: E402
 
 PAGE_PATHS = {Path(p.file).stem: "" if p.default else p.url_path for p in PAGES}
 
@@ -64,18 +64,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}/"
 
     def wait_healthy(self, timeout: float = 60) -> float:
-        t0 = time.perf_counter()
-        while time.perf_counter() - t0 < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}")
-            try:
-                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return time.perf_counter() - t0
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError("server not healthy")
+        return wait_healthy(self.url.rstrip("/"), self.proc, timeout)
 
     def memory(self) -> dict:
         return proc_status(self.proc.pid)

@@ -200,6 +200,22 @@ def healthy(url: str) -> bool:
         return False
 
 
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float, what: str = "streamlit",
+                 log: Path | None = None, deadline: float | None = None) -> float:
+    """Seconds until `url`/_stcore/health answers 200 (launcher, benchmark and tests wait the same way); a
+    RuntimeError naming `what` if the process ends first (with its log) or `timeout` passes."""
+    t0 = time.monotonic()
+    deadline = deadline or t0 + timeout
+    while not healthy(url):
+        if proc.poll() is not None:
+            tail = f":\n{log.read_text(encoding='utf-8', errors='replace')}" if log and log.exists() else ""
+            raise RuntimeError(f"{what} exited with code {proc.returncode} before it was healthy{tail}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} was not healthy at {url} after {timeout:.0f} s")
+        time.sleep(0.2)
+    return time.monotonic() - t0
+
+
 def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, group: bool = False, wait: float = 10) -> None:
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
@@ -249,13 +265,8 @@ class Cluster:
             self.replicas.append((f"http://127.0.0.1:{port}", proc))
         deadline = time.monotonic() + HEALTH_TIMEOUT_S
         for i, (url, proc) in enumerate(self.replicas):
-            while not healthy(url):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"replica {i + 1} exited with code {proc.returncode}; see "
-                                       f"{self.log_dir / f'replica-{i + 1}.log'}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"replica {i + 1} not healthy at {url} after {HEALTH_TIMEOUT_S} s")
-                time.sleep(0.2)
+            wait_healthy(url, proc, HEALTH_TIMEOUT_S, f"replica {i + 1} ({self.log_dir / f'replica-{i + 1}.log'})",
+                         deadline=deadline)
             self.say(f"replica {i + 1}/{self.n}: {url} pid {proc.pid}")
         prepare_workdir(self.workdir)
         conf = self.workdir / "nginx.conf"

@@ -14,13 +14,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from lib.replicas import wait_healthy
 
 try:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
@@ -79,14 +78,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return resp.status == 200 and resp.read().decode().strip() == "ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
 def server_output() -> str:
     """What the Streamlit server has printed so far (stdout and stderr)."""
     return SERVER_LOG.read_text(encoding="utf-8", errors="replace") if SERVER_LOG.exists() else ""
@@ -108,14 +99,7 @@ def serve_app(env: dict[str, str] | None = None, log_path: Path = SERVER_LOG) ->
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while not _healthy(url):
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was healthy:\n"
-                                   f"{log_path.read_text(encoding='utf-8', errors='replace')}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit was not healthy at {url} after {HEALTH_TIMEOUT_S} s")
-            time.sleep(0.25)
+        wait_healthy(url, proc, HEALTH_TIMEOUT_S, log=log_path)
         yield url
     finally:
         proc.terminate()
