@@ -224,8 +224,8 @@ def targets(r: dict) -> list[dict]:
     out = []
     floor = r.get("floor_apptest", {}).get("filter_change_s")
 
-    def add(name, value, limit, met, note=""):
-        out.append({"target": name, "value": value, "limit": limit,
+    def add(name, value, limit, met, note="", unit="s"):
+        out.append({"target": name, "value": value, "limit": limit, "unit": unit,
                      "status": "n/a" if met is None else ("MET" if met else "MISSED"), "note": note})
 
     for ds, limit in (("real", 1.25), ("synth-63", 1.25), ("synth-3321", 2.0)):
@@ -234,11 +234,11 @@ def targets(r: dict) -> list[dict]:
             if "floor_ratio" in p:
                 add(f"period change ≤ {limit}× delivery floor ({ds}, {page.split('/')[-1]})", p["floor_ratio"], limit,
                     p["floor_ratio"] <= limit and not p["errors"],
-                    f"{_fmt_s(p['filter_change_s'])} vs floor {_fmt_s(p['delivery_floor_s'])}")
+                    f"{_fmt_s(p['filter_change_s'])} vs floor {_fmt_s(p['delivery_floor_s'])}", unit="×")
             if "indicator_ratio" in p:
                 add(f"indicator change ≤ {limit}× delivery floor ({ds}, {page.split('/')[-1]})", p["indicator_ratio"],
                     limit, p["indicator_ratio"] <= limit and not p["errors"],
-                    f"{_fmt_s(p['indicator_change_s'])} vs floor {_fmt_s(p['indicator_floor_s'])}")
+                    f"{_fmt_s(p['indicator_change_s'])} vs floor {_fmt_s(p['indicator_floor_s'])}", unit="×")
     for ds in ("real", "synth-63"):
         at = r["datasets"].get(ds, {}).get("apptest", {})
         for page, p in at.get("pages", {}).items():
@@ -429,8 +429,9 @@ def table(r: dict) -> str:
     L.append("TARGETS")
     for tg in r["targets"]:
         v = tg["value"]
-        vs = _fmt_s(v) if isinstance(v, float) else str(v)
-        lim = _fmt_s(tg["limit"]) if isinstance(tg["limit"], float) else str(tg["limit"])
+        fmt = (lambda x: f"{x:.2f}×") if tg.get("unit") == "×" else _fmt_s  # noqa: E731 - a ratio or seconds
+        vs = fmt(v) if isinstance(v, float) else str(v)
+        lim = fmt(tg["limit"]) if isinstance(tg["limit"], float) else str(tg["limit"])
         L.append(f"  {tg['status']:<7}{tg['target']:<62}{vs:>10} (limit {lim})  {tg['note']}")
     L.append(f"\nwall time {_fmt_s(r.get('wall_s'))}" + "".join(f"\nnote: {n}" for n in r.get("notes", [])))
     L += [""] + _map_lines(r)
