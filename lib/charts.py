@@ -1,4 +1,5 @@
 """Pure figure builders: frames in, a new Plotly figure out. No Streamlit, no I/O, no globals mutated.
+They draw the rows lib.views selected for the filters (the one place that filters), and never select again.
 
 Every figure carries its title (indicator, unit, period) and a source line under the plot, uses a
 colour-blind-safe palette (Okabe–Ito) doubled by patterns, dashes or symbols so it reads in greyscale,
@@ -202,11 +203,11 @@ def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
 # --- Figures ---------------------------------------------------------------------------------------
 
 
-def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highlight: Iterable[str], *,
+def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highlight: Iterable[str], *,
                    lang: str, year: int, sources: pd.DataFrame, extra: dict[str, str] | None = None) -> go.Figure:
-    """All units that have the indicator in `year`, best first; the selected ones highlighted.
-    `extra` adds a line per unit to the hover (the change since the previous year)."""
-    rows = obs[(obs["indicator"] == meta["id"]) & (obs["year"] == year)]
+    """Every unit in `rows` (the indicator's observations of `year` on one basis, as lib.views selects them;
+    the newest per unit), best first; the selected ones highlighted. `extra` adds a line per unit to the
+    hover (the change since the previous year)."""
     rows = latest_per_unit(rows)
     title = chart_title(meta, lang, (year, year))
     if rows.empty:
@@ -252,13 +253,12 @@ def ranking_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], highli
                    height=max(300, 22 * len(rows) + 150))
 
 
-def grouped_bar_figure(obs: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *,
+def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *,
                        lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
-    """One group per year, one bar per selected unit (latest value of that year); gaps stay gaps.
+    """One group per year, one bar per unit of `units` (latest value of that year); gaps stay gaps. `rows`:
+    the indicator's observations of those units in the period (lib.views selects them).
 
     Ranks are drawn as dots on a reversed axis (1 at the top): a bar's length would read as "more"."""
-    rows = obs[(obs["indicator"] == meta["id"]) & obs["unit"].isin(units)
-               & obs["year"].between(years[0], years[1])]
     title = chart_title(meta, lang, years)
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
@@ -341,7 +341,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
     written with its year on grey, not coloured. `latest`: comparable_scores' frame.
     """
     title = f"{t('heatmap_title', lang)} · {period_text(years)}"
-    rows = latest[latest["unit"].isin(units)]
+    rows = latest
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     metas = rows_by_id(indicators)
@@ -428,18 +428,15 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
                    legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "xanchor": "left"})
 
 
-def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels: dict[str, str],
+def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: dict[str, str],
                     units: list[str], *, lang: str, years: tuple[int, int], sources: pd.DataFrame,
                     history: pd.DataFrame | None = None, merger_units: Iterable[str] = ()) -> go.Figure:
     """The indicator over time per unit (markers at as-of dates, lines only between real values),
-    predecessors' lines up to the merger, and the milestones on the same time axis below."""
+    predecessors' lines up to the merger, and the milestones on the same time axis below. `rows`, `history`
+    and `evs` are what lib.views.timeline_inputs selected: the indicator's values of `units` in the period,
+    their predecessors' values, and the events of either in the period."""
     title = chart_title(meta, lang, years)
-    rows = obs[(obs["indicator"] == meta["id"]) & obs["unit"].isin(units) & obs["year"].between(*years)]
-    hist = pd.DataFrame() if history is None else history[
-        (history["indicator"] == meta["id"]) & history["year"].between(*years)]
-    evs = events[events["as_of"].dt.year.between(*years)]
-    evs = evs[pd.Series([any(u in units or u in set(hist.get("unit", [])) for u in us) for us in evs["units"]],
-                        index=evs.index, dtype=bool)]  # a plain empty list would select no columns
+    hist = pd.DataFrame() if history is None else history
     if rows.empty and hist.empty and evs.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     fig = Draft.grid(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
@@ -508,13 +505,12 @@ def timeline_figure(obs: pd.DataFrame, events: pd.DataFrame, meta: dict, labels:
                    margin={"r": 10, "t": 60})
 
 
-def gantt_figure(events: pd.DataFrame, labels: dict[str, str], units: list[str], *, lang: str,
+def gantt_figure(agreements: pd.DataFrame, labels: dict[str, str], units: list[str], *, lang: str,
                  years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
-    """Cooperation-agreement periods per unit, as horizontal bars from start to end year."""
+    """Cooperation-agreement periods, a bar from start to end year for each unit of `units` an agreement
+    names. `agreements`: those with a period that meets the chosen one (lib.views.agreements_in)."""
     title = f"{t('gantt_title', lang)} · {period_text(years)}"
-    ag = events[(events["kind"] == "agreement") & events["period_start"].notna()]
-    rows = [(labels.get(u, u), e) for e in ag.to_dict("records") for u in e["units"] if u in units]
-    rows = [(lab, e) for lab, e in rows if e["period_end"] >= years[0] and e["period_start"] <= years[1]]
+    rows = [(labels.get(u, u), e) for e in agreements.to_dict("records") for u in e["units"] if u in units]
     if not rows:
         return empty_figure(t("no_data_filters", lang), title, lang)
     partners = list(dict.fromkeys(plot_escape(e["partner"] or "—") for _, e in rows))

@@ -300,10 +300,11 @@ def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> lis
     meta = C.meta_of(frames.indicators, state.indicator)
     rows = _same_basis(vobs, state.boundaries)
     bar_obs = in_period(rows[(rows["indicator"] == state.indicator) & rows["unit"].isin(state.units)], state)
-    bars = C.grouped_bar_figure(rows, meta, labels, state.units, lang=lang, years=state.years, sources=frames.sources)
+    bars = C.grouped_bar_figure(bar_obs, meta, labels, state.units, lang=lang, years=state.years,
+                                sources=frames.sources)
     latest = latest_normalised(vobs, frames, state)
     sel = latest[latest["unit"].isin(state.units)]
-    heat = C.heatmap_figure(latest, frames.indicators, labels, state.units, lang=lang, years=state.years,
+    heat = C.heatmap_figure(sel, frames.indicators, labels, state.units, lang=lang, years=state.years,
                             sources=frames.sources)
     radar = C.radar_figure(latest, frames.indicators, labels, state.units, lang=lang, years=state.years,
                            sources=frames.sources)
@@ -317,6 +318,31 @@ def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> lis
 # --- Timeline --------------------------------------------------------------------------------------
 
 
+def events_of(events: pd.DataFrame, units: set[str] | list[str]) -> pd.DataFrame:
+    """The events that name one of `units` (an empty result keeps its columns)."""
+    units = set(units)
+    return events[pd.Series([any(u in units for u in us) for us in events["units"]], index=events.index, dtype=bool)]
+
+
+def timeline_inputs(vobs: pd.DataFrame, frames: Frames, state: FilterState, history: pd.DataFrame | None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
+    """What the timeline draws, selected once: the indicator's values of the selected units in the period,
+    their predecessors' values in the period (34-unit view: `history`), and the events of either in the
+    period."""
+    rows = in_period(vobs[(vobs["indicator"] == state.indicator) & vobs["unit"].isin(state.units)], state)
+    hist = None if history is None else in_period(history[history["indicator"] == state.indicator], state)
+    evs = frames.events[frames.events["as_of"].dt.year.between(*state.years)]
+    evs = events_of(evs, set(state.units) | set(hist["unit"] if hist is not None else ()))
+    return rows, hist, evs
+
+
+def agreements_in(events: pd.DataFrame, units: list[str], years: tuple[int, int]) -> pd.DataFrame:
+    """Cooperation agreements with a period that meets `years` and names one of `units`."""
+    ag = events[(events["kind"] == "agreement") & events["period_start"].notna()]
+    ag = ag[(ag["period_end"] >= years[0]) & (ag["period_start"] <= years[1])]
+    return events_of(ag, units)
+
+
 def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> list[ChartSpec]:
     from lib.combine import predecessor_history
 
@@ -325,19 +351,18 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     meta = C.meta_of(frames.indicators, state.indicator)
     history = predecessor_history(frames, state.units) if state.boundaries == "34" else None
     merged = [u for u in state.units if u in set(frames.units.loc[frames.units["era"] == "post", "code"])]
-    rows = in_period(vobs[(vobs["indicator"] == state.indicator) & vobs["unit"].isin(state.units)], state)
-    line = C.timeline_figure(vobs, frames.events, meta, labels, state.units, lang=lang, years=state.years,
-                             sources=frames.sources, history=history, merger_units=merged)
-    evs = frames.events[[any(u in state.units for u in us) for us in frames.events["units"]]]
+    rows, hist, evs = timeline_inputs(vobs, frames, state, history)
+    line = C.timeline_figure(rows, evs, meta, labels, state.units, lang=lang, years=state.years,
+                             sources=frames.sources, history=hist, merger_units=merged)
     # In the 34-unit view a new unit's agreements include its predecessors' (drawn on their own rows).
     gantt_units = list(state.units) + (sorted(set(history["unit"])) if history is not None and len(history)
                                        else [p for u in state.units for p in
                                              frames.units.set_index("code").loc[u, "predecessors"]]
                                        if state.boundaries == "34" else [])
-    gantt = C.gantt_figure(frames.events, labels, gantt_units, lang=lang, years=state.years, sources=frames.sources)
-    hist_rows = history[history["indicator"] == state.indicator] if history is not None else rows.iloc[0:0]
-    used = pd.concat([rows, hist_rows, evs[["source", "date", "precision"]]], ignore_index=True)
-    ag = evs[evs["kind"] == "agreement"]
+    ag = agreements_in(frames.events, gantt_units, state.years)
+    gantt = C.gantt_figure(ag, labels, gantt_units, lang=lang, years=state.years, sources=frames.sources)
+    used = pd.concat([rows, hist if hist is not None else rows.iloc[0:0], evs[["source", "date", "precision"]]],
+                     ignore_index=True)
     return [
         make_spec("timeline-lines", line, used, frames, state, meta, C.figure_title(line)),
         make_spec("timeline-gantt", gantt, ag[["source", "date", "precision"]], frames, state, None,
@@ -347,7 +372,7 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
 
 def _events_in_view(frames: Frames, state: FilterState) -> pd.DataFrame:
     """The events of the selected units in the period, by date."""
-    ev = frames.events[[any(u in state.units for u in us) for us in frames.events["units"]]]
+    ev = events_of(frames.events, state.units)
     return ev[ev["as_of"].dt.year.between(*state.years)].sort_values("as_of")
 
 

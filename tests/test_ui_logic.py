@@ -130,11 +130,22 @@ def test_stale_link_values_fall_back(real):
 # --- Figures (pure: frames in, figure out) ---
 
 
+def pick(obs: pd.DataFrame, indicator: str, units: list[str] | None = None,
+         years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """What lib.views hands a figure builder (builders draw what they are given): one indicator's rows, of
+    some units, in a period."""
+    rows = obs[obs["indicator"] == indicator]
+    if units is not None:
+        rows = rows[rows["unit"].isin(units)]
+    return rows if years is None else rows[rows["year"].between(*years)]
+
+
 def test_ranking_highlights_selection_and_carries_source(real):
     obs, _ = boundary_observations(real, "63")
     before = obs.copy()
     meta = C.meta_of(real.indicators, "dti_rank")
-    fig = C.ranking_figure(obs, meta, F.unit_labels(real.units, "vi"), ["lang-son"], lang="vi", year=2022,
+    fig = C.ranking_figure(pick(obs, "dti_rank", years=(2022, 2022)), meta, F.unit_labels(real.units, "vi"),
+                           ["lang-son"], lang="vi", year=2022,
                            sources=real.sources)
     bar = fig.data[0]
     assert len(bar.y) == 63
@@ -165,8 +176,9 @@ def test_heatmap_draws_missing_as_no_data_not_zero(tiny):
 def test_grouped_bars_leave_gaps(tiny):
     obs, _ = boundary_observations(tiny, "63")
     meta = C.meta_of(tiny.indicators, "vc_endpoints")
-    fig = C.grouped_bar_figure(obs, meta, F.unit_labels(tiny.units, "en"), ["old-a", "old-b", "same-c"],
-                               lang="en", years=(2019, 2021), sources=tiny.sources)
+    units = ["old-a", "old-b", "same-c"]
+    fig = C.grouped_bar_figure(pick(obs, "vc_endpoints", units, (2019, 2021)), meta, F.unit_labels(tiny.units, "en"),
+                               units, lang="en", years=(2019, 2021), sources=tiny.sources)
     assert [tr.name for tr in fig.data] == ["Quang A (before 7/2025)", "Binh Be (before 7/2025)", "Cam Co"]
     assert C.figure_title(fig) == "Endpoints (endpoints) · 2019–2021"
 
@@ -230,10 +242,11 @@ def test_derived_values_are_marked_in_ranking_and_bars(tiny):
     obs, _ = boundary_observations(tiny, "34")
     meta = C.meta_of(tiny.indicators, "vc_endpoints")
     labels = F.unit_labels(tiny.units, "vi")
-    fig = C.ranking_figure(obs, meta, labels, ["new-ab"], lang="vi", year=2020, sources=tiny.sources)
+    fig = C.ranking_figure(pick(obs, "vc_endpoints", years=(2020, 2020)), meta, labels, ["new-ab"], lang="vi",
+                           year=2020, sources=tiny.sources)
     assert "Quảng Ả (từ 7/2025) (giá trị tính gộp)" in fig.data[0].y
-    bars = C.grouped_bar_figure(obs, meta, labels, ["new-ab", "same-c"], lang="vi", years=(2020, 2020),
-                                sources=tiny.sources)
+    bars = C.grouped_bar_figure(pick(obs, "vc_endpoints", ["new-ab", "same-c"], (2020, 2020)), meta, labels,
+                                ["new-ab", "same-c"], lang="vi", years=(2020, 2020), sources=tiny.sources)
     assert bars.data[0].text[0] == "313 điểm cầu *" and bars.data[1].text[0] == "50 điểm cầu"
 
 
@@ -273,7 +286,8 @@ def test_ranking_at_district_scale_keeps_ends_and_selection(tiny):
 def test_ranks_are_dots_on_a_reversed_axis(tiny):
     obs, _ = boundary_observations(tiny, "63")
     meta = C.meta_of(tiny.indicators, "dti_rank")
-    fig = C.grouped_bar_figure(obs, meta, F.unit_labels(tiny.units, "vi"), ["old-a", "old-b"], lang="vi",
+    fig = C.grouped_bar_figure(pick(obs, "dti_rank", ["old-a", "old-b"], (2022, 2022)), meta,
+                               F.unit_labels(tiny.units, "vi"), ["old-a", "old-b"], lang="vi",
                                years=(2022, 2022), sources=tiny.sources)
     assert {tr.type for tr in fig.data} == {"scatter"}  # no bar whose length would read as "more"
     assert fig.layout.yaxis.autorange == "reversed"
@@ -380,14 +394,16 @@ def test_a_count_axis_never_ticks_in_fractions(tiny):
     obs, _ = boundary_observations(tiny, "63")
     meta = C.meta_of(tiny.indicators, "vc_endpoints")
     assert meta["kind"] == "count"
-    fig = C.timeline_figure(obs, tiny.events[tiny.events["kind"] == "merger"], meta, F.unit_labels(tiny.units, "vi"), ["old-a"],
-                            lang="vi", years=(2016, 2026), sources=tiny.sources)
+    fig = C.timeline_figure(pick(obs, "vc_endpoints", ["old-a"]), tiny.events[tiny.events["kind"] == "merger"], meta,
+                            F.unit_labels(tiny.units, "vi"), ["old-a"], lang="vi", years=(2016, 2026),
+                            sources=tiny.sources)
     values = [v for tr in fig.data if tr.yaxis in (None, "y") for v in (tr.y or ()) if v is not None]
     assert values and max(values) - min(values) < 6
     assert (fig.layout.yaxis.dtick, fig.layout.yaxis.tickformat) == (1, ",d")
     share = C.meta_of(tiny.indicators, "dvc_level4_share")
-    fig = C.timeline_figure(obs, tiny.events[tiny.events["kind"] == "merger"], share, F.unit_labels(tiny.units, "vi"), ["old-a"],
-                            lang="vi", years=(2016, 2026), sources=tiny.sources)
+    fig = C.timeline_figure(pick(obs, "dvc_level4_share", ["old-a"]), tiny.events[tiny.events["kind"] == "merger"],
+                            share, F.unit_labels(tiny.units, "vi"), ["old-a"], lang="vi", years=(2016, 2026),
+                            sources=tiny.sources)
     assert fig.layout.yaxis.dtick is None
 
 
@@ -407,8 +423,9 @@ def test_a_period_with_values_but_no_milestone_still_draws_its_line(tiny):
     theirs. (The event filter once selected no *columns* from an empty frame, and the page failed.)"""
     obs, _ = boundary_observations(tiny, "63")
     meta = C.meta_of(tiny.indicators, "vc_endpoints")
-    fig = C.timeline_figure(obs, tiny.events.iloc[0:0], meta, F.unit_labels(tiny.units, "vi"), ["old-a"],
-                            lang="vi", years=(2016, 2026), sources=tiny.sources)
+    fig = C.timeline_figure(pick(obs, "vc_endpoints", ["old-a"]), tiny.events.iloc[0:0], meta,
+                            F.unit_labels(tiny.units, "vi"), ["old-a"], lang="vi", years=(2016, 2026),
+                            sources=tiny.sources)
     lines = [tr for tr in fig.data if tr.yaxis in (None, "y")]
     assert [tr.name for tr in lines] == ["Quảng Ả (trước 7/2025)"] and list(lines[0].y) == [213]
     assert C.figure_title(fig).startswith(C.ind_title(meta, "vi"))
@@ -445,3 +462,24 @@ def test_a_draft_draws_the_figure_plotly_draws_call_by_call():
         draft_way = draw(Draft.grid(**grid), events)
         assert json.loads(draft_way.to_json()) == json.loads(plotly_way.to_json())
         assert len(draft_way.layout.shapes) == (2 if events else 1)
+
+
+def test_a_timeline_cites_only_what_it_draws(real):
+    """The source line and as-of dates under a timeline name what is on it: Quảng Bình's milestones up to 2021
+    and its DTI ranks, not the 2025 merger article outside the period (the view selects once; the figure and
+    its citations read the same rows)."""
+    obs, _ = boundary_observations(real, "63")
+    state = F.FilterState("63", ["quang-binh"], (2016, 2021), "dti_rank", "vi")
+    lines, gantt = views.timeline_specs(obs, real, state)
+    years = [int(y) for y in re.findall(r"\b(20\d\d)\b", lines.as_of + " " + gantt.as_of)]
+    assert years and max(years) <= 2021, (lines.as_of, gantt.as_of)
+    assert "baomoi" not in lines.source + gantt.source
+    drawn = [x for tr in lines.figure.data if tr.yaxis == "y2" for x in tr.x]
+    assert drawn and all(pd.Timestamp(x).year <= 2021 for x in drawn)
+
+
+def test_selecting_events_of_no_unit_keeps_the_columns(real):
+    """An empty selection is still a table of events (a plain empty list would select no columns)."""
+    none = views.events_of(real.events.iloc[0:0], ["quang-tri"])
+    assert list(none.columns) == list(real.events.columns) and none.empty
+    assert views.events_of(real.events, []).columns.equals(real.events.columns)
