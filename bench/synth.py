@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lib.combine import LAST_DAY_BEFORE, MERGER_DATE
+from lib.i18n import strip_marks
 
 SYNTH_TITLE = "SYNTHETIC BENCHMARK DATA — not real"
 SYNTH_PUBLISHER = "synthetic"
@@ -86,16 +87,6 @@ INDICATORS = [
 PARTNERS = ["VNPT", "Viettel", "FPT", "MobiFone"]
 SYLLABLES = ["Quảng", "Bình", "Hà", "Lạng", "Sơn", "Đà", "Nẵng", "Nam", "Trị", "Thái", "Nguyên", "Cần", "Thơ",
              "Đồng", "Tháp", "Phú", "Yên", "Kiên", "Giang", "Hưng", "Long", "An", "Bắc", "Ninh", "Tây", "Lâm"]
-_FOLD = str.maketrans("ảàáạãăằắặẳẵâầấậẩẫđèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ"
-                      "ẢÀÁẠÃĂẰẮẶẲẴÂẦẤẬẨẪĐÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ",
-                      "aaaaaaaaaaaaaaaaadeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyy"
-                      "AAAAAAAAAAAAAAAAADEEEEEEEEEEEIIIIIOOOOOOOOOOOOOOOOOUUUUUUUUUUUYYYYY")
-
-
-def _ascii(text: str) -> str:
-    return text.translate(_FOLD)
-
-
 def _name(rng: random.Random, i: int) -> str:
     return f"{rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)} {i:04d}"
 
@@ -149,7 +140,7 @@ def build(size: Size, seed: int = 20251122) -> dict:
             code = f"syn-{idx:04d}"
             name = _name(rng, idx)
             units.append({
-                "code": code, "admin_code": f"{idx % 100:02d}", "name": {"vi": name, "en": _ascii(name)},
+                "code": code, "admin_code": f"{idx % 100:02d}", "name": {"vi": name, "en": strip_marks(name)},
                 "full_name": f"Tỉnh {name}", "type": "province", "region": region, "aliases": [f"T. {name}"],
                 "valid_from": None, "valid_to": LAST_DAY_BEFORE, "successor": new_code, "merged_on": MERGER_DATE,
                 "merger_source": merger_src, "note": "synthetic",
@@ -159,7 +150,7 @@ def build(size: Size, seed: int = 20251122) -> dict:
             idx += 1
         name = _name(rng, 9000 + g)
         units.append({
-            "code": new_code, "admin_code": f"{g % 100:02d}", "name": {"vi": name, "en": _ascii(name)},
+            "code": new_code, "admin_code": f"{g % 100:02d}", "name": {"vi": name, "en": strip_marks(name)},
             "full_name": f"Tỉnh {name}", "type": "province", "region": region, "valid_from": MERGER_DATE,
             "valid_to": None, "note": "synthetic",
         })
@@ -168,7 +159,7 @@ def build(size: Size, seed: int = 20251122) -> dict:
         code = f"syn-{idx:04d}"
         name = _name(rng, idx)
         units.append({
-            "code": code, "admin_code": f"{idx % 100:02d}", "name": {"vi": name, "en": _ascii(name)},
+            "code": code, "admin_code": f"{idx % 100:02d}", "name": {"vi": name, "en": strip_marks(name)},
             "full_name": f"Thành phố {name}", "type": "city", "region": REGIONS[idx % len(REGIONS)][0],
             "valid_from": None, "valid_to": None, "note": "synthetic",
         })

@@ -41,19 +41,37 @@ def _load(path: str, version: str, _raw: bytes | None) -> tuple[Frames | None, l
         return None, exc.problems
 
 
+_HASHED: dict[str, tuple[tuple, str]] = {}  # path -> (the stat it was hashed at, its version)
+
+
+def _stat_key(stat) -> tuple:
+    # ctime is set by the kernel on every write, rename or metadata change and cannot be restored by a tool
+    # that restores mtime (cp -p, touch -r, os.utime); inode and device change when a file is replaced.
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
 def _version(path: Path) -> tuple[str, bytes | None]:
-    """(a key for the file's content, its bytes). The key is a hash of the bytes, not the mtime and
-    size: a same-size replacement with its timestamp restored is still a new version. The frames are
-    built from exactly these bytes. A file over the size limit is not read (the loader refuses it)."""
+    """(a key for the file's content, its bytes, or None when the key was known). The key is a hash of the
+    bytes, not the mtime and size: a same-size replacement with its timestamp restored is still a new
+    version. A rerun whose stat (inode, size, mtime and the kernel's ctime) is the one last hashed reuses
+    that hash instead of reading and hashing the file again (47 ms per rerun for a 35 MB commune-scale
+    file). The frames are built from exactly the bytes hashed. A file over the size limit is not read."""
     try:
         stat = path.stat()
         if not path.is_file() or stat.st_size > max_bytes_limit():
             return f"unread:{stat.st_mtime_ns}:{stat.st_size}", None
+        seen = _HASHED.get(str(path))
+        if seen and seen[0] == _stat_key(stat):
+            return seen[1], None
         raw = path.read_bytes()  # read only: nothing in the app ever writes the dataset
+        after = path.stat()
     except OSError as exc:
         return f"unreadable:{type(exc).__name__}", None
     # SHA-256 (hardware-accelerated): 0.2 ms for the real file, ~1 ms per MB read and hashed.
-    return "sha256:" + hashlib.sha256(raw).hexdigest(), raw
+    version = "sha256:" + hashlib.sha256(raw).hexdigest()
+    if _stat_key(after) == _stat_key(stat):  # not written while it was read: this stat names these bytes
+        _HASHED[str(path)] = (_stat_key(stat), version)
+    return version, raw
 
 
 def get_frames() -> tuple[Frames | None, list[Problem]]:
