@@ -8,6 +8,7 @@ and never draws missing data as zero.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 
 import pandas as pd
@@ -78,12 +79,15 @@ def _val(value: float, meta: dict, lang: str, qualifier: str | None = None) -> s
 
 def source_ids(values: Iterable) -> list[str]:
     """Distinct source ids in order, from a column holding ids or, for derived values, tuples of ids."""
-    out: list[str] = []
+    out: dict[str, None] = {}
+    values = list(values)
+    with contextlib.suppress(TypeError):  # a list of ids is not hashable: then go through them all
+        values = list(dict.fromkeys(values))  # a column repeats a few ids thousands of times
     for v in values:
         for sid in (v if isinstance(v, (tuple, list)) else (v,)):
-            if isinstance(sid, str) and sid and sid not in out:
-                out.append(sid)
-    return out
+            if isinstance(sid, str) and sid:
+                out.setdefault(sid)
+    return list(out)
 
 
 def source_line(values: Iterable, sources: pd.DataFrame, lang: str, limit: int = 4) -> str:
@@ -173,6 +177,14 @@ def empty_figure(message: str, title: str = "", lang: str = "vi") -> go.Figure:
     return _finish(fig, title, "", lang=lang, height=240, bottom=20)
 
 
+HOVER_COLUMNS = ("unit", "value", "qualifier", "out_of", "period", "as_of", "precision", "derived", "rule", "source")
+
+
+def _records(rows: pd.DataFrame) -> list[dict]:
+    """The rows as dicts of the columns a hover reads (a frame's other columns cost time at commune scale)."""
+    return rows[[c for c in HOVER_COLUMNS if c in rows.columns]].to_dict("records")
+
+
 def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFrame | dict | None = None) -> str:
     """Value, as-of date, derived mark and source of one point. `sources` may be a prebuilt
     {source id: source line} dict (see _source_texts), which big charts use to stay fast."""
@@ -231,7 +243,7 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
         text=[_val(v, meta, lang, q) for v, q in zip(rows["value"], rows["qualifier"])],
         hovertext=[_hover(r, meta, lang, n, src_text)
                    + (f"<br>{extra[r['unit']]}" if extra and extra.get(r["unit"]) else "")
-                   for r, n in zip(rows.to_dict("records"), names)],
+                   for r, n in zip(_records(rows), names)],
         hoverinfo="text",
     )
     if meta["kind"] == "rank":
@@ -553,7 +565,7 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
         x=[str(y) for y in allr["year"]], y=allr["value"], name=t("all_units", lang), boxpoints="all",
         jitter=0.5, pointpos=0, fillcolor="rgba(0,0,0,0)", line={"color": "#9E9E9E", "width": 1},
         marker={"color": MUTED, "size": 6, "line": {"color": "#757575", "width": 0.5}},
-        hovertext=[_hover(r, meta, lang, labels.get(r["unit"], r["unit"]), src_text) for r in allr.to_dict("records")],
+        hovertext=[_hover(r, meta, lang, labels.get(r["unit"], r["unit"]), src_text) for r in _records(allr)],
         hoverinfo="text", boxmean=False,
     ))
     for k, unit in enumerate(u for u in units if u in set(rows["unit"])):

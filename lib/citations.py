@@ -15,6 +15,7 @@ language, else "Bài viết trên thanhnien.vn" / "Article on thanhnien.vn" from
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -57,6 +58,7 @@ def what(src: Mapping, lang: str) -> str:
     return _text(src.get("title")) or f"[{description(src, lang)}]"
 
 
+@lru_cache(maxsize=8192)  # pure; a chart at commune scale cites thousands of dates, most of them repeated
 def date_text(text: str, lang: str) -> str:
     """A dataset date ("2020", "2020-09", "2020-09-24") in `lang`'s format at its own precision."""
     try:

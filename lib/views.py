@@ -73,7 +73,8 @@ def cited_sources(obs: pd.DataFrame, frames: Frames, lang: str) -> list[tuple[st
     supports in `lang`'s format, in the order the chart first uses them."""
     src = cite.by_id(frames.sources)
     dates: dict[str, set[str]] = {}
-    for value, date in zip(obs["source"], obs["date"]):
+    pairs = obs[["source", "date"]].drop_duplicates()  # each (source, date) once, in order of first use
+    for value, date in zip(pairs["source"], pairs["date"]):
         for sid in C.source_ids([value]):
             dates.setdefault(sid, set()).add(date)
     return [(cite.citation(src[sid], lang), [cite.date_text(d, lang) for d in sorted(dates[sid])])
@@ -584,8 +585,11 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
         if rank_ind else pd.DataFrame()
     basis = 63 if state.boundaries == "63" else 34
 
+    # {year: {unit: value}}: a dict lookup per cell (frame.at costs ~25 µs, 0.1 s for 3,000 units)
+    cols = {id(f): {y: f[y].dropna().to_dict() for y in f.columns} for f in (val, ranks)}
+
     def get(frame: pd.DataFrame, unit: str, y: int | None):
-        return frame.at[unit, y] if y is not None and unit in frame.index and y in frame.columns else None
+        return None if y is None else cols[id(frame)].get(y, {}).get(unit)
 
     extra = {}
     for unit in val.index:
