@@ -270,22 +270,16 @@ def targets(r: dict) -> list[dict]:
         add(f"warm PNG export ≤ 0.5 s ({key})", c["warm_s"], 0.5, c["warm_s"] <= 0.5)
     br = r.get("browser")
     if br:
-        f = br.get("floor", {}).get("nav_warm_s")
-        for ds, b in br.items():
-            if ds == "floor":
-                continue
-            v = b.get("nav_warm_s")
-            add(f"browser first chart ≤ 1.5× bare app ({ds})", v, 1.5 * f if f else None,
-                (v is not None and f is not None and v <= 1.5 * f), b.get("error") or (f"{v / f:.1f}× bare app"
-                                                                                      if v and f else ""))
-        f = br.get("floor", {}).get("filter_change_s")
-        for ds, b in br.items():
-            if ds == "floor":
-                continue
-            v = b.get("filter_change_s")
-            add(f"browser filter change → updated charts ≤ 1.3× bare app ({ds})", v, 1.3 * f if f else None,
-                (v is not None and f is not None and v <= 1.3 * f),
-                b.get("error") or (f"{_fmt_s(v)} vs bare app {_fmt_s(f)}: {v / f:.1f}×" if v and f else ""))
+        for key, what, limit in (("nav_warm_s", "first chart", 1.5),
+                                 ("filter_change_s", "filter change → updated charts", 1.3)):
+            f = br.get("floor", {}).get(key)
+            for ds, b in br.items():
+                if ds == "floor":
+                    continue
+                v = b.get(key)
+                add(f"browser {what} ≤ {limit}× bare app ({ds})", v, limit * f if f else None,
+                    (v is not None and f is not None and v <= limit * f),
+                    b.get("error") or (f"{_fmt_s(v)} vs bare app {_fmt_s(f)}: {v / f:.1f}×" if v and f else ""))
     else:
         add("browser first chart ≤ 1.5× bare app", None, None, None, "browser skipped")
     ld = (r.get("load") or {}).get("replicas", {})
