@@ -131,6 +131,15 @@ def whole_ticks(fig: go.Figure | Draft, meta: dict, values: Iterable, axis: str 
         (fig.update_yaxes if axis == "y" else fig.update_xaxes)(dtick=1, tick0=0, tickformat=",d", **where)
 
 
+def rank_axis(*columns: Iterable) -> dict:
+    """An axis of places: 1st at the top (or right), starting at 0.5 so that no "0" is ticked (there is no
+    0th place), down to the worst place in `columns` (the ranks shown and, where known, the number ranked:
+    out_of), with room for a label beside the last dot."""
+    nums = [float(v) for col in columns for v in col if v is not None and pd.notna(v)]
+    worst = max(nums + [1.0])
+    return {"range": [worst + 0.5 + worst * 0.06, 0.5], "autorange": False}
+
+
 def _finish(fig: go.Figure | Draft, title: str, source: str, *, lang: str, height: int = 460, bottom: int = 90,
             note: str = "", **after) -> go.Figure:
     """Fonts, white print-friendly background, light grid; the title, the source line and a method note
@@ -251,8 +260,7 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
         # at the top, so "further right and higher" reads as better — never a bar whose length is 63rd place.
         fig = Draft(dict(type="scatter", mode="markers+text", textposition="middle left",
                          marker={"color": colors, "size": 10, "line": {"color": "#333", "width": 0.5}}, **common))
-        worst = int(max(rows["out_of"].max() if rows["out_of"].notna().any() else 0, rows["value"].max(), 1))
-        fig.update_xaxes(range=[worst + 0.5 + worst * 0.06, 0.5], title=_unit(meta, lang) or None)
+        fig.update_xaxes(**rank_axis(rows["value"], rows["out_of"]), title=_unit(meta, lang) or None)
     else:
         fig = Draft(dict(type="bar", orientation="h", marker={"color": colors}, textposition="outside", **common))
         # Room right of the longest bar for its value label, which would otherwise be cut on a phone.
@@ -296,7 +304,7 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
                                 "line": {"color": "#333", "width": 0.5}}, textposition="outside", **common)
     fig.update_layout(barmode="group", scattermode="group", showlegend=True)  # one series still names itself
     if meta["kind"] == "rank":
-        fig.update_yaxes(title=_unit(meta, lang) or None, autorange="reversed")
+        fig.update_yaxes(title=_unit(meta, lang) or None, **rank_axis(rows["value"], rows["out_of"]))
     else:
         fig.update_yaxes(title=_unit(meta, lang) or None, rangemode="tozero")
     whole_ticks(fig, meta, rows["value"], "y", tozero=meta["kind"] != "rank")
@@ -485,7 +493,8 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
         ), row=1, col=1)
         k += 1
     if meta["kind"] == "rank":
-        fig.update_yaxes(autorange="reversed", row=1, col=1)
+        fig.update_yaxes(**rank_axis(rows["value"], rows["out_of"], hist.get("value", []), hist.get("out_of", [])),
+                         row=1, col=1)
     fig.update_yaxes(title=_unit(meta, lang) or None, row=1, col=1)
     whole_ticks(fig, meta, list(rows["value"]) + list(hist.get("value", [])), "y", row=1, col=1)
     # Milestones: one row per unit label, a symbol per kind.
@@ -583,7 +592,8 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
             hoverinfo="text",
         ))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(x) for x in xs])
-    fig.update_yaxes(title=_unit(meta, lang) or None, autorange="reversed" if meta["kind"] == "rank" else True)
+    fig.update_yaxes(title=_unit(meta, lang) or None,
+                     **(rank_axis(allr["value"], allr.get("out_of", [])) if meta["kind"] == "rank" else {}))
     whole_ticks(fig, meta, allr["value"], "y")
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang, height=500, bottom=110,
                    note=note)
@@ -661,9 +671,9 @@ def scatter_figure(rows: pd.DataFrame, mx: dict, my: dict, labels: dict[str, str
         fig.add_scatter(x=xs, y=[a * x + b for x in xs], mode="lines", name=t("trend_line", lang),
                         line={"color": "#D55E00", "dash": "dash"}, hoverinfo="skip")
     fig.update_xaxes(title=f"{ind_title(mx, lang)}" + (f" ({_unit(mx, lang)})" if _unit(mx, lang) else ""),
-                     autorange="reversed" if mx["kind"] == "rank" else True)
+                     **(rank_axis(rows["x"]) if mx["kind"] == "rank" else {}))
     fig.update_yaxes(title=f"{ind_title(my, lang)}" + (f" ({_unit(my, lang)})" if _unit(my, lang) else ""),
-                     autorange="reversed" if my["kind"] == "rank" else True)
+                     **(rank_axis(rows["y"]) if my["kind"] == "rank" else {}))
     whole_ticks(fig, mx, rows["x"], "x")
     whole_ticks(fig, my, rows["y"], "y")
     srcs = list(rows["x_source"]) + list(rows["y_source"])

@@ -290,8 +290,23 @@ def test_ranks_are_dots_on_a_reversed_axis(tiny):
                                F.unit_labels(tiny.units, "vi"), ["old-a", "old-b"], lang="vi",
                                years=(2022, 2022), sources=tiny.sources)
     assert {tr.type for tr in fig.data} == {"scatter"}  # no bar whose length would read as "more"
-    assert fig.layout.yaxis.autorange == "reversed"
+    lo, hi = fig.layout.yaxis.range
+    assert lo > 3 and hi == 0.5  # 1st place at the top; no "0" ticked, there is no 0th place
     assert [list(tr.y) for tr in fig.data] == [[1.0], [3.0]]
+
+
+def test_every_rank_axis_starts_at_first_place_and_reaches_the_last_ranked(real):
+    """Bars, timeline, movement and scatter of a rank: 1st at the top (or right), the axis from 0.5 (no "0th
+    place" tick) to at least the number of provinces ranked."""
+    obs, _ = boundary_observations(real, "63")
+    state = F.FilterState("63", ["quang-tri", "lang-son"], (2016, 2025), "dti_rank", "vi")
+    bars = views.compare_specs(obs, real, state)[0].figure
+    line = views.timeline_specs(obs, real, state)[0].figure
+    movement = views.movement_spec(obs, real, state).figure
+    scatter = views.scatter_spec(obs, real, state, "dti_rank", "dti_score", 2022)[0].figure
+    for axis in (bars.layout.yaxis, line.layout.yaxis, movement.layout.yaxis, scatter.layout.xaxis):
+        lo, hi = axis.range
+        assert hi == 0.5 and lo >= 63.5, axis.range
 
 
 def test_every_ui_string_has_both_languages():
