@@ -11,7 +11,7 @@ import pandas as pd
 
 from lib import charts as C
 from lib import citations as cite
-from lib.data import Frames
+from lib.data import Frames, rows_by_id
 from lib.export.spec import ChartSpec, safe_filename
 from lib.filters import FilterState, unit_labels, unit_names
 from lib.i18n import fmt_date, t
@@ -442,7 +442,8 @@ def coverage_matrix(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> p
     inds = [i for i in frames.indicators["id"] if i in m.columns]
     m = m.reindex(index=[u for u in state.units if u in m.index], columns=inds)
     m.index = [labels.get(u, u) for u in m.index]
-    m.columns = [frames.indicators.set_index("id").loc[i, f"title_{lang}"] for i in inds]
+    titles = dict(zip(frames.indicators["id"], frames.indicators[f"title_{lang}"]))
+    m.columns = [titles[i] for i in inds]
     return m.astype("Int64").astype("string").fillna("")
 
 
@@ -635,12 +636,13 @@ def movement_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> Cha
 def child_indicators(frames: Frames, indicator: str) -> list[str]:
     """The sub-indices of an indicator (registry `parent`), or its siblings when it is one itself."""
     ind = frames.indicators
+    rows = rows_by_id(ind)
     kids = list(ind.loc[ind["parent"] == indicator, "id"])
     if not kids:
-        parent = ind.set_index("id").loc[indicator, "parent"] if indicator in set(ind["id"]) else None
+        parent = rows[indicator]["parent"] if indicator in rows else None
         if isinstance(parent, str):
             kids = list(ind.loc[ind["parent"] == parent, "id"])
-    return [k for k in kids if ind.set_index("id").loc[k, "kind"] not in ("rank", "milestone")]
+    return [k for k in kids if rows[k]["kind"] not in ("rank", "milestone")]
 
 
 def subindex_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> ChartSpec | None:
