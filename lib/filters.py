@@ -33,8 +33,11 @@ class FilterState:
 
 
 def year_bounds(frames: Frames) -> tuple[int, int]:
-    years = pd.concat([frames.observations["year"], frames.events["as_of"].dt.year])
-    return (int(years.min()), int(years.max())) if len(years) else (2016, 2026)
+    """The first and last year of any value or event (the period slider's ends); once per dataset."""
+    def compute() -> tuple[int, int]:
+        years = pd.concat([frames.observations["year"], frames.events["as_of"].dt.year])
+        return (int(years.min()), int(years.max())) if len(years) else (2016, 2026)
+    return frames.remember("year_bounds", compute)
 
 
 def units_for_boundaries(units: pd.DataFrame, boundaries: str) -> pd.DataFrame:

@@ -267,8 +267,9 @@ def sidebar(frames: Frames) -> F.FilterState:
         _filter_widget(st.selectbox, "f_preset", lang, t("preset", lang), presets, format_func=preset_label,
                        then=_on_preset)
 
-        offered = F.units_offered(frames.units, view, years)
-        labels = F.unit_labels(offered, lang)
+        # The units of the view valid in the period, labelled: once per dataset, boundaries, period and language.
+        labels = frames.remember(f"offered_{view}_{years}_{lang}",
+                                 lambda: F.unit_labels(F.units_offered(frames.units, view, years), lang))
         st.session_state.f_units = [c for c in st.session_state.get("f_units", []) if c in labels]
         st.text_input(t("search_old_name", lang), key="f_search", placeholder="quang tri, hue…",
                       help=t("search_help", lang))
