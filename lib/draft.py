@@ -15,12 +15,13 @@ import plotly.graph_objects as go
 
 
 def merge(into: dict, new: dict) -> dict:
-    """Plotly's update semantics on plain dicts: nested dicts are updated key by key, anything else replaced."""
+    """Plotly's update semantics on plain dicts: nested dicts are updated key by key, anything else replaced.
+    A dict is copied in at every depth, so a later update never changes the caller's own dict."""
     for k, v in new.items():
         if isinstance(v, dict) and isinstance(into.get(k), dict):
             merge(into[k], v)
         else:
-            into[k] = dict(v) if isinstance(v, dict) else v
+            into[k] = merge({}, v) if isinstance(v, dict) else v
     return into
 
 

@@ -477,6 +477,10 @@ def test_a_draft_draws_the_figure_plotly_draws_call_by_call():
         draft_way = draw(Draft.grid(**grid), events)
         assert json.loads(draft_way.to_json()) == json.loads(plotly_way.to_json())
         assert len(draft_way.layout.shapes) == (2 if events else 1)
+    # A later update never reaches back into the dict a builder passed earlier (a shared style stays as it was).
+    legend = {"font": {"size": 11}}
+    draft = Draft().update_layout(legend=legend).update_layout(legend={"font": {"color": "#000"}})
+    assert legend == {"font": {"size": 11}} and draft.layout["legend"]["font"] == {"size": 11, "color": "#000"}
 
 
 def test_a_timeline_cites_only_what_it_draws(real):
