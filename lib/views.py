@@ -689,11 +689,11 @@ def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str,
     rows = rows.sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
     xs = rows[rows["indicator"] == x].set_index("unit")
     ys = rows[rows["indicator"] == y].set_index("unit")
-    units = [u for u in xs.index if u in ys.index]
-    pairs = pd.DataFrame({"unit": units,
-                          "x": [xs.at[u, "value"] for u in units], "y": [ys.at[u, "value"] for u in units],
-                          "x_source": [xs.at[u, "source"] for u in units],
-                          "y_source": [ys.at[u, "source"] for u in units]})
+    # The units with both values, in x's order (one join: a lookup per unit cost 0.3 s at commune scale).
+    both = xs[["value", "source"]].join(ys[["value", "source"]], how="inner", lsuffix="_x", rsuffix="_y")
+    units = list(both.index)
+    pairs = pd.DataFrame({"unit": units, "x": both["value_x"].to_numpy(), "y": both["value_y"].to_numpy(),
+                          "x_source": both["source_x"].to_numpy(), "y_source": both["source_y"].to_numpy()})
     mx, my = C.meta_of(frames.indicators, x), C.meta_of(frames.indicators, y)
     fig = C.scatter_figure(pairs, mx, my, plot_labels(frames, lang), state.units, lang=lang, year=year,
                            sources=frames.sources, fit=fit)
