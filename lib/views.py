@@ -690,7 +690,7 @@ def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str,
     xs = rows[rows["indicator"] == x].set_index("unit")
     ys = rows[rows["indicator"] == y].set_index("unit")
     # The units with both values, in x's order (one join: a lookup per unit cost 0.3 s at commune scale).
-    both = xs[["value", "source"]].join(ys[["value", "source"]], how="inner", lsuffix="_x", rsuffix="_y")
+    both = xs[["value", "source"]].join(ys[["value", "source"]], how="inner", suffixes=("_x", "_y"))
     units = list(both.index)
     pairs = pd.DataFrame({"unit": units, "x": both["value_x"].to_numpy(), "y": both["value_y"].to_numpy(),
                           "x_source": both["source_x"].to_numpy(), "y_source": both["source_y"].to_numpy()})
