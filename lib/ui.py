@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import filters as F
+from lib import views
 from lib.combine import boundary_observations
 from lib.data import DatasetError, Frames, Problem, load_frames_cached, max_bytes_limit, resolve_path
 from lib.i18n import fmt_date, t
@@ -288,7 +289,7 @@ def sidebar(frames: Frames) -> F.FilterState:
         if st.session_state.get("f_ind") not in ind_ids:
             st.session_state.f_ind = F.default_indicator(frames, view)
         cov = F.coverage(frames, view)
-        titles = dict(zip(frames.indicators["id"], frames.indicators[f"title_{lang}"]))
+        titles = views.indicator_titles(frames, lang)
         _filter_widget(st.selectbox, "f_ind", lang, t("indicator", lang), ind_ids,
                        help=t("indicator_coverage_help", lang),
                        format_func=lambda i: f"{titles[i]} · {F.coverage_text(cov.get(i))}")

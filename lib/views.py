@@ -22,6 +22,12 @@ NAMES_SHOWN = 6
 DATES_SHOWN = 6
 
 
+def indicator_titles(frames: Frames, lang: str) -> dict[str, str]:
+    """Every indicator's title in `lang` by id (plain text); once per dataset (sidebar, pages and tables)."""
+    ind = frames.indicators
+    return frames.remember(f"indicator_titles_{lang}", lambda: dict(zip(ind["id"], ind[f"title_{lang}"])))
+
+
 def labels_for(frames: Frames, lang: str) -> dict[str, str]:
     """Every unit's label in `lang`; computed once per dataset (pages ask for it several times a rerun)."""
     return frames.remember(f"labels_{lang}", lambda: unit_labels(frames.units, lang))
@@ -442,7 +448,7 @@ def coverage_matrix(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> p
     inds = [i for i in frames.indicators["id"] if i in m.columns]
     m = m.reindex(index=[u for u in state.units if u in m.index], columns=inds)
     m.index = [labels.get(u, u) for u in m.index]
-    titles = dict(zip(frames.indicators["id"], frames.indicators[f"title_{lang}"]))
+    titles = indicator_titles(frames, lang)
     m.columns = [titles[i] for i in inds]
     return m.astype("Int64").astype("string").fillna("")
 
@@ -533,11 +539,9 @@ def _by_year(vobs: pd.DataFrame, state: FilterState, indicator: str) -> pd.DataF
 
 def published_rank_of(frames: Frames, indicator: str) -> str | None:
     """The rank indicator the registry links to a value indicator (`published_rank`), if any."""
-    ind = frames.indicators.set_index("id")
-    if indicator not in ind.index or "published_rank" not in ind.columns:
-        return None
-    r = ind.loc[indicator, "published_rank"]
-    return r if isinstance(r, str) and r in ind.index else None
+    rows = rows_by_id(frames.indicators)
+    r = rows.get(indicator, {}).get("published_rank")
+    return r if isinstance(r, str) and r in rows else None
 
 
 def _arrow(diff: float, good: bool | None) -> str:

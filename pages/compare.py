@@ -33,7 +33,7 @@ def side_by_side(specs: list) -> None:
     this part (st.fragment): the charts above are not sent again. The pack is here too, so it always holds
     the scatter on screen."""
     ids = list(frames.indicators["id"])
-    titles = dict(zip(ids, frames.indicators[f"title_{lang}"]))
+    titles = views.indicator_titles(frames, lang)
     kids = views.child_indicators(frames, state.indicator)
     c1, c2, c3 = st.columns([2, 2, 1])
     x = c1.selectbox(t("scatter_x", lang), ids, index=ids.index(state.indicator), format_func=titles.get,

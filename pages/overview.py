@@ -26,7 +26,7 @@ st.header(t("ranking", lang))
 table, spec, n_units, year = computed(views.overview_ranking, vobs, frames, state)
 for note in views.not_combinable_notes(status, frames, state, year=year, vobs=vobs):
     st.markdown(note)
-ind_name = frames.indicators.set_index("id").loc[state.indicator, f"title_{lang}"]
+ind_name = views.indicator_titles(frames, lang)[state.indicator]
 st.caption(t("provinces_with_data", lang, n=n_units, indicator=md_escape(f"{ind_name} ({year})")))
 chart_block(spec, lang)
 map_chart = views.map_spec(vobs, frames, state, year, computed(views.map_figure_of, vobs, frames, state, year))
@@ -50,11 +50,11 @@ else:
     by_ind: dict[str, list] = {}
     for card in cards:
         by_ind.setdefault(card.indicator, []).append(card)
-    ind = frames.indicators.set_index("id")
+    titles = views.indicator_titles(frames, lang)
     grid = st.columns(2)
     for n, (indicator, group) in enumerate(by_ind.items()):
         with grid[n % 2].container(border=True):
-            st.markdown(f"**{md_escape(ind.loc[indicator, f'title_{lang}'])}**")
+            st.markdown(f"**{md_escape(titles[indicator])}**")
             if len({card.year for card in group}) > 1:
                 st.caption(t("cards_mixed_periods", lang))
             cols = st.columns(min(len(group), 2))
