@@ -1,6 +1,6 @@
 """What a chart is, for its files: `ChartSpec`, the file names and the print sizes.
 
-Light on purpose: the view layer (lib/views.py) builds ChartSpecs on every rerun, so this module imports
+Light on purpose: the view layer (lib/views/) builds ChartSpecs on every rerun, so this module imports
 neither plotly.io nor kaleido (the print layout is lib.export.layout, the renderer lib.export.render).
 """
 
