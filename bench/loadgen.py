@@ -50,7 +50,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
 from lib.navigation import PAGES  # noqa: E402
 
-# Shared links as leaders send them (the README's example): a page, the founding four or a region's provinces.
+# Shared links as leaders send them (the example in docs/pages.md): a page, the founding four or a region's provinces.
 LINK_FILTERS = [
     "lang=vi&view=63&units=quang-tri,quang-binh,lang-son,quang-nam&years=2016-2025&ind=dti_rank",
     "lang=vi&view=63&units=ha-noi,hai-phong,bac-ninh,quang-ninh&years=2018-2024",

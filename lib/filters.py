@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -12,11 +12,9 @@ from lib.i18n import fold, t
 from lib.safe_text import excerpt
 
 BOUNDARIES = ("63", "34")
-MERGER_YEAR = 2025
 # The four provinces of the founding articles, as they were, and the units that carry them on.
 FOUNDING = {"63": ["quang-tri", "quang-binh", "lang-son", "quang-nam"],
             "34": ["quang-tri-2025", "lang-son", "da-nang-2025"]}
-PRESETS = ("founding", "all", "custom")
 # A shared link's values: `view`, `lang`, `years`, `ind` are short; `units` at most one code per unit of
 # the view. Anything longer is refused unread (a 100 KB value costs nothing and is never echoed in full).
 MAX_QUERY_VALUE = 100
@@ -220,10 +218,6 @@ def parse_query(params: dict[str, str | list[str]], frames: Frames) -> tuple[Fil
 def to_query(state: FilterState) -> dict[str, str]:
     return {"lang": state.lang, "view": state.boundaries, "units": ",".join(state.units),
             "years": f"{state.years[0]}-{state.years[1]}", "ind": state.indicator}
-
-
-def with_units(state: FilterState, units: list[str]) -> FilterState:
-    return replace(state, units=list(units))
 
 
 def units_offered(units: pd.DataFrame, boundaries: str, years: tuple[int, int]) -> pd.DataFrame:

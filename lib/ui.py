@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+import threading
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from pathlib import Path
@@ -82,14 +83,17 @@ def get_frames() -> tuple[Frames | None, list[Problem]]:
     return _load(str(path), version, raw)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _boundary_observations(_frames: Frames, frames_id: int, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return boundary_observations(_frames, boundaries)
+_BOUNDARY_LOCK = threading.Lock()  # sessions arriving together compute a view's observations once
 
 
 def get_boundary_observations(frames: Frames, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The observations of the 63- or 34-unit view (34: with derived values), cached per dataset."""
-    return _boundary_observations(frames, id(frames), boundaries)
+    """The observations of the 63- or 34-unit view (34: with derived values), computed once per dataset.
+
+    Kept on the frames object itself (one per version of the file's content, see get_frames): they live and
+    die together, so no other dataset can ever be handed them. (A cache keyed by id(frames) could: once the
+    frames of an old version are freed, a new version's frames may be given the same address.)"""
+    with _BOUNDARY_LOCK:
+        return frames.remember(f"boundary_observations:{boundaries}", lambda: boundary_observations(frames, boundaries))
 
 
 @st.cache_resource(show_spinner=False, max_entries=96)
@@ -347,12 +351,12 @@ def briefing_block(specs: list, frames: Frames, state: F.FilterState, key: str) 
         briefing_pack(specs, **views.pack_texts(specs, frames, state), lang=state.lang, key=key)
 
 
-def page_start(title_key: str, *, need_units: bool = True) -> tuple[Frames, F.FilterState, pd.DataFrame, pd.DataFrame]:
+def page_start(title_key: str) -> tuple[Frames, F.FilterState, pd.DataFrame, pd.DataFrame]:
     """Every page's opening: its title, the view's observations, and a clear stop when nothing is selected."""
     frames, state = current()
     vobs, status = get_boundary_observations(frames, state.boundaries)
     st.title(t(title_key, state.lang))
-    if need_units and not state.units:
+    if not state.units:
         st.warning(t("no_provinces", state.lang))
         st.stop()
     return frames, state, vobs, status

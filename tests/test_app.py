@@ -293,7 +293,7 @@ def _bound_units_script():  # runs inside AppTest: a province box bound to the U
     ("en", "Quảng Trị (trước 7/2025)", []),  # … which the other language's page does not know
 ])
 def test_streamlit_bind_carries_labels_not_codes(lang, param, selected):
-    """Why the filters are not bound with `bind="query-params"` (issue 10, README "Shared links"): Streamlit
+    """Why the filters are not bound with `bind="query-params"` (issue 10, docs/decisions.md): Streamlit
     puts a widget's displayed labels in the URL. Our labels depend on the language (and the indicator's on the
     boundaries), so a bound link would break on a language switch or a renamed label. If Streamlit ever binds
     the options themselves, this test fails: then switch to it and drop lib.filters.parse_query/to_query."""

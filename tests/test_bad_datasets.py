@@ -5,7 +5,7 @@ aliases — would take the test run down with it otherwise).
 For each class: exit status 1, the exact `file:line: field: message` lines, no traceback, and under 2 s
 of work (the time of a run minus the interpreter's own start-up with the same imports).
 The corpus is tests/bad_datasets/ (one small file per class, see corpus.py); the big inputs are
-generated here. README.md ("The loader refuses …") names the same classes, one for one.
+generated here. data/README.md ("The loader refuses …") names the same classes, one for one.
 """
 
 from __future__ import annotations
@@ -151,14 +151,14 @@ def test_problem_flood_is_counted_not_printed(tmp_path, startup, record, n, tota
     assert len(lines) == 201 and lines[-1] == f"{path}: … and {total - 200:,} more problems"
 
 
-# --- The README names the same classes ------------------------------------------------------------
+# --- data/README.md names the same classes -------------------------------------------------------
 
 GENERATED = {"problem-flood"}  # classes tested above only (big inputs); the others are CASES
 
 
 def readme_classes() -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## The dataset", 1)[1].split("The loader refuses (", 1)[1]
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    section = text.split("The loader refuses (", 1)[1]
     section = section.split("\n\n", 1)[1].split("\n\n", 1)[0]
     return re.findall(r"^- `([a-z0-9-]+)`", section, flags=re.M)
 

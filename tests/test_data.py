@@ -375,8 +375,8 @@ def test_duplicate_observation_counts_the_basis(tmp_path):
 
 
 def test_readme_layout_names_every_module_of_lib():
-    """README's "Layout" is the tree: every lib/ module once, and nothing that is not there."""
-    block = (ROOT / "README.md").read_text(encoding="utf-8").split("## Layout\n", 1)[1].split("```\n")[1]
+    """docs/layout.md is the tree: every lib/ module once, and nothing that is not there."""
+    block = (ROOT / "docs" / "layout.md").read_text(encoding="utf-8").split("## Layout\n", 1)[1].split("```\n")[1]
     listed, folder = [], ""
     for line in block.splitlines():
         name = line.split()[0]

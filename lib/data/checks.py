@@ -312,7 +312,7 @@ def check_indicators(c: Checks) -> None:
         if ind.min is not None and ind.max is not None and ind.min > ind.max:
             c.add(loc + ("min",), f"min {_num(ind.min)} is above max {_num(ind.max)}")
         if ind.kind == "percent" and ((ind.min or 0) < 0 or (ind.max if ind.max is not None else 100) > 100):
-            c.add(loc + ("max",), "a percent indicator must stay within 0–100")
+            c.add(loc + ("min" if (ind.min or 0) < 0 else "max",), "a percent indicator must stay within 0–100")
         if ind.kind in ("rank", "milestone") and ind.combine.rule != "none":
             c.add(loc + ("combine", "rule"), f"a {ind.kind} can never be combined: use rule none")
 

@@ -20,9 +20,12 @@ EXPORT_HEIGHT = 675
 EXPORT_SCALE = 2
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChartSpec:
-    """A chart plus everything an exported file must say about it (all text already in the chosen language)."""
+    """A chart plus everything an exported file must say about it (all text already in the chosen language).
+
+    Frozen: lib.ui.computed replays one spec to every session with the same filters, so a change is a copy
+    (`dataclasses.replace(spec, filename_stem=…)`), never an edit of the shared one."""
 
     key: str  # stable id, e.g. "overview-ranking"; used for widget keys
     figure: go.Figure  # the on-screen figure (title + source annotation already set); never mutated here

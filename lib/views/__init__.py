@@ -5,7 +5,7 @@ Pages call these and only render the result, so the logic is tested without Stre
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -400,12 +400,10 @@ def events_table(frames: Frames, state: FilterState) -> pd.DataFrame:
 # --- Sources & data --------------------------------------------------------------------------------
 
 
-def data_table(vobs: pd.DataFrame, frames: Frames, state: FilterState, *, all_indicators: bool = True) -> pd.DataFrame:
+def data_table(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.DataFrame:
     """Every observation behind the filters, with its source title and link, as-of date and quote."""
     lang = state.lang
     rows = in_period(vobs[vobs["unit"].isin(state.units)], state)
-    if not all_indicators:
-        rows = rows[rows["indicator"] == state.indicator]
     labels = labels_for(frames, lang)
     ind = frames.indicators.set_index("id")
     rows = rows.sort_values(["unit", "indicator", "as_of"])
@@ -703,8 +701,8 @@ def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str,
                            sources=frames.sources, fit=fit)
     used = pd.concat([xs.loc[units].reset_index(), ys.loc[units].reset_index()]) if units else rows.iloc[0:0]
     spec = make_spec("compare-scatter", fig, used, frames, state, None, C.figure_title(fig))
-    spec.filename_stem = safe_filename(CHART_FILE_NAMES["compare-scatter"], x, y, str(year), ext="").rstrip(".")
-    return spec, len(units)
+    stem = safe_filename(CHART_FILE_NAMES["compare-scatter"], x, y, str(year), ext="").rstrip(".")
+    return replace(spec, filename_stem=stem), len(units)
 
 
 def official_34_table(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.DataFrame:

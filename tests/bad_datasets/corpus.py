@@ -29,7 +29,7 @@ class Expect:
 
 @dataclass(frozen=True)
 class Case:
-    name: str  # the class, as named in README.md ("The loader refuses …")
+    name: str  # the class, as named in data/README.md ("The loader refuses …")
     what: str
     expect: tuple[Expect, ...]
     edits: tuple = ()  # (line, old, new): replace `old` (found once) in that line of base.yaml
