@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect  # noqa: E
 from .conftest import (  # noqa: E402
     APP_TIMEOUT_MS,
     ARTIFACTS,
+    COLD_TIMEOUT_MS,
     STREAMLIT_RUN,
     VIEWPORT,
     open_app,
@@ -40,7 +41,7 @@ def test_plain_streamlit_run_switches_language_and_opens_a_deep_link_after_a_res
     shared link opens the Compare page in English, 34-unit view, with the link's unit."""
     with serve_app(log_path=LOG, how=STREAMLIT_RUN) as url:
         context, page = _fresh_page(browser)
-        open_app(page, f"{url}/")
+        open_app(page, f"{url}/", COLD_TIMEOUT_MS)
         main = page.get_by_test_id("stMain")
         expect(main.get_by_role("heading", level=1)).to_have_text("Chính quyền số cấp tỉnh")
 
@@ -59,7 +60,7 @@ def test_plain_streamlit_run_switches_language_and_opens_a_deep_link_after_a_res
 
     with serve_app(log_path=LOG, how=STREAMLIT_RUN) as url:  # a restart: a new process, nobody has visited yet
         context, page = _fresh_page(browser)
-        open_app(page, f"{url}/{DEEP_LINK}")
+        open_app(page, f"{url}/{DEEP_LINK}", COLD_TIMEOUT_MS)
         main = page.get_by_test_id("stMain")
         expect(main.get_by_role("heading", level=1)).to_have_text("Compare")
         expect(page.locator("html")).to_have_attribute("lang", "en")
