@@ -319,8 +319,10 @@ def current() -> tuple[Frames, F.FilterState]:
 
 
 def _leave_legacy_pages_mode() -> None:
-    """A page ran without app.py: Streamlit's legacy `pages/` mode (see lib.navigation). Switch the
-    process to st.navigation and rerun: app.py then draws this same page, with the link's filters."""
+    """A page ran without app.py: Streamlit's legacy `pages/` mode (see lib.navigation), in the first run
+    of a plainly started process whose address names a file of `pages/` (/compare, never one of the app's
+    addresses). Switch the process to st.navigation and rerun: app.py then draws its default page, with
+    the link's filters."""
     from lib.navigation import leave_legacy_pages_mode
 
     leave_legacy_pages_mode()
