@@ -1,15 +1,12 @@
-"""Entry point: page config, the shared sidebar (language, boundaries, provinces, period, indicator)
-and navigation over pages/. A broken dataset shows its errors here, never a traceback."""
-
-from pathlib import Path
+"""Entry point: page config, navigation over pages/, the shared sidebar (language, boundaries, provinces,
+period, indicator). A broken dataset shows its errors here, never a traceback."""
 
 import streamlit as st
 
 from lib.i18n import t
-from lib.navigation import PAGES
-from lib.ui import get_frames, lang_now, page_script, show_problems, sidebar
+from lib.navigation import navigate
+from lib.ui import get_frames, lang_now, page_script, session_lang, show_problems, sidebar
 
-HERE = Path(__file__).parent
 # The icon is an emoji: a ":material/…:" page icon makes the browser fetch Google's font server, which an
 # offline intranet cannot reach.
 st.set_page_config(page_title="Chính quyền số cấp tỉnh", page_icon="🏛️", layout="wide")
@@ -21,10 +18,10 @@ if frames is None:
     show_problems(problems, lang)
     st.stop()
 
+# Navigation before any element: under a plain `streamlit run app.py` the first run of the process is wrapped
+# in Streamlit's legacy pages/ mode, and only what is drawn after st.navigation keeps its ids in later runs.
+page = navigate(session_lang(frames))
 state = sidebar(frames)
 lang = state.lang
-pages = [st.Page(str(HERE / p.file), title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path, default=p.default)
-         for p in PAGES]
-page = st.navigation(pages, position="top")
 page_script(lang, page.url_path)  # the document's language; on a phone, close the sidebar after a pick
 page.run()

@@ -1,6 +1,6 @@
-"""The dashboard's pages, listed once, and the one workaround Streamlit needs because of them.
+"""The dashboard's pages, listed once, and the one place that handles Streamlit's legacy `pages/` mode.
 
-App, tests and benchmark read `PAGES`; nothing parses app.py.
+App, tests and benchmark read `PAGES`; nothing parses app.py. app.py calls `navigate` before it draws anything.
 """
 
 from __future__ import annotations
@@ -33,12 +33,41 @@ def page_by_name(name: str) -> PageDef:
     return next(p for p in PAGES if Path(p.file).stem == name)
 
 
+def navigate(lang: str):
+    """`st.navigation` over PAGES (titles in `lang`, the bar at the top); returns the page to run.
+
+    app.py calls this before it draws any element, and that order is the fix for `streamlit run app.py`.
+    Streamlit decides when the first session opens whether the app is a legacy multipage app: a folder
+    named `pages/` beside the entry script says it is, until the first `st.navigation` call in the process.
+    So the first run of a process started plainly is wrapped: Streamlit builds its own navigation from
+    `pages/` (app, compare, overview, …) and runs app.py as the page "app" of it. Streamlit keys every
+    element by the hash of the page it is drawn in, and inside that wrapper it is the wrapper's page "app",
+    not app.py's own hash (which every later run uses). Widgets drawn before `st.navigation` in that first
+    run therefore got other ids than the same widgets in every later run: the browser's first click
+    ("English") was sent for an id the next run no longer had, so the click was dropped and the language
+    control was drawn anew, neither button selected, the page still in Vietnamese. `st.navigation` puts
+    the run back on app.py's own hash, so everything drawn after it has the ids of every later run.
+
+    What only the launcher can spare (lib/serve.py, `leave_legacy_pages_mode` before the server starts):
+    Streamlit's wrapper answers a deep link (/so-sanh?…) before app.py runs, and it knows only the file
+    names of `pages/`, so the very first visitor of a plainly started process who opens one sees a
+    "Page not found" box over the right page. No code of the app runs before that answer."""
+    import streamlit as st
+
+    from lib.i18n import t
+
+    pages = [st.Page(str(ROOT / p.file), title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path,
+                     default=p.default) for p in PAGES]
+    return st.navigation(pages, position="top")
+
+
 def leave_legacy_pages_mode() -> None:
-    """The one workaround. Streamlit treats a folder named `pages/` beside the entry script as its legacy
-    multipage folder until the first `st.navigation` call in the process, so the very first visitor who
-    opens a shared deep link (/so-sanh?…) after a restart would meet "Page not found". app.py navigates with
-    `st.navigation` from the first run, so the launcher (lib/serve.py), the benchmark's server and the page
-    fallback in lib/ui.py call this to say so up front. (`pages/` is the product's specified layout.)"""
+    """Tell Streamlit, before its first session opens, that the app navigates with `st.navigation`
+    (see `navigate`): then no run is wrapped in the legacy `pages/` navigation, and the first visitor
+    who opens a shared deep link after a restart meets no "Page not found" box. The launcher
+    (lib/serve.py) and the benchmark's server call it before the server starts; lib/ui.py calls it when a
+    page of `pages/` ran without app.py (that wrapper's own page for /compare, /overview, …). Every
+    `st.navigation` call sets the same flag. (`pages/` is the product's specified layout.)"""
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False

@@ -38,8 +38,6 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 COOKIE = "replica"  # the sticky cookie's name
 HEALTH_TIMEOUT_S = 120
 # Same flags as ./dev start (the single-process launch); the address and port are added per replica.
-STREAMLIT_FLAGS = ["--server.headless", "true", "--browser.gatherUsageStats", "false",
-                   "--client.toolbarMode", "viewer"]
 
 
 # --- nginx configuration ---------------------------------------------------------------------------------
@@ -256,8 +254,8 @@ class Cluster:
             port = free_port()
             log = open(self.log_dir / f"replica-{i + 1}.log", "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
             self._logs.append(log)
-            cmd = [sys.executable, "-m", "lib.serve", *STREAMLIT_FLAGS, "--server.address", "127.0.0.1",
-                   "--server.port", str(port)]
+            # The other settings: .streamlit/config.toml, read by lib.serve as by `streamlit run app.py`.
+            cmd = [sys.executable, "-m", "lib.serve", "--server.address", "127.0.0.1", "--server.port", str(port)]
             if self.app_args:
                 cmd += ["--", *self.app_args]
             proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -1,9 +1,10 @@
 """Start the dashboard: `python -m lib.serve [streamlit options] [-- app options]` (what `./dev start` runs).
 
-Same as `streamlit run app.py …`, with one difference: Streamlit treats a folder named `pages/` beside
-the entry script as its legacy multipage folder until the first `st.navigation` call in the process,
-so the very first visitor who opens a shared deep link (/so-sanh?…) would meet a "Page not found"
-box. app.py navigates with `st.navigation`, so we tell Streamlit that up front.
+`streamlit run app.py …` works the same (the settings are in .streamlit/config.toml, which both read). This
+launcher adds the one thing no setting can: it tells Streamlit before the first session opens that app.py
+navigates with `st.navigation` (lib.navigation.leave_legacy_pages_mode). Started plainly, Streamlit wraps the
+first run of the process in its legacy `pages/` navigation, which answers a shared deep link (/so-sanh?…)
+before app.py runs: that very first visitor sees a "Page not found" box over the right page.
 """
 
 from __future__ import annotations

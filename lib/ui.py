@@ -238,10 +238,19 @@ def lang_now() -> str:
     return "en" if st.session_state.get("f_lang") == "English" else "vi"
 
 
-def sidebar(frames: Frames) -> F.FilterState:
-    """Draw the shared filters, keep them in the URL, and return the state every page reads."""
+def session_lang(frames: Frames) -> str:
+    """The language of this run, before anything is drawn: the link's on a session's first run (all its
+    filters are taken then), else the language control's value, which this run's click has already set
+    (Streamlit applies the browser's widget values before the script runs). app.py needs it for the page
+    titles of `st.navigation`, which must come before the sidebar (lib.navigation.navigate)."""
     st.session_state["_frames"] = frames
     _init_from_url(frames)
+    return lang_now()
+
+
+def sidebar(frames: Frames) -> F.FilterState:
+    """Draw the shared filters, keep them in the URL, and return the state every page reads."""
+    session_lang(frames)
     with st.sidebar:
         # required=True: clicking the chosen language again keeps it (Streamlit's own guard).
         st.segmented_control(t("language", lang_now()), ["Tiếng Việt", "English"], key="f_lang",
@@ -314,8 +323,10 @@ def current() -> tuple[Frames, F.FilterState]:
 
 
 def _leave_legacy_pages_mode() -> None:
-    """A page ran without app.py: Streamlit's legacy `pages/` mode (see lib.navigation). Switch the
-    process to st.navigation and rerun: app.py then draws this same page, with the link's filters."""
+    """A page ran without app.py: Streamlit's legacy `pages/` mode (see lib.navigation), in the first run
+    of a plainly started process whose address names a file of `pages/` (/compare, never one of the app's
+    addresses). Switch the process to st.navigation and rerun: app.py then draws its default page, with
+    the link's filters."""
     from lib.navigation import leave_legacy_pages_mode
 
     leave_legacy_pages_mode()

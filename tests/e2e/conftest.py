@@ -1,7 +1,9 @@
-"""Fixtures for the real-browser tests: one Streamlit server and one Chromium per test session.
+"""Fixtures for the real-browser tests: one Streamlit server per way of starting it, and one Chromium, per test session.
 
-The server runs the real ``app.py`` on a free port of 127.0.0.1; the browser is Debian's ``/usr/bin/chromium``
-driven by Playwright (no ``playwright install``). Every test gets a fresh page, hence a fresh Streamlit session.
+The server runs the real ``app.py`` on a free port of 127.0.0.1, started as ``./dev start`` does
+(``python -m lib.serve``: ``app_url``) or plainly with ``streamlit run app.py`` (``served_url`` runs a test under
+both); the browser is Debian's ``/usr/bin/chromium`` driven by Playwright (no ``playwright install``). Every test
+gets a fresh page, hence a fresh Streamlit session.
 Without Chromium (or Playwright) the whole package is skipped at collection with the reason given.
 Deselect these tests with ``-m "not e2e"``.
 """
@@ -15,6 +17,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -44,6 +47,9 @@ SHARED_FILTERS = "lang=vi&view=63&units=quang-tri,quang-binh,lang-son,quang-nam&
 # A page's first render takes 4–6 s on a 2-core machine, and Plotly charts appear a few seconds after the script ends.
 EXPECT_TIMEOUT_MS = 20_000
 APP_TIMEOUT_MS = 30_000
+# The first session of a fresh server imports pandas and Plotly and loads the dataset: on a loaded 2-core machine
+# that took over 30 s. A ceiling, not a measurement.
+COLD_TIMEOUT_MS = 120_000
 
 
 def _skip_reason() -> str | None:
@@ -83,21 +89,31 @@ def server_output() -> str:
     return SERVER_LOG.read_text(encoding="utf-8", errors="replace") if SERVER_LOG.exists() else ""
 
 
+# The two ways of starting the dashboard; both read .streamlit/config.toml.
+LIB_SERVE = "lib.serve"  # python -m lib.serve: what ./dev start runs
+STREAMLIT_RUN = "streamlit-run"  # streamlit run app.py, plainly: how every Streamlit host and tutorial starts an app
+START_MODES = (LIB_SERVE, STREAMLIT_RUN)
+
+
+def start_command(how: str, port: int) -> list[str]:
+    if how == STREAMLIT_RUN:  # no launcher, no environment variable, only the address
+        return [str(Path(sys.executable).parent / "streamlit"), "run", "app.py", "--server.port", str(port),
+                "--server.address", "127.0.0.1", "--server.headless", "true"]
+    return [sys.executable, "-m", "lib.serve", "--server.address", "127.0.0.1", "--server.port", str(port)]
+
+
 @contextlib.contextmanager
-def serve_app(env: dict[str, str] | None = None, log_path: Path = SERVER_LOG) -> Iterator[str]:
-    """Start the dashboard as `./dev start` does (`python -m lib.serve`) on a free port of 127.0.0.1, wait for
-    /_stcore/health, yield its base URL, stop it and the Chromium it started. `env` adds variables
-    (e.g. PROVINCES_DATA for another dataset)."""
+def serve_app(env: dict[str, str] | None = None, log_path: Path = SERVER_LOG, how: str = LIB_SERVE) -> Iterator[str]:
+    """Start the dashboard (`how`: as `./dev start` does, `python -m lib.serve`, or plainly, `streamlit run
+    app.py`) on a free port of 127.0.0.1, wait for /_stcore/health, yield its base URL, stop it and the
+    Chromium it started. `env` adds variables (e.g. PROVINCES_DATA for another dataset)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "lib.serve",
-           "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     log = log_path.open("w", encoding="utf-8")
     # Own process group, so the Chromium that the app starts for image export goes away with the server.
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+    proc = subprocess.Popen(start_command(how, port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:
         wait_healthy(url, proc, HEALTH_TIMEOUT_S, log=log_path)
         yield url
@@ -113,14 +129,57 @@ def serve_app(env: dict[str, str] | None = None, log_path: Path = SERVER_LOG) ->
         log.close()
 
 
+@dataclass
+class Servers:
+    """The dashboard on the shipped dataset, one server per way of starting it, each started on first use and
+    kept for the whole test session; its very first session is a shared deep link (``first_visit``)."""
+
+    stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    urls: dict[str, str] = field(default_factory=dict)
+    first_visits: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def url(self, how: str) -> str:
+        if how not in self.urls:
+            log = SERVER_LOG if how == LIB_SERVE else ARTIFACTS / f"streamlit-server-{how}.log"
+            self.urls[how] = self.stack.enter_context(serve_app(log_path=log, how=how))
+        return self.urls[how]
+
+    def visited(self, how: str, context: BrowserContext) -> dict[str, list[str]]:
+        """The server's first session: a shared deep link to the Compare page, opened on cold caches.
+
+        Runs before every other session of that server, so the tests after it see a warm app. Returns the
+        texts of any dialogs it showed; ``test_first_visitor_sees_no_page_not_found`` judges them."""
+        if how not in self.first_visits:
+            self.first_visits[how] = _first_visit(context, self.url(how), how)
+        return self.first_visits[how]
+
+
+def _first_visit(context: BrowserContext, url: str, how: str) -> dict[str, list[str]]:
+    pg = context.new_page()
+    pg.set_default_timeout(APP_TIMEOUT_MS)
+    open_app(pg, f"{url}/so-sanh?{SHARED_FILTERS}", COLD_TIMEOUT_MS)
+    expect(pg.get_by_test_id("stMain").get_by_role("heading", level=1)).to_have_text("So sánh")
+    seen = {"dialogs": pg.get_by_role("dialog").all_inner_texts()}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / ("first-visit.png" if how == LIB_SERVE else f"first-visit-{how}.png")))
+    pg.close()
+    return seen
+
+
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """The dashboard on the shipped dataset, for the whole test session."""
+def servers() -> Iterator[Servers]:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
-    with serve_app() as url:
-        yield url
+    running = Servers()
+    with running.stack:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def app_url(servers: Servers) -> str:
+    """The dashboard on the shipped dataset as `./dev start` serves it, for the whole test session."""
+    return servers.url(LIB_SERVE)
 
 
 # --- Browser --------------------------------------------------------------------------------------
@@ -147,21 +206,9 @@ def browser_context(browser: Browser) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture(scope="session")
-def first_visit(browser_context: BrowserContext, app_url: str) -> dict[str, list[str]]:
-    """The very first session of the server: a shared deep link to the Compare page, opened on cold caches.
-
-    Runs before every other test (``page`` depends on it), so the tests after it see a warm app. Returns the
-    texts of any dialogs it showed; ``test_first_visitor_sees_no_page_not_found`` judges them.
-    """
-    pg = browser_context.new_page()
-    pg.set_default_timeout(APP_TIMEOUT_MS)
-    open_app(pg, f"{app_url}/so-sanh?{SHARED_FILTERS}")
-    expect(pg.get_by_test_id("stMain").get_by_role("heading", level=1)).to_have_text("So sánh")
-    seen = {"dialogs": pg.get_by_role("dialog").all_inner_texts()}
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / "first-visit.png"))
-    pg.close()
-    return seen
+def first_visit(browser_context: BrowserContext, servers: Servers) -> dict[str, list[str]]:
+    """The very first session of the `./dev start` server (``Servers.visited``); ``page`` depends on it."""
+    return servers.visited(LIB_SERVE, browser_context)
 
 
 @pytest.fixture
@@ -171,6 +218,14 @@ def page(browser_context: BrowserContext, app_url: str, first_visit: dict) -> It
     pg.set_default_timeout(APP_TIMEOUT_MS)
     yield pg
     pg.close()
+
+
+@pytest.fixture(params=START_MODES)
+def served_url(request: pytest.FixtureRequest, servers: Servers, browser_context: BrowserContext) -> str:
+    """The dashboard started one way and then the other (a test using this runs twice): as `./dev start` does
+    and plainly with `streamlit run app.py`. Each server is started once per session, after its first visit."""
+    servers.visited(request.param, browser_context)
+    return servers.url(request.param)
 
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -188,10 +243,10 @@ def wait_for_app(page: Page, timeout: int = APP_TIMEOUT_MS) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 
-def open_app(page: Page, url: str) -> None:
+def open_app(page: Page, url: str, timeout: int = APP_TIMEOUT_MS) -> None:
     """Go to ``url`` and wait for the first run of the script."""
     page.goto(url)
-    wait_for_app(page)
+    wait_for_app(page, timeout)
 
 
 def sidebar(page: Page) -> Locator:
