@@ -216,6 +216,38 @@ def _source_texts(rows: pd.DataFrame, sources: pd.DataFrame, lang: str) -> dict[
             if isinstance(key, (str, tuple))}
 
 
+# A value the source prints only as a bound ("dưới 10 %", "trên 99 %"): shown as "< 10 %" in text, never drawn as
+# the number (no bar, point, line or colour at 10), never combined, and sorted after the known values.
+BOUNDS = ("<", ">")
+
+
+def is_bound(rows: pd.DataFrame) -> pd.Series:
+    """True for the rows whose value is a bound, not a value."""
+    if "qualifier" not in rows.columns:
+        return pd.Series(False, index=rows.index)
+    return rows["qualifier"].isin(BOUNDS)
+
+
+def split_bounds(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the rows with a value, the rows with only a bound)."""
+    bound = is_bound(rows)
+    return rows[~bound], rows[bound]
+
+
+def bounds_note(bounds: pd.DataFrame, meta: dict, labels: dict[str, str], lang: str) -> str:
+    """'Known only as a bound, not drawn: Hà Nội 2024 < 10 %; …' (empty when there are none)."""
+    if bounds.empty:
+        return ""
+    rows = bounds.sort_values(["unit", "as_of"]).to_dict("records")
+    items = [f"{labels.get(r['unit'], r['unit'])} {int(r['year'])}: "
+             f"{format_obs(r['value'], meta, lang, r['qualifier'])}" for r in rows]
+    return t("bounds_not_drawn", lang, items="; ".join(items))
+
+
+def _join_notes(*notes: str) -> str:
+    return " ".join(n for n in notes if n)
+
+
 def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
     """The newest observation of each (unit, indicator)."""
     return obs.sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
@@ -234,7 +266,10 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     best_first = meta["kind"] == "rank" or not meta["higher_is_better"]
-    rows = rows.sort_values("value", ascending=best_first, kind="stable")
+    known, bounds = split_bounds(rows)
+    # Bounds after every known value: "< 10 %" is not a place between 9 and 11.
+    rows = pd.concat([known.sort_values("value", ascending=best_first, kind="stable"),
+                      bounds.sort_values("value", ascending=best_first, kind="stable")])
     hl = set(highlight)
     total = len(rows)
     if total > RANKING_MAX:  # district or commune scale: the best, the last, and the selected
@@ -247,8 +282,10 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
     names = [labels.get(u, u) + (f" ({t('derived', lang)})" if d else "") for u, d in zip(rows["unit"], derived)]
     colors = [HIGHLIGHT if u in hl else MUTED for u in rows["unit"]]
     src_text = _source_texts(rows, sources, lang)
+    bound = is_bound(rows).to_numpy()
+    drawn = rows["value"].mask(is_bound(rows))  # a bound gets no bar and no dot
     common = dict(
-        x=rows["value"], y=names, cliponaxis=False,
+        x=drawn, y=names, cliponaxis=False,
         text=[_val(v, meta, lang, q) for v, q in zip(rows["value"], rows["qualifier"])],
         hovertext=[_hover(r, meta, lang, n, src_text)
                    + (f"<br>{extra[r['unit']]}" if extra and extra.get(r["unit"]) else "")
@@ -260,17 +297,23 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
         # at the top, so "further right and higher" reads as better — never a bar whose length is 63rd place.
         fig = Draft(dict(type="scatter", mode="markers+text", textposition="middle left",
                          marker={"color": colors, "size": 10, "line": {"color": "#333", "width": 0.5}}, **common))
-        fig.update_xaxes(**rank_axis(rows["value"], rows["out_of"]), title=_unit(meta, lang) or None)
+        fig.update_xaxes(**rank_axis(drawn.dropna(), rows["out_of"]), title=_unit(meta, lang) or None)
     else:
         fig = Draft(dict(type="bar", orientation="h", marker={"color": colors}, textposition="outside", **common))
         # Room right of the longest bar for its value label, which would otherwise be cut on a phone.
-        top = float(rows["value"].max())
+        top = float(drawn.max()) if drawn.notna().any() else 0.0
         fig.update_xaxes(title=_unit(meta, lang) or None,
-                         range=[min(0.0, float(rows["value"].min())), top * 1.25] if top > 0 else None)
+                         range=[min(0.0, float(drawn.min())), top * 1.25] if top > 0 else None)
         whole_ticks(fig, meta, [0, top * 1.25], "x", tozero=True)
+        if bound.any():  # the bound's words at the axis, where its bar would start: text, not a length
+            fig.add_trace(dict(type="scatter", mode="text", x=[0.0] * int(bound.sum()),
+                               y=[n for n, b in zip(names, bound) if b], textposition="middle right",
+                               text=[x for x, b in zip(common["text"], bound) if b], cliponaxis=False,
+                               hovertext=[x for x, b in zip(common["hovertext"], bound) if b], hoverinfo="text",
+                               showlegend=False))
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
-                   height=max(300, 22 * len(rows) + 150))
+                   height=max(300, 22 * len(rows) + 150), note=bounds_note(bounds, meta, labels, lang))
 
 
 def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *,
@@ -283,6 +326,9 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     rows = rows.sort_values("as_of").groupby(["unit", "year"], as_index=False).tail(1)
+    rows, bounds = split_bounds(rows)
+    if rows.empty:
+        return empty_figure(bounds_note(bounds, meta, labels, lang), title, lang)
     fig = Draft()
     xs = sorted(rows["year"].unique())
     for i, unit in enumerate(u for u in units if u in set(rows["unit"])):
@@ -309,13 +355,14 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
         fig.update_yaxes(title=_unit(meta, lang) or None, rangemode="tozero")
     whole_ticks(fig, meta, rows["value"], "y", tozero=meta["kind"] != "rank")
     fig.update_xaxes(type="category")
-    return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang)
+    return _finish(fig, title, source_line(list(rows["source"]) + list(bounds["source"]), sources, lang), lang=lang,
+                   note=bounds_note(bounds, meta, labels, lang))
 
 
 def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Add `score` in 0–1 per indicator (1 = best), min–max over the units given; ties/one unit -> 0.5."""
     meta = indicators.set_index("id")
-    out = latest.copy()
+    out = latest[~is_bound(latest)].copy()  # a bound has no place on a 0–1 scale
     g = out.groupby("indicator")["value"]
     lo, hi = g.transform("min"), g.transform("max")
     s = (out["value"] - lo) / (hi - lo)
@@ -457,6 +504,10 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
     their predecessors' values, and the events of either in the period."""
     title = chart_title(meta, lang, years)
     hist = pd.DataFrame() if history is None else history
+    rows, bounds = split_bounds(rows)
+    if len(hist):
+        hist, hist_bounds = split_bounds(hist)
+        bounds = pd.concat([bounds, hist_bounds])
     if rows.empty and hist.empty and evs.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     fig = Draft.grid(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
@@ -522,7 +573,8 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
                      tickvals=lanes, categoryorder="array", categoryarray=lanes)
     src = list(rows["source"]) + (list(hist["source"]) if len(hist) else []) + list(evs["source"])
     return _finish(fig, title, source_line(src, sources, lang), lang=lang, height=max(600, 360 + 26 * len(lanes)),
-                   bottom=110, legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
+                   bottom=110, note=bounds_note(bounds, meta, labels, lang),
+                   legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
                    margin={"r": 10, "t": 60})
 
 
@@ -564,6 +616,8 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
 
     `rows` holds one value per (unit, year) of the view's basis; the builder draws what it is given."""
     title = f"{chart_title(meta, lang, years)}<br><sup>{t('movement_title', lang)}</sup>"
+    rows, bounds = split_bounds(rows)
+    note = _join_notes(note, bounds_note(bounds, meta, labels, lang))
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     xs = sorted(rows["year"].unique())

@@ -584,7 +584,11 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
     year = int((mine if len(mine) else rows)["year"].max())
     earlier = sorted(y for y in rows["year"].unique() if y < year)
     prev_year = int(earlier[-1]) if earlier else None
-    val = rows.pivot_table(index="unit", columns="year", values="value", aggfunc="last")
+    known, bounds = C.split_bounds(rows)
+    # A bound ("< 10 %") is shown as printed, never used in a change: {(unit, year): its text}.
+    bound_text = {(u, int(y)): C.format_obs(v, meta, lang, q) for u, y, v, q in
+                  zip(bounds["unit"], bounds["year"], bounds["value"], bounds["qualifier"])}
+    val = known.pivot_table(index="unit", columns="year", values="value", aggfunc="last")
     rank_ind = published_rank_of(frames, state.indicator)
     ranks = _by_year(vobs, state, rank_ind).pivot_table(index="unit", columns="year", values="value", aggfunc="last") \
         if rank_ind else pd.DataFrame()
@@ -608,7 +612,7 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
         r_now, r_before = get(ranks, unit, year), get(ranks, unit, prev_year)
         row = {t("col_unit", lang): labels.get(unit, unit),
                t("col_value_year", lang, year=year): C.format_obs(now, meta, lang) if now is not None and pd.notna(now)
-               else t("no_data", lang)}
+               else bound_text.get((unit, year), t("no_data", lang))}
         if prev_year is not None:
             row[t("col_change", lang, year=prev_year)] = value_change_text(before, now, meta, lang) or "—"
         if rank_ind:
@@ -691,6 +695,7 @@ def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str,
     lang = state.lang
     rows = _same_basis(vobs[vobs["indicator"].isin([x, y]) & (vobs["year"] == year)], state.boundaries)
     rows = rows.sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
+    rows = rows[~C.is_bound(rows)]  # a bound ("< 10 %") is no position on an axis
     xs = rows[rows["indicator"] == x].set_index("unit")
     ys = rows[rows["indicator"] == y].set_index("unit")
     # The units with both values, in x's order (one join: a lookup per unit cost 0.3 s at commune scale).

@@ -1,0 +1,102 @@
+"""A unit against the state's targets (lib.targets) on hand-made frames: met, not met, not yet due, no data,
+a bound that proves "not met", a bound that proves nothing, and a target on a rank (lower is better)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+from lib.data import load_frames
+from lib.targets import MET, NO_DATA, NOT_DUE, NOT_MET, meets, standing, target_label, targets_table
+
+TODAY = dt.date(2026, 12, 3)
+AT_LEAST_80 = {"comparator": ">=", "value": 80.0, "year": 2025}
+TOP_5 = {"comparator": "<=", "value": 5.0, "year": 2024}
+
+
+def obs(*rows: tuple) -> pd.DataFrame:
+    """(year, value, qualifier) rows of one unit and indicator."""
+    return pd.DataFrame({"year": [r[0] for r in rows], "value": [float(r[1]) for r in rows],
+                         "qualifier": [r[2] if len(r) > 2 else "" for r in rows],
+                         "as_of": [pd.Timestamp(f"{r[0]}-06-30") for r in rows]})
+
+
+@pytest.mark.parametrize("rows, target, higher, expect, gap", [
+    (obs((2025, 85)), AT_LEAST_80, True, MET, 5.0),
+    (obs((2024, 90), (2025, 68.54)), AT_LEAST_80, True, NOT_MET, 68.54 - 80),
+    (obs((2024, 68.54)), {**AT_LEAST_80, "year": 2030}, True, NOT_DUE, 68.54 - 80),
+    # Due, but nothing of the target year: never judged on another year's value.
+    (obs((2024, 68.54), (2026, 90)), AT_LEAST_80, True, NO_DATA, 10.0),
+    (obs(), AT_LEAST_80, True, NO_DATA, None),
+    # "below 10 %" cannot reach 80 %: the bound proves it.
+    (obs((2025, 10, "<")), AT_LEAST_80, True, NOT_MET, None),
+    # "above 70 %" may or may not reach 80 %: the bound proves nothing.
+    (obs((2025, 70, ">")), AT_LEAST_80, True, NO_DATA, None),
+    # A rank: lower is better; 3rd meets "top 5", 12th does not; "=" means reach it.
+    (obs((2024, 3)), TOP_5, False, MET, -2.0),
+    (obs((2024, 12)), TOP_5, False, NOT_MET, 7.0),
+    (obs((2024, 12)), {**TOP_5, "comparator": "="}, False, NOT_MET, 7.0),
+], ids=["met", "not-met", "not-yet-due", "no-data-of-the-year", "no-data", "bound-proves-not-met",
+        "bound-proves-nothing", "rank-met", "rank-not-met", "rank-reach"])
+def test_status_against_a_target(rows, target, higher, expect, gap):
+    st = standing(rows, target, higher, TODAY)
+    assert st.status == expect
+    assert (st.gap is None and gap is None) or st.gap == pytest.approx(gap)
+
+
+def test_bounds_decide_only_what_they_prove():
+    assert meets(10, "<", ">=", 80) is False  # < 10 against ≥ 80
+    assert meets(90, "<", ">=", 80) is None  # < 90: could be 85 or 50
+    assert meets(85, ">", ">=", 80) is True  # > 85 meets ≥ 80
+    assert meets(70, ">", ">=", 80) is None
+    assert meets(3, "<", "<=", 5, higher_is_better=False) is True  # a rank better than 3rd is in the top 5
+    assert meets(8, ">", "<=", 5, higher_is_better=False) is False
+
+
+@pytest.fixture
+def frames(dataset, write_yaml):
+    dataset["observations"] += [
+        {"unit": "same-c", "indicator": "dvc_level4_share", "value": 68.54, "date": "2024", "source": "s1",
+         "quote": "68,54%"},
+        {"unit": "old-b", "indicator": "dvc_level4_share", "value": 10, "qualifier": "<", "date": "2025-03",
+         "source": "s1", "quote": "dưới 10%"},
+    ]
+    doc = {"number": "942/QĐ-TTg", "date": "2021-06-15", "title": {"vi": "Quyết định 942", "en": "Decision 942"},
+           "short": {"vi": "QĐ 942", "en": "Decision 942"}}
+    base = {"indicator": "dvc_level4_share", "comparator": ">=", "value": 80, "unit": "%", "year": 2025,
+            "document": doc, "clause": "Điều 1", "wording": {"vi": "Tỷ lệ", "en": "Share"}, "source": "s1",
+            "quote": "tối thiểu 80%", "confidence": "medium"}
+    dataset["targets"] = json.loads(json.dumps([{**base, "id": "t-national", "scope": "national"},
+                                        {**base, "id": "t-2030", "scope": "province", "year": 2030,
+                                         "comparator": "=", "value": 100}]))  # no shared dicts: no YAML aliases
+    return load_frames(write_yaml(dataset))
+
+
+def test_targets_table_in_both_languages(frames):
+    vi = targets_table(frames, ["same-c", "old-b"], "vi", today=TODAY)
+    assert list(vi.columns) == ["Tỉnh/đơn vị", "Chỉ tiêu", "Mục tiêu", "Năm", "Giá trị gần nhất", "Tình trạng",
+                                "Khoảng cách (giá trị − mục tiêu)", "Phạm vi"]
+    rows = vi.to_dict("records")
+    assert rows[0]["Mục tiêu"] == "≥ 80 % (QĐ 942)" and rows[0]["Năm"] == 2025
+    assert rows[0]["Giá trị gần nhất"] == "68,54 % (2024)"
+    assert rows[0]["Tình trạng"] == "không có số liệu" and rows[0]["Khoảng cách (giá trị − mục tiêu)"] == "−11,46 %"
+    assert rows[0]["Phạm vi"] == "mục tiêu quốc gia, không phải nghĩa vụ của tỉnh"
+    assert rows[1]["Tình trạng"] == "chưa đến hạn" and rows[1]["Phạm vi"] == "áp dụng cho từng tỉnh"
+    # The bound: shown as printed, judged "not met" against ≥ 80 %, and no gap computed from it.
+    assert rows[2]["Giá trị gần nhất"] == "< 10 % (2025)" and rows[2]["Tình trạng"] == "chưa đạt"
+    assert rows[2]["Khoảng cách (giá trị − mục tiêu)"] == "—"
+    en = targets_table(frames, ["same-c"], "en", today=TODAY)
+    assert en.iloc[0]["Status"] == "no data" and en.iloc[0]["Scope"] == "national target, not a provincial obligation"
+
+
+def test_only_indicators_with_data_and_labels(frames):
+    assert targets_table(frames, ["new-ab"], "vi", today=TODAY, only_with_data=True).empty
+    assert len(targets_table(frames, ["new-ab"], "vi", today=TODAY)) == 2
+    meta = frames.indicators.set_index("id").loc["dvc_level4_share"].to_dict()
+    tg = frames.targets.set_index("id")
+    assert target_label({**tg.loc["t-2030"].to_dict()}, meta, "vi") == "QĐ 942: = 100 % (2030)"
+    assert target_label({**tg.loc["t-national"].to_dict()}, meta, "en") == (
+        "Decision 942: ≥ 80 % (2025) · national target, not a provincial obligation")
