@@ -68,7 +68,7 @@ class Spec:
     note: str | None = None
     sheet: str | None = None
     decimal: str | None = None  # the table's decimal mark: "," (Vietnamese: 1.529 = 1529) or "."; None: unstated
-    rows: dict | None = None  # {column: X, equals: Y}: read only the rows where X is Y (a table of several kinds)
+    rows: list[dict] | None = None  # [{column: X, equals: Y}, …]: only the rows where each X is Y (a mixed table)
 
 
 class SpecError(Exception):
@@ -97,8 +97,11 @@ def read_spec(path: str | os.PathLike, table: str | os.PathLike | None = None) -
         raise SpecError(f"{path}: decimal must be \",\" (1.529,5 = one thousand five hundred and twenty-nine and a "
                         "half) or \".\" (1,529.5)")
     rows_filter = raw.get("rows")
-    if rows_filter is not None and (not isinstance(rows_filter, dict) or set(rows_filter) != {"column", "equals"}):
-        raise SpecError(f"{path}: rows must be {{column: NAME, equals: TEXT}}")
+    if isinstance(rows_filter, dict):
+        rows_filter = [rows_filter]
+    if rows_filter is not None and (not isinstance(rows_filter, list) or not rows_filter or any(
+            not isinstance(f, dict) or set(f) != {"column", "equals"} for f in rows_filter)):
+        raise SpecError(f"{path}: rows must be a list of {{column: NAME, equals: TEXT}}")
     src = raw["source"]
     if isinstance(src, dict):
         try:
@@ -226,8 +229,8 @@ def plan_import(spec: Spec, data_path: Path) -> Plan:
     plan = Plan(spec)
     table_name = str(spec.table)
     rows = read_table(spec.table, spec.sheet)
-    if spec.rows:
-        rows = [(n, r) for n, r in rows if r.get(str(spec.rows["column"]), "") == str(spec.rows["equals"])]
+    for cond in spec.rows or ():
+        rows = [(n, r) for n, r in rows if r.get(str(cond["column"]), "") == str(cond["equals"])]
     plan.rows = len(rows)
     header = set(rows[0][1]) if rows else set()
     for col in [spec.unit_column] + [r.column for r in spec.columns]:
