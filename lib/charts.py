@@ -20,6 +20,7 @@ from lib.data import rows_by_id
 from lib.draft import Draft
 from lib.i18n import fmt_date, fmt_value, t
 from lib.safe_text import plot_escape, wrap_lines
+from lib.targets import target_label
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 PATTERNS = ["", "/", "\\", "x", "-", "|", "+", "."]
@@ -248,6 +249,48 @@ def _join_notes(*notes: str) -> str:
     return " ".join(n for n in notes if n)
 
 
+# A target a legal text sets (lib.targets): a dashed line in this colour for a province's obligation, a grey
+# dotted one for a national aggregate (a reference only), each labelled "QĐ 942: ≥ 80 % (2025)".
+TARGET_COLOR, NATIONAL_COLOR = "#B00020", "#616161"
+
+
+def _target_trace(tg: dict, meta: dict, lang: str, x: list, y: list) -> dict:
+    """A line between two points with the target's label at its end, and its legal text in the hover."""
+    national = tg["scope"] == "national"
+    label = plot_escape(target_label(tg, meta, lang))
+    hover = (f"<b>{label}</b><br>{plot_escape(tg[f'wording_{lang}'])}<br>{plot_escape(tg['doc_number'])}, "
+             f"{plot_escape(tg['clause'])}")
+    return dict(type="scatter", mode="lines+text", x=x, y=y, text=["", label], textposition="top left",
+                textfont={"size": 10, "color": NATIONAL_COLOR if national else TARGET_COLOR},
+                line={"color": NATIONAL_COLOR if national else TARGET_COLOR, "dash": "dot" if national else "dash",
+                      "width": 1.5},
+                name=label, showlegend=False, hovertext=[hover, hover], hoverinfo="text", cliponaxis=False,
+                meta={"target": tg["id"]})
+
+
+def target_lines_in_time(targets: pd.DataFrame | None, meta: dict, lang: str, start: pd.Timestamp) -> list[dict]:
+    """On a time axis: each target as a dashed line from the text's date (or `start`, if later) to the end of
+    the target year."""
+    out = []
+    for tg in ([] if targets is None else targets.to_dict("records")):
+        x0 = max(pd.Timestamp(tg["doc_date"]), start)
+        x1 = pd.Timestamp(f"{int(tg['year'])}-12-31")
+        if x1 >= x0:
+            out.append(_target_trace(tg, meta, lang, [x0, x1], [float(tg["value"])] * 2))
+    return out
+
+
+def target_lines_across(targets: pd.DataFrame | None, meta: dict, lang: str, first: object, last: object,
+                        *, vertical: bool = False) -> list[dict]:
+    """Across a category axis (years, units): each target as a dashed line from `first` to `last`; `vertical`
+    when the values run along x (a horizontal bar ranking)."""
+    out = []
+    for tg in ([] if targets is None else targets.to_dict("records")):
+        v = [float(tg["value"])] * 2
+        out.append(_target_trace(tg, meta, lang, v if vertical else [first, last], [first, last] if vertical else v))
+    return out
+
+
 def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
     """The newest observation of each (unit, indicator)."""
     return obs.sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
@@ -257,7 +300,8 @@ def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highlight: Iterable[str], *,
-                   lang: str, year: int, sources: pd.DataFrame, extra: dict[str, str] | None = None) -> go.Figure:
+                   lang: str, year: int, sources: pd.DataFrame, extra: dict[str, str] | None = None,
+                   targets: pd.DataFrame | None = None) -> go.Figure:
     """Every unit in `rows` (the indicator's observations of `year` on one basis, as lib.views selects them;
     the newest per unit), best first; the selected ones highlighted. `extra` adds a line per unit to the
     hover (the change since the previous year)."""
@@ -311,13 +355,18 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
                                text=[x for x, b in zip(common["text"], bound) if b], cliponaxis=False,
                                hovertext=[x for x, b in zip(common["hovertext"], bound) if b], hoverinfo="text",
                                showlegend=False))
+    if targets is not None and len(names):  # the targets still ahead of (or at) the ranking's year
+        for tr in target_lines_across(targets[targets["year"] >= year], meta, lang, names[0], names[-1],
+                                      vertical=True):
+            fig.add_trace(tr)
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
                    height=max(300, 22 * len(rows) + 150), note=bounds_note(bounds, meta, labels, lang))
 
 
 def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *,
-                       lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
+                       lang: str, years: tuple[int, int], sources: pd.DataFrame,
+                       targets: pd.DataFrame | None = None) -> go.Figure:
     """One group per year, one bar per unit of `units` (latest value of that year); gaps stay gaps. `rows`:
     the indicator's observations of those units in the period (lib.views selects them).
 
@@ -348,6 +397,9 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
         else:
             fig.add_bar(marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
                                 "line": {"color": "#333", "width": 0.5}}, textposition="outside", **common)
+    if targets is not None:  # the targets not yet past at the first year shown, across the years
+        for tr in target_lines_across(targets[targets["year"] >= int(xs[0])], meta, lang, str(xs[0]), str(xs[-1])):
+            fig.add_trace(tr)
     fig.update_layout(barmode="group", scattermode="group", showlegend=True)  # one series still names itself
     if meta["kind"] == "rank":
         fig.update_yaxes(title=_unit(meta, lang) or None, **rank_axis(rows["value"], rows["out_of"]))
@@ -497,7 +549,8 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
 
 def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: dict[str, str],
                     units: list[str], *, lang: str, years: tuple[int, int], sources: pd.DataFrame,
-                    history: pd.DataFrame | None = None, merger_units: Iterable[str] = ()) -> go.Figure:
+                    history: pd.DataFrame | None = None, merger_units: Iterable[str] = (),
+                    targets: pd.DataFrame | None = None) -> go.Figure:
     """The indicator over time per unit (markers at as-of dates, lines only between real values),
     predecessors' lines up to the merger, and the milestones on the same time axis below. `rows`, `history`
     and `evs` are what lib.views.timeline_inputs selected: the indicator's values of `units` in the period,
@@ -543,6 +596,8 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
             hovertext=[_hover(x, meta, lang, name, sources) for x in r.to_dict("records")], hoverinfo="text",
         ), row=1, col=1)
         k += 1
+    for tr in target_lines_in_time(targets, meta, lang, pd.Timestamp(f"{years[0]}-01-01")):
+        fig.add_trace(tr, row=1, col=1)
     if meta["kind"] == "rank":
         fig.update_yaxes(**rank_axis(rows["value"], rows["out_of"], hist.get("value", []), hist.get("out_of", [])),
                          row=1, col=1)

@@ -65,6 +65,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "target_col_status": {"vi": "Tình trạng", "en": "Status"},
     "target_col_gap": {"vi": "Khoảng cách (giá trị − mục tiêu)", "en": "Gap (value − target)"},
     "target_col_scope": {"vi": "Phạm vi", "en": "Scope"},
+    "targets_title": {"vi": "Mục tiêu của Nhà nước", "en": "The state's targets"},
+    "targets_caption": {"vi": "Mỗi tỉnh đang chọn so với mục tiêu trong văn bản của Chính phủ, Thủ tướng, trên các chỉ "
+                                "tiêu tỉnh có số liệu. Đánh giá theo số liệu của đúng năm mục tiêu; trước hết năm đó là "
+                                "“chưa đến hạn”. Mục tiêu quốc gia chỉ để tham chiếu.",
+                        "en": "Each selected province against the targets set by the Government's and the Prime "
+                              "Minister's texts, on the indicators it has values of. Judged on the value of the target "
+                              "year itself; before that year ends, “not yet due”. National targets are references only."},
+    "targets_left_out": {"vi": "{n} mục tiêu trên các chỉ tiêu chưa có số liệu của các tỉnh này không được liệt kê "
+                               "(xem trang Nguồn).",
+                         "en": "{n} targets on indicators these provinces have no values of are not listed (see Sources)."},
+    "targets_none": {"vi": "Các tỉnh đang chọn chưa có số liệu cho chỉ tiêu nào có mục tiêu.",
+                     "en": "The selected provinces have no values of any indicator with a target."},
+    "targets_sources_title": {"vi": "Mục tiêu và văn bản quy định", "en": "Targets and the legal texts that set them"},
+    "target_conf_high": {"vi": "cao", "en": "high"},
+    "target_conf_medium": {"vi": "trung bình (bản tóm tắt hoặc báo chí, chưa đọc văn bản gốc)",
+                           "en": "medium (a summary or the press; the official text not read)"},
+    "target_conf_low": {"vi": "thấp (các nguồn chưa thống nhất)", "en": "low (the sources disagree)"},
+    "target_src_document": {"vi": "Văn bản", "en": "Document"},
+    "target_src_title": {"vi": "Tên văn bản", "en": "Title"},
+    "target_src_clause": {"vi": "Điều khoản", "en": "Clause"},
+    "target_src_wording": {"vi": "Nội dung mục tiêu", "en": "Wording"},
+    "target_src_quote": {"vi": "Trích dẫn", "en": "Quote"},
+    "target_src_source": {"vi": "Nguồn đăng", "en": "Printed in"},
     "bounds_not_drawn": {"vi": "Chỉ biết giới hạn, không vẽ thành số: {items}.",
                          "en": "Known only as a bound, not drawn as a number: {items}."},
     "no_data_filters": {"vi": "Không có dữ liệu cho bộ lọc đang chọn. Hãy chọn thêm tỉnh, mở rộng giai đoạn hoặc đổi chỉ tiêu.",

@@ -45,6 +45,11 @@ def md_labels(frames: Frames, lang: str) -> dict[str, str]:
     return frames.remember(f"md_labels_{lang}", lambda: {k: md_escape(v) for k, v in labels_for(frames, lang).items()})
 
 
+def targets_of(frames: Frames, indicator: str) -> pd.DataFrame:
+    """The targets legal texts set on one indicator (drawn on its charts)."""
+    return frames.targets[frames.targets["indicator"] == indicator]
+
+
 def _same_basis(obs: pd.DataFrame, boundaries: str) -> pd.DataFrame:
     """Ranks only against rankings of the view's basis: 63 provinces or 34 units, never mixed."""
     basis = 63 if boundaries == "63" else 34
@@ -241,7 +246,7 @@ def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState,
     year = int((mine if len(mine) else rows)["year"].max()) if len(rows) else state.years[1]
     shown = rows[rows["year"] == year]
     fig = C.ranking_figure(shown, meta, plot_labels(frames, lang), state.units, lang=lang, year=year,
-                           sources=frames.sources, extra=changes)
+                           sources=frames.sources, extra=changes, targets=targets_of(frames, state.indicator))
     title = C.chart_title(meta, lang, (year, year))
     return make_spec("overview-ranking", fig, shown, frames, state, meta, title), shown["unit"].nunique(), year
 
@@ -308,7 +313,7 @@ def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> lis
     rows = _same_basis(vobs, state.boundaries)
     bar_obs = in_period(rows[(rows["indicator"] == state.indicator) & rows["unit"].isin(state.units)], state)
     bars = C.grouped_bar_figure(bar_obs, meta, labels, state.units, lang=lang, years=state.years,
-                                sources=frames.sources)
+                                sources=frames.sources, targets=targets_of(frames, state.indicator))
     latest = latest_normalised(vobs, frames, state)
     sel = latest[latest["unit"].isin(state.units)]
     heat = C.heatmap_figure(sel, frames.indicators, labels, state.units, lang=lang, years=state.years,
@@ -360,7 +365,8 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     merged = [u for u in state.units if u in set(frames.units.loc[frames.units["era"] == "post", "code"])]
     rows, hist, evs = timeline_inputs(vobs, frames, state, history)
     line = C.timeline_figure(rows, evs, meta, labels, state.units, lang=lang, years=state.years,
-                             sources=frames.sources, history=hist, merger_units=merged)
+                             sources=frames.sources, history=hist, merger_units=merged,
+                             targets=targets_of(frames, state.indicator))
     # In the 34-unit view a new unit's agreements include its predecessors' (drawn on their own rows).
     gantt_units = list(state.units) + (sorted(set(history["unit"])) if history is not None and len(history)
                                        else [p for u in state.units for p in
