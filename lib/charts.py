@@ -280,15 +280,28 @@ def target_lines_in_time(targets: pd.DataFrame | None, meta: dict, lang: str, st
     return out
 
 
-def target_lines_across(targets: pd.DataFrame | None, meta: dict, lang: str, first: object, last: object,
-                        *, vertical: bool = False) -> list[dict]:
-    """Across a category axis (years, units): each target as a dashed line from `first` to `last`; `vertical`
-    when the values run along x (a horizontal bar ranking)."""
-    out = []
+def add_target_marks(fig: Draft, targets: pd.DataFrame | None, meta: dict, lang: str, *, value_axis: str = "y"
+                     ) -> list[float]:
+    """On a chart of categories (years, units): each target as a dashed line across the whole plot at its
+    value, labelled at the line's end; `value_axis` "x" when the values run along x (a horizontal ranking).
+    Returns the values drawn (an axis with a fixed range must include them)."""
+    drawn = []
     for tg in ([] if targets is None else targets.to_dict("records")):
-        v = [float(tg["value"])] * 2
-        out.append(_target_trace(tg, meta, lang, v if vertical else [first, last], [first, last] if vertical else v))
-    return out
+        v = float(tg["value"])
+        national = tg["scope"] == "national"
+        color = NATIONAL_COLOR if national else TARGET_COLOR
+        other = "x" if value_axis == "y" else "y"
+        line = {"type": "line", f"{value_axis}0": v, f"{value_axis}1": v, f"{value_axis}ref": value_axis,
+                f"{other}0": 0, f"{other}1": 1, f"{other}ref": f"{other} domain",
+                "line": {"color": color, "dash": "dot" if national else "dash", "width": 1.5}}
+        fig.update_layout(shapes=[*fig.layout.get("shapes", []), line])
+        where = ({"x": 1, "xref": "x domain", "y": v, "yref": "y", "xanchor": "right", "yanchor": "bottom"}
+                 if value_axis == "y" else
+                 {"x": v, "xref": "x", "y": 1, "yref": "y domain", "xanchor": "right", "yanchor": "bottom"})
+        fig.add_annotation(text=plot_escape(target_label(tg, meta, lang)), showarrow=False,
+                           font={"size": 10, "color": color}, **where)
+        drawn.append(v)
+    return drawn
 
 
 def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
@@ -344,8 +357,12 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
         fig.update_xaxes(**rank_axis(drawn.dropna(), rows["out_of"]), title=_unit(meta, lang) or None)
     else:
         fig = Draft(dict(type="bar", orientation="h", marker={"color": colors}, textposition="outside", **common))
-        # Room right of the longest bar for its value label, which would otherwise be cut on a phone.
-        top = float(drawn.max()) if drawn.notna().any() else 0.0
+    # The targets still ahead of (or at) the ranking's year: a line across the ranking at each value.
+    marks = add_target_marks(fig, None if targets is None else targets[targets["year"] >= year], meta, lang,
+                             value_axis="x")
+    if meta["kind"] != "rank":
+        # Room right of the longest bar (or target) for its label, which would otherwise be cut on a phone.
+        top = max([float(drawn.max()) if drawn.notna().any() else 0.0, *marks])
         fig.update_xaxes(title=_unit(meta, lang) or None,
                          range=[min(0.0, float(drawn.min())), top * 1.25] if top > 0 else None)
         whole_ticks(fig, meta, [0, top * 1.25], "x", tozero=True)
@@ -355,10 +372,6 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
                                text=[x for x, b in zip(common["text"], bound) if b], cliponaxis=False,
                                hovertext=[x for x, b in zip(common["hovertext"], bound) if b], hoverinfo="text",
                                showlegend=False))
-    if targets is not None and len(names):  # the targets still ahead of (or at) the ranking's year
-        for tr in target_lines_across(targets[targets["year"] >= year], meta, lang, names[0], names[-1],
-                                      vertical=True):
-            fig.add_trace(tr)
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
                    height=max(300, 22 * len(rows) + 150), note=bounds_note(bounds, meta, labels, lang))
@@ -397,9 +410,8 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
         else:
             fig.add_bar(marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
                                 "line": {"color": "#333", "width": 0.5}}, textposition="outside", **common)
-    if targets is not None:  # the targets not yet past at the first year shown, across the years
-        for tr in target_lines_across(targets[targets["year"] >= int(xs[0])], meta, lang, str(xs[0]), str(xs[-1])):
-            fig.add_trace(tr)
+    # The targets not yet past at the first year shown: a line across the years at each value.
+    add_target_marks(fig, None if targets is None else targets[targets["year"] >= int(xs[0])], meta, lang)
     fig.update_layout(barmode="group", scattermode="group", showlegend=True)  # one series still names itself
     if meta["kind"] == "rank":
         fig.update_yaxes(title=_unit(meta, lang) or None, **rank_axis(rows["value"], rows["out_of"]))

@@ -35,7 +35,7 @@ with st.container(key="compare_targets"):
         st.info(t("targets_none", lang))
     else:
         st.caption(t("targets_caption", lang))
-        st.dataframe(targets, hide_index=True, width="stretch")
+        st.table(targets.set_index(targets.columns[0]))  # a few rows, read in full: static text that wraps
     n_out = views_targets.left_out_count(vobs, frames, state)
     if n_out:
         st.caption(t("targets_left_out", lang, n=n_out))

@@ -100,3 +100,43 @@ def test_only_indicators_with_data_and_labels(frames):
     assert target_label({**tg.loc["t-2030"].to_dict()}, meta, "vi") == "QĐ 942: = 100 % (2030)"
     assert target_label({**tg.loc["t-national"].to_dict()}, meta, "en") == (
         "Decision 942: ≥ 80 % (2025) · national target, not a provincial obligation")
+
+
+# --- On the charts ------------------------------------------------------------------------------------
+
+
+def _chart_inputs(frames):
+    from lib import charts as C
+
+    meta = C.meta_of(frames.indicators, "dvc_level4_share")
+    rows = frames.observations[frames.observations["indicator"] == "dvc_level4_share"]
+    labels = {"old-a": "Quảng Ả", "old-b": "Bình Bé", "same-c": "Cẩm Cờ"}
+    return C, meta, rows, labels, frames.targets
+
+
+def test_a_target_is_a_labelled_dashed_line_on_the_timeline(frames):
+    C, meta, rows, labels, targets = _chart_inputs(frames)
+    evs = frames.events.iloc[0:0]
+    fig = C.timeline_figure(rows, evs, meta, labels, ["same-c"], lang="vi", years=(2020, 2025),
+                            sources=frames.sources, targets=targets)
+    lines = {tr.meta["target"]: tr for tr in fig.data if isinstance(tr.meta, dict) and "target" in tr.meta}
+    national, province = lines["t-national"], lines["t-2030"]
+    # From the text's date to the end of the target year, at the target's value.
+    assert list(national.x) == [pd.Timestamp("2021-06-15"), pd.Timestamp("2025-12-31")]
+    assert list(national.y) == [80.0, 80.0] and list(province.y) == [100.0, 100.0]
+    assert national.text[-1] == "QĐ 942: ≥ 80 % (2025) · mục tiêu quốc gia, không phải nghĩa vụ của tỉnh"
+    assert province.text[-1] == "QĐ 942: = 100 % (2030)"
+    assert national.line.dash == "dot" and province.line.dash == "dash"  # a reference looks unlike a duty
+
+
+def test_a_target_crosses_the_bars_and_the_ranking(frames):
+    C, meta, rows, labels, targets = _chart_inputs(frames)
+    bars = C.grouped_bar_figure(rows, meta, labels, ["old-a", "same-c"], lang="en", years=(2020, 2025),
+                                sources=frames.sources, targets=targets)
+    assert sorted(sh.y0 for sh in bars.layout.shapes) == [80.0, 100.0]
+    assert {a.text for a in bars.layout.annotations} == {
+        "Decision 942: ≥ 80 % (2025) · national target, not a provincial obligation", "Decision 942: = 100 % (2030)"}
+    ranking = C.ranking_figure(rows[rows["year"] == 2024], meta, labels, ["same-c"], lang="vi", year=2024,
+                               sources=frames.sources, targets=targets)
+    assert sorted(sh.x0 for sh in ranking.layout.shapes) == [80.0, 100.0]
+    assert ranking.layout.xaxis.range[1] >= 100  # the 100 % line is inside the plot, though no bar reaches it
