@@ -268,11 +268,27 @@ def _target_trace(tg: dict, meta: dict, lang: str, x: list, y: list) -> dict:
                 meta={"target": tg["id"]})
 
 
+def _one_line_per_value(targets: pd.DataFrame | None) -> list[dict]:
+    """Targets that ask the same (comparator, value, year, scope) of the indicator share one line, labelled with
+    every text that sets it ("NQ 17, QĐ 1565: = 100 % (2025)"): two labels on one line cannot be read."""
+    merged: dict[tuple, dict] = {}
+    for tg in ([] if targets is None else targets.sort_values("doc_date", kind="stable").to_dict("records")):
+        key = (tg["comparator"], float(tg["value"]), int(tg["year"]), tg["scope"])
+        if key in merged:
+            first = merged[key]
+            for lang in ("vi", "en"):
+                first[f"doc_short_{lang}"] += f", {tg[f'doc_short_{lang}']}"
+            first["doc_number"] += f", {tg['doc_number']}"
+        else:
+            merged[key] = dict(tg)
+    return list(merged.values())
+
+
 def target_lines_in_time(targets: pd.DataFrame | None, meta: dict, lang: str, start: pd.Timestamp) -> list[dict]:
     """On a time axis: each target as a dashed line from the text's date (or `start`, if later) to the end of
     the target year."""
     out = []
-    for tg in ([] if targets is None else targets.to_dict("records")):
+    for tg in _one_line_per_value(targets):
         x0 = max(pd.Timestamp(tg["doc_date"]), start)
         x1 = pd.Timestamp(f"{int(tg['year'])}-12-31")
         if x1 >= x0:
@@ -286,7 +302,7 @@ def add_target_marks(fig: Draft, targets: pd.DataFrame | None, meta: dict, lang:
     value, labelled at the line's end; `value_axis` "x" when the values run along x (a horizontal ranking).
     Returns the values drawn (an axis with a fixed range must include them)."""
     drawn = []
-    for tg in ([] if targets is None else targets.to_dict("records")):
+    for tg in _one_line_per_value(targets):
         v = float(tg["value"])
         national = tg["scope"] == "national"
         color = NATIONAL_COLOR if national else TARGET_COLOR
@@ -372,6 +388,7 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
                                text=[x for x, b in zip(common["text"], bound) if b], cliponaxis=False,
                                hovertext=[x for x, b in zip(common["hovertext"], bound) if b], hoverinfo="text",
                                showlegend=False))
+            fig.update_layout(showlegend=False)  # one series: a second trace would make Plotly name it
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
                    height=max(300, 22 * len(rows) + 150), note=bounds_note(bounds, meta, labels, lang))

@@ -140,3 +140,13 @@ def test_a_target_crosses_the_bars_and_the_ranking(frames):
                                sources=frames.sources, targets=targets)
     assert sorted(sh.x0 for sh in ranking.layout.shapes) == [80.0, 100.0]
     assert ranking.layout.xaxis.range[1] >= 100  # the 100 % line is inside the plot, though no bar reaches it
+
+
+def test_two_texts_asking_the_same_share_one_labelled_line(frames):
+    C, meta, rows, labels, targets = _chart_inputs(frames)
+    twin = targets[targets["id"] == "t-national"].assign(id="t-twin", doc_short_vi="NQ 17", doc_date="2019-03-07")
+    fig = C.timeline_figure(rows, frames.events.iloc[0:0], meta, labels, ["same-c"], lang="vi", years=(2020, 2025),
+                            sources=frames.sources, targets=pd.concat([targets, twin]))
+    texts = [tr.text[-1] for tr in fig.data if isinstance(tr.meta, dict) and "target" in tr.meta]
+    assert sorted(texts) == ["NQ 17, QĐ 942: ≥ 80 % (2025) · mục tiêu quốc gia, không phải nghĩa vụ của tỉnh",
+                             "QĐ 942: = 100 % (2030)"]
