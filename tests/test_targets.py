@@ -150,3 +150,31 @@ def test_two_texts_asking_the_same_share_one_labelled_line(frames):
     texts = [tr.text[-1] for tr in fig.data if isinstance(tr.meta, dict) and "target" in tr.meta]
     assert sorted(texts) == ["NQ 17, QĐ 942: ≥ 80 % (2025) · mục tiêu quốc gia, không phải nghĩa vụ của tỉnh",
                              "QĐ 942: = 100 % (2030)"]
+
+
+def test_the_briefing_packs_carry_the_targets_table(tmp_path):
+    """Hà Nam's row of the compare table, as a line of the PDF and of the PowerPoint."""
+    import io
+    import shutil
+    import subprocess
+
+    from pptx import Presentation
+
+    from lib.export import packs
+    from lib.filters import FilterState
+    from lib.views.targets import pack_lines
+
+    real = load_frames()
+    lines = pack_lines(real, FilterState("63", ["ha-nam"], (2016, 2025), "full_process_file_rate", "vi"), TODAY)
+    assert lines == ["Hà Nam — Tỷ lệ hồ sơ xử lý trực tuyến toàn trình: ≥ 80 % (QĐ 942), 2025 — Giá trị gần nhất: "
+                     "68,54 % (2024) — không có số liệu — Khoảng cách (giá trị − mục tiêu): −11,46 % — mục tiêu quốc "
+                     "gia, không phải nghĩa vụ của tỉnh"]
+    kw = {"title": "T", "subtitle": "S", "generated": "03/12/2026", "sources": ["x"], "lang": "vi", "targets": lines}
+    deck = Presentation(io.BytesIO(packs.build_pptx([], **kw)))
+    slide_text = [" ".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame) for s in deck.slides]
+    assert any("Mục tiêu của Nhà nước" in x and "68,54 % (2024)" in x for x in slide_text)
+    if shutil.which("pdftotext"):
+        pdf = tmp_path / "pack.pdf"
+        pdf.write_bytes(packs.build_pdf([], **kw))
+        text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+        assert "Mục tiêu của Nhà nước" in text and "≥ 80 % (QĐ 942), 2025" in text and "−11,46 %" in text

@@ -499,7 +499,13 @@ def pack_texts(specs: list[ChartSpec], frames: Frames, state: FilterState) -> di
     shown = ", ".join(names[:8]) + (f" (+{len(names) - 8})" if len(names) > 8 else "")
     return {"title": t("app_title", lang),
             "subtitle": f"{shown} · {C.period_text(state.years)} · {t('boundaries_' + state.boundaries, lang)}",
-            "sources": cited}
+            "sources": cited, "targets": _pack_target_lines(frames, state)}
+
+
+def _pack_target_lines(frames: Frames, state: FilterState) -> list[str]:
+    from lib.views.targets import pack_lines
+
+    return pack_lines(frames, state)
 
 
 def localise_sources(sources: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -54,3 +54,14 @@ def sources_table(frames: Frames, lang: str) -> pd.DataFrame:
             cite.short(src, lang) if src else tg["source"], cite.link(src, lang) if src else "",
         ])
     return pd.DataFrame(rows, columns=[t(c, lang) for c in SOURCE_COLUMNS])
+
+
+def pack_lines(frames: Frames, state: FilterState, today: dt.date | None = None) -> list[str]:
+    """The compare table as lines for the briefing packs: 'Hà Nam — Tỷ lệ …: ≥ 80 % (QĐ 942), 2025 — Giá trị gần
+    nhất: 68,54 % (2024) — không có số liệu — Khoảng cách …: −11,46 % — mục tiêu quốc gia, …'."""
+    basis = 63 if state.boundaries == "63" else 34
+    obs = frames.observations[frames.observations["basis"].isna() | (frames.observations["basis"] == basis)]
+    table = targets_table(frames, list(state.units), state.lang, obs=obs, today=today, only_with_data=True)
+    cols = list(table.columns)
+    return [f"{r[0]} — {r[1]}: {r[2]}, {r[3]} — {cols[4]}: {r[4]} — {r[5]} — {cols[6]}: {r[6]} — {r[7]}"
+            for r in table.itertuples(index=False, name=None)]
