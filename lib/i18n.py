@@ -55,6 +55,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "target_not_met": {"vi": "chưa đạt", "en": "not met"},
     "target_not_yet_due": {"vi": "chưa đến hạn", "en": "not yet due"},
     "target_no_data": {"vi": "không có số liệu", "en": "no data"},
+    "target_partial": {"vi": "chỉ tiêu gần đúng", "en": "closest indicator"},
     "target_national": {"vi": "mục tiêu quốc gia, không phải nghĩa vụ của tỉnh",
                         "en": "national target, not a provincial obligation"},
     "target_province": {"vi": "áp dụng cho từng tỉnh", "en": "binds each province"},

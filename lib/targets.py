@@ -151,7 +151,8 @@ def targets_table(frames, units: list[str], lang: str, *, obs: pd.DataFrame | No
 def _row(unit_label: str, tg: dict, meta: dict, st: Standing, lang: str) -> dict:
     latest = (f"{_fmt(st.value, meta, lang, st.qualifier or None)} ({st.year})" if st.value is not None
               else t("no_data", lang))
-    values = [unit_label, meta[f"title_{lang}"], f"{target_text(tg, meta, lang)} ({tg[f'doc_short_{lang}']})",
+    partial = f"; {t('target_partial', lang)}" if tg.get("mapping") == "partial" else ""
+    values = [unit_label, meta[f"title_{lang}"], f"{target_text(tg, meta, lang)} ({tg[f'doc_short_{lang}']}{partial})",
               int(tg["year"]), latest, t(f"target_{st.status}", lang), gap_text(st.gap, meta, lang),
               t("target_national" if tg["scope"] == "national" else "target_province", lang)]
     return dict(zip([t(c, lang) for c in COLUMNS], values))
