@@ -284,6 +284,12 @@ def _one_line_per_value(targets: pd.DataFrame | None) -> list[dict]:
     return list(merged.values())
 
 
+def _add_time_targets(fig: Draft, targets: pd.DataFrame | None, meta: dict, lang: str, years: tuple[int, int]) -> None:
+    """The targets on a timeline's first row (lines from the period's start at the earliest)."""
+    for tr in target_lines_in_time(targets, meta, lang, pd.Timestamp(f"{years[0]}-01-01")):
+        fig.add_trace(tr, row=1, col=1)
+
+
 def target_lines_in_time(targets: pd.DataFrame | None, meta: dict, lang: str, start: pd.Timestamp) -> list[dict]:
     """On a time axis: each target as a dashed line from the text's date (or `start`, if later) to the end of
     the target year."""
@@ -318,6 +324,15 @@ def add_target_marks(fig: Draft, targets: pd.DataFrame | None, meta: dict, lang:
                            font={"size": 10, "color": color}, **where)
         drawn.append(v)
     return drawn
+
+
+def _values_and_bounds(rows: pd.DataFrame, hist: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(the values of `rows`, of `hist`, the bounds of both): what a timeline draws and what it only names."""
+    rows, bounds = split_bounds(rows)
+    if hist.empty:
+        return rows, hist, bounds
+    hist, hist_bounds = split_bounds(hist)
+    return rows, hist, pd.concat([bounds, hist_bounds])
 
 
 def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
@@ -586,10 +601,7 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
     their predecessors' values, and the events of either in the period."""
     title = chart_title(meta, lang, years)
     hist = pd.DataFrame() if history is None else history
-    rows, bounds = split_bounds(rows)
-    if len(hist):
-        hist, hist_bounds = split_bounds(hist)
-        bounds = pd.concat([bounds, hist_bounds])
+    rows, hist, bounds = _values_and_bounds(rows, hist)
     if rows.empty and hist.empty and evs.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     fig = Draft.grid(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
@@ -625,8 +637,7 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
             hovertext=[_hover(x, meta, lang, name, sources) for x in r.to_dict("records")], hoverinfo="text",
         ), row=1, col=1)
         k += 1
-    for tr in target_lines_in_time(targets, meta, lang, pd.Timestamp(f"{years[0]}-01-01")):
-        fig.add_trace(tr, row=1, col=1)
+    _add_time_targets(fig, targets, meta, lang, years)
     if meta["kind"] == "rank":
         fig.update_yaxes(**rank_axis(rows["value"], rows["out_of"], hist.get("value", []), hist.get("out_of", [])),
                          row=1, col=1)

@@ -75,6 +75,20 @@ class SpecError(Exception):
     """The spec itself is wrong: nothing was read."""
 
 
+def _rows_filter(path: Path, rows: object) -> list[dict] | None:
+    """The spec's `rows:` as a list of {column, equals} (one mapping alone is a list of one)."""
+    rows = [rows] if isinstance(rows, dict) else rows
+    if rows is not None and (not isinstance(rows, list) or not rows or any(
+            not isinstance(f, dict) or set(f) != {"column", "equals"} for f in rows)):
+        raise SpecError(f"{path}: rows must be a list of {{column: NAME, equals: TEXT}}")
+    return rows
+
+
+def selected_rows(rows: list[tuple[int, dict[str, str]]], spec: Spec) -> list[tuple[int, dict[str, str]]]:
+    """The table's rows the spec reads: those where every `rows:` condition holds."""
+    return [(n, r) for n, r in rows if all(r.get(str(c["column"]), "") == str(c["equals"]) for c in spec.rows or ())]
+
+
 def read_spec(path: str | os.PathLike, table: str | os.PathLike | None = None) -> Spec:
     path = Path(path)
     try:
@@ -96,12 +110,7 @@ def read_spec(path: str | os.PathLike, table: str | os.PathLike | None = None) -
     if raw.get("decimal") not in (None, *DECIMAL_MARKS):
         raise SpecError(f"{path}: decimal must be \",\" (1.529,5 = one thousand five hundred and twenty-nine and a "
                         "half) or \".\" (1,529.5)")
-    rows_filter = raw.get("rows")
-    if isinstance(rows_filter, dict):
-        rows_filter = [rows_filter]
-    if rows_filter is not None and (not isinstance(rows_filter, list) or not rows_filter or any(
-            not isinstance(f, dict) or set(f) != {"column", "equals"} for f in rows_filter)):
-        raise SpecError(f"{path}: rows must be a list of {{column: NAME, equals: TEXT}}")
+    rows_filter = _rows_filter(path, raw.get("rows"))
     src = raw["source"]
     if isinstance(src, dict):
         try:
@@ -228,9 +237,7 @@ def plan_import(spec: Spec, data_path: Path) -> Plan:
     ds = load_dataset(data_path)
     plan = Plan(spec)
     table_name = str(spec.table)
-    rows = read_table(spec.table, spec.sheet)
-    for cond in spec.rows or ():
-        rows = [(n, r) for n, r in rows if r.get(str(cond["column"]), "") == str(cond["equals"])]
+    rows = selected_rows(read_table(spec.table, spec.sheet), spec)
     plan.rows = len(rows)
     header = set(rows[0][1]) if rows else set()
     for col in [spec.unit_column] + [r.column for r in spec.columns]:
@@ -302,9 +309,8 @@ def plan_import(spec: Spec, data_path: Path) -> Plan:
                 plan.problems.append(Problem(*where(rule.column), f"{cell}: a {ind.kind} is a whole number"))
                 continue
             printed = number.text if ind.kind not in ("rank", "count") else str(int(value))
-            obs = {"unit": unit, "indicator": rule.indicator, "value": printed}
-            if number.qualifier:
-                obs["qualifier"] = number.qualifier
+            obs = {"unit": unit, "indicator": rule.indicator, "value": printed,
+                   **({"qualifier": number.qualifier} if number.qualifier else {})}
             if ind.kind == "rank":
                 obs["out_of"] = spec.basis
                 ranks.setdefault((rule.indicator, value), []).append(name)
