@@ -20,6 +20,7 @@ from lib.data import rows_by_id
 from lib.draft import Draft
 from lib.i18n import fmt_date, fmt_value, t
 from lib.safe_text import plot_escape, wrap_lines
+from lib.targets import target_label
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 PATTERNS = ["", "/", "\\", "x", "-", "|", "+", "."]
@@ -216,6 +217,124 @@ def _source_texts(rows: pd.DataFrame, sources: pd.DataFrame, lang: str) -> dict[
             if isinstance(key, (str, tuple))}
 
 
+# A value the source prints only as a bound ("dưới 10 %", "trên 99 %"): shown as "< 10 %" in text, never drawn as
+# the number (no bar, point, line or colour at 10), never combined, and sorted after the known values.
+BOUNDS = ("<", ">")
+
+
+def is_bound(rows: pd.DataFrame) -> pd.Series:
+    """True for the rows whose value is a bound, not a value."""
+    if "qualifier" not in rows.columns:
+        return pd.Series(False, index=rows.index)
+    return rows["qualifier"].isin(BOUNDS)
+
+
+def split_bounds(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the rows with a value, the rows with only a bound)."""
+    bound = is_bound(rows)
+    return rows[~bound], rows[bound]
+
+
+def bounds_note(bounds: pd.DataFrame, meta: dict, labels: dict[str, str], lang: str) -> str:
+    """'Known only as a bound, not drawn: Hà Nội 2024 < 10 %; …' (empty when there are none)."""
+    if bounds.empty:
+        return ""
+    rows = bounds.sort_values(["unit", "as_of"]).to_dict("records")
+    items = [f"{labels.get(r['unit'], r['unit'])} {int(r['year'])}: "
+             f"{format_obs(r['value'], meta, lang, r['qualifier'])}" for r in rows]
+    return t("bounds_not_drawn", lang, items="; ".join(items))
+
+
+def _join_notes(*notes: str) -> str:
+    return " ".join(n for n in notes if n)
+
+
+# A target a legal text sets (lib.targets): a dashed line in this colour for a province's obligation, a grey
+# dotted one for a national aggregate (a reference only), each labelled "QĐ 942: ≥ 80 % (2025)".
+TARGET_COLOR, NATIONAL_COLOR = "#B00020", "#616161"
+
+
+def _target_trace(tg: dict, meta: dict, lang: str, x: list, y: list) -> dict:
+    """A line between two points with the target's label at its end, and its legal text in the hover."""
+    national = tg["scope"] == "national"
+    label = plot_escape(target_label(tg, meta, lang))
+    hover = (f"<b>{label}</b><br>{plot_escape(tg[f'wording_{lang}'])}<br>{plot_escape(tg['doc_number'])}, "
+             f"{plot_escape(tg['clause'])}")
+    return dict(type="scatter", mode="lines+text", x=x, y=y, text=["", label], textposition="top left",
+                textfont={"size": 10, "color": NATIONAL_COLOR if national else TARGET_COLOR},
+                line={"color": NATIONAL_COLOR if national else TARGET_COLOR, "dash": "dot" if national else "dash",
+                      "width": 1.5},
+                name=label, showlegend=False, hovertext=[hover, hover], hoverinfo="text", cliponaxis=False,
+                meta={"target": tg["id"]})
+
+
+def _one_line_per_value(targets: pd.DataFrame | None) -> list[dict]:
+    """Targets that ask the same (comparator, value, year, scope) of the indicator share one line, labelled with
+    every text that sets it ("NQ 17, QĐ 1565: = 100 % (2025)"): two labels on one line cannot be read."""
+    merged: dict[tuple, dict] = {}
+    for tg in ([] if targets is None else targets.sort_values("doc_date", kind="stable").to_dict("records")):
+        key = (tg["comparator"], float(tg["value"]), int(tg["year"]), tg["scope"])
+        if key in merged:
+            first = merged[key]
+            for lang in ("vi", "en"):
+                first[f"doc_short_{lang}"] += f", {tg[f'doc_short_{lang}']}"
+            first["doc_number"] += f", {tg['doc_number']}"
+        else:
+            merged[key] = dict(tg)
+    return list(merged.values())
+
+
+def _add_time_targets(fig: Draft, targets: pd.DataFrame | None, meta: dict, lang: str, years: tuple[int, int]) -> None:
+    """The targets on a timeline's first row (lines from the period's start at the earliest)."""
+    for tr in target_lines_in_time(targets, meta, lang, pd.Timestamp(f"{years[0]}-01-01")):
+        fig.add_trace(tr, row=1, col=1)
+
+
+def target_lines_in_time(targets: pd.DataFrame | None, meta: dict, lang: str, start: pd.Timestamp) -> list[dict]:
+    """On a time axis: each target as a dashed line from the text's date (or `start`, if later) to the end of
+    the target year."""
+    out = []
+    for tg in _one_line_per_value(targets):
+        x0 = max(pd.Timestamp(tg["doc_date"]), start)
+        x1 = pd.Timestamp(f"{int(tg['year'])}-12-31")
+        if x1 >= x0:
+            out.append(_target_trace(tg, meta, lang, [x0, x1], [float(tg["value"])] * 2))
+    return out
+
+
+def add_target_marks(fig: Draft, targets: pd.DataFrame | None, meta: dict, lang: str, *, value_axis: str = "y"
+                     ) -> list[float]:
+    """On a chart of categories (years, units): each target as a dashed line across the whole plot at its
+    value, labelled at the line's end; `value_axis` "x" when the values run along x (a horizontal ranking).
+    Returns the values drawn (an axis with a fixed range must include them)."""
+    drawn = []
+    for tg in _one_line_per_value(targets):
+        v = float(tg["value"])
+        national = tg["scope"] == "national"
+        color = NATIONAL_COLOR if national else TARGET_COLOR
+        other = "x" if value_axis == "y" else "y"
+        line = {"type": "line", f"{value_axis}0": v, f"{value_axis}1": v, f"{value_axis}ref": value_axis,
+                f"{other}0": 0, f"{other}1": 1, f"{other}ref": f"{other} domain",
+                "line": {"color": color, "dash": "dot" if national else "dash", "width": 1.5}}
+        fig.update_layout(shapes=[*fig.layout.get("shapes", []), line])
+        where = ({"x": 1, "xref": "x domain", "y": v, "yref": "y", "xanchor": "right", "yanchor": "bottom"}
+                 if value_axis == "y" else
+                 {"x": v, "xref": "x", "y": 1, "yref": "y domain", "xanchor": "right", "yanchor": "bottom"})
+        fig.add_annotation(text=plot_escape(target_label(tg, meta, lang)), showarrow=False,
+                           font={"size": 10, "color": color}, **where)
+        drawn.append(v)
+    return drawn
+
+
+def _values_and_bounds(rows: pd.DataFrame, hist: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(the values of `rows`, of `hist`, the bounds of both): what a timeline draws and what it only names."""
+    rows, bounds = split_bounds(rows)
+    if hist.empty:
+        return rows, hist, bounds
+    hist, hist_bounds = split_bounds(hist)
+    return rows, hist, pd.concat([bounds, hist_bounds])
+
+
 def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
     """The newest observation of each (unit, indicator)."""
     return obs.sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
@@ -225,7 +344,8 @@ def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highlight: Iterable[str], *,
-                   lang: str, year: int, sources: pd.DataFrame, extra: dict[str, str] | None = None) -> go.Figure:
+                   lang: str, year: int, sources: pd.DataFrame, extra: dict[str, str] | None = None,
+                   targets: pd.DataFrame | None = None) -> go.Figure:
     """Every unit in `rows` (the indicator's observations of `year` on one basis, as lib.views selects them;
     the newest per unit), best first; the selected ones highlighted. `extra` adds a line per unit to the
     hover (the change since the previous year)."""
@@ -234,7 +354,10 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     best_first = meta["kind"] == "rank" or not meta["higher_is_better"]
-    rows = rows.sort_values("value", ascending=best_first, kind="stable")
+    known, bounds = split_bounds(rows)
+    # Bounds after every known value: "< 10 %" is not a place between 9 and 11.
+    rows = pd.concat([known.sort_values("value", ascending=best_first, kind="stable"),
+                      bounds.sort_values("value", ascending=best_first, kind="stable")])
     hl = set(highlight)
     total = len(rows)
     if total > RANKING_MAX:  # district or commune scale: the best, the last, and the selected
@@ -247,8 +370,10 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
     names = [labels.get(u, u) + (f" ({t('derived', lang)})" if d else "") for u, d in zip(rows["unit"], derived)]
     colors = [HIGHLIGHT if u in hl else MUTED for u in rows["unit"]]
     src_text = _source_texts(rows, sources, lang)
+    bound = is_bound(rows).to_numpy()
+    drawn = rows["value"].mask(is_bound(rows))  # a bound gets no bar and no dot
     common = dict(
-        x=rows["value"], y=names, cliponaxis=False,
+        x=drawn, y=names, cliponaxis=False,
         text=[_val(v, meta, lang, q) for v, q in zip(rows["value"], rows["qualifier"])],
         hovertext=[_hover(r, meta, lang, n, src_text)
                    + (f"<br>{extra[r['unit']]}" if extra and extra.get(r["unit"]) else "")
@@ -260,21 +385,33 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
         # at the top, so "further right and higher" reads as better — never a bar whose length is 63rd place.
         fig = Draft(dict(type="scatter", mode="markers+text", textposition="middle left",
                          marker={"color": colors, "size": 10, "line": {"color": "#333", "width": 0.5}}, **common))
-        fig.update_xaxes(**rank_axis(rows["value"], rows["out_of"]), title=_unit(meta, lang) or None)
+        fig.update_xaxes(**rank_axis(drawn.dropna(), rows["out_of"]), title=_unit(meta, lang) or None)
     else:
         fig = Draft(dict(type="bar", orientation="h", marker={"color": colors}, textposition="outside", **common))
-        # Room right of the longest bar for its value label, which would otherwise be cut on a phone.
-        top = float(rows["value"].max())
+    # The targets still ahead of (or at) the ranking's year: a line across the ranking at each value.
+    marks = add_target_marks(fig, None if targets is None else targets[targets["year"] >= year], meta, lang,
+                             value_axis="x")
+    if meta["kind"] != "rank":
+        # Room right of the longest bar (or target) for its label, which would otherwise be cut on a phone.
+        top = max([float(drawn.max()) if drawn.notna().any() else 0.0, *marks])
         fig.update_xaxes(title=_unit(meta, lang) or None,
-                         range=[min(0.0, float(rows["value"].min())), top * 1.25] if top > 0 else None)
+                         range=[min(0.0, float(drawn.min())), top * 1.25] if top > 0 else None)
         whole_ticks(fig, meta, [0, top * 1.25], "x", tozero=True)
+        if bound.any():  # the bound's words at the axis, where its bar would start: text, not a length
+            fig.add_trace(dict(type="scatter", mode="text", x=[0.0] * int(bound.sum()),
+                               y=[n for n, b in zip(names, bound) if b], textposition="middle right",
+                               text=[x for x, b in zip(common["text"], bound) if b], cliponaxis=False,
+                               hovertext=[x for x, b in zip(common["hovertext"], bound) if b], hoverinfo="text",
+                               showlegend=False))
+            fig.update_layout(showlegend=False)  # one series: a second trace would make Plotly name it
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
-                   height=max(300, 22 * len(rows) + 150))
+                   height=max(300, 22 * len(rows) + 150), note=bounds_note(bounds, meta, labels, lang))
 
 
 def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *,
-                       lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
+                       lang: str, years: tuple[int, int], sources: pd.DataFrame,
+                       targets: pd.DataFrame | None = None) -> go.Figure:
     """One group per year, one bar per unit of `units` (latest value of that year); gaps stay gaps. `rows`:
     the indicator's observations of those units in the period (lib.views selects them).
 
@@ -283,6 +420,9 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     rows = rows.sort_values("as_of").groupby(["unit", "year"], as_index=False).tail(1)
+    rows, bounds = split_bounds(rows)
+    if rows.empty:
+        return empty_figure(bounds_note(bounds, meta, labels, lang), title, lang)
     fig = Draft()
     xs = sorted(rows["year"].unique())
     for i, unit in enumerate(u for u in units if u in set(rows["unit"])):
@@ -302,6 +442,8 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
         else:
             fig.add_bar(marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
                                 "line": {"color": "#333", "width": 0.5}}, textposition="outside", **common)
+    # The targets not yet past at the first year shown: a line across the years at each value.
+    add_target_marks(fig, None if targets is None else targets[targets["year"] >= int(xs[0])], meta, lang)
     fig.update_layout(barmode="group", scattermode="group", showlegend=True)  # one series still names itself
     if meta["kind"] == "rank":
         fig.update_yaxes(title=_unit(meta, lang) or None, **rank_axis(rows["value"], rows["out_of"]))
@@ -309,13 +451,14 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
         fig.update_yaxes(title=_unit(meta, lang) or None, rangemode="tozero")
     whole_ticks(fig, meta, rows["value"], "y", tozero=meta["kind"] != "rank")
     fig.update_xaxes(type="category")
-    return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang)
+    return _finish(fig, title, source_line(list(rows["source"]) + list(bounds["source"]), sources, lang), lang=lang,
+                   note=bounds_note(bounds, meta, labels, lang))
 
 
 def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Add `score` in 0–1 per indicator (1 = best), min–max over the units given; ties/one unit -> 0.5."""
     meta = indicators.set_index("id")
-    out = latest.copy()
+    out = latest[~is_bound(latest)].copy()  # a bound has no place on a 0–1 scale
     g = out.groupby("indicator")["value"]
     lo, hi = g.transform("min"), g.transform("max")
     s = (out["value"] - lo) / (hi - lo)
@@ -450,13 +593,15 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
 
 def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: dict[str, str],
                     units: list[str], *, lang: str, years: tuple[int, int], sources: pd.DataFrame,
-                    history: pd.DataFrame | None = None, merger_units: Iterable[str] = ()) -> go.Figure:
+                    history: pd.DataFrame | None = None, merger_units: Iterable[str] = (),
+                    targets: pd.DataFrame | None = None) -> go.Figure:
     """The indicator over time per unit (markers at as-of dates, lines only between real values),
     predecessors' lines up to the merger, and the milestones on the same time axis below. `rows`, `history`
     and `evs` are what lib.views.timeline_inputs selected: the indicator's values of `units` in the period,
     their predecessors' values, and the events of either in the period."""
     title = chart_title(meta, lang, years)
     hist = pd.DataFrame() if history is None else history
+    rows, hist, bounds = _values_and_bounds(rows, hist)
     if rows.empty and hist.empty and evs.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     fig = Draft.grid(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
@@ -492,6 +637,7 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
             hovertext=[_hover(x, meta, lang, name, sources) for x in r.to_dict("records")], hoverinfo="text",
         ), row=1, col=1)
         k += 1
+    _add_time_targets(fig, targets, meta, lang, years)
     if meta["kind"] == "rank":
         fig.update_yaxes(**rank_axis(rows["value"], rows["out_of"], hist.get("value", []), hist.get("out_of", [])),
                          row=1, col=1)
@@ -522,7 +668,8 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
                      tickvals=lanes, categoryorder="array", categoryarray=lanes)
     src = list(rows["source"]) + (list(hist["source"]) if len(hist) else []) + list(evs["source"])
     return _finish(fig, title, source_line(src, sources, lang), lang=lang, height=max(600, 360 + 26 * len(lanes)),
-                   bottom=110, legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
+                   bottom=110, note=bounds_note(bounds, meta, labels, lang),
+                   legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
                    margin={"r": 10, "t": 60})
 
 
@@ -564,6 +711,8 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
 
     `rows` holds one value per (unit, year) of the view's basis; the builder draws what it is given."""
     title = f"{chart_title(meta, lang, years)}<br><sup>{t('movement_title', lang)}</sup>"
+    rows, bounds = split_bounds(rows)
+    note = _join_notes(note, bounds_note(bounds, meta, labels, lang))
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     xs = sorted(rows["year"].unique())

@@ -39,6 +39,7 @@ from lib.charts import (
     chart_title,
     empty_figure,
     ind_unit,
+    is_bound,
     latest_per_unit,
     source_line,
 )
@@ -194,7 +195,8 @@ def _geo_layout(domain: dict, box: geo.Box, *, frame: bool) -> dict:
 
 def _latest(rows: pd.DataFrame, meta: dict, view: list[str]) -> pd.DataFrame:
     """The newest value of the indicator per unit of the view."""
-    rows = rows[rows["unit"].isin(view) & rows["value"].notna()]
+    # A bound ("< 10 %") is no colour on a scale: the unit is drawn as one without a value.
+    rows = rows[rows["unit"].isin(view) & rows["value"].notna() & ~is_bound(rows)]
     if "indicator" not in rows:
         return rows.sort_values("as_of").drop_duplicates("unit", keep="last")
     return latest_per_unit(rows[rows["indicator"] == meta["id"]])

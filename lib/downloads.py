@@ -98,7 +98,7 @@ def chart_downloads(spec: ChartSpec, lang: str) -> None:
 
 
 def briefing_pack(specs: list[ChartSpec], *, title: str, subtitle: str, sources: list[str], lang: str,
-                  key: str) -> None:
+                  key: str, targets: list[str] | None = None) -> None:
     """Two buttons that build the briefing pack (PowerPoint, PDF) for these charts when clicked."""
     ok, _reason = export_available(start=False)
     if ok:
@@ -111,7 +111,8 @@ def briefing_pack(specs: list[ChartSpec], *, title: str, subtitle: str, sources:
     stem = safe_filename(t("dl_pack_prefix", lang), subtitle, ext="")
 
     def pack_kwargs() -> dict:
-        return dict(title=title, subtitle=subtitle, generated=_today(), sources=sources, lang=lang)
+        return dict(title=title, subtitle=subtitle, generated=_today(), sources=sources, lang=lang,
+                    targets=list(targets or []))
 
     formats = (("pptx", build_pptx, "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                 ":material/slideshow:"),

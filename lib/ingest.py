@@ -33,6 +33,7 @@ import yaml
 from lib.data import DatasetError, Problem, load_dataset, resolve_path
 from lib.data.schema import Dataset, Source
 from lib.i18n import fold
+from lib.locale_numbers import DECIMAL_MARKS, NumberError, read_number
 
 NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 # What a name may carry around it in an official table: "TP. Huế", "Thành phố Hà Nội", "Tỉnh Lạng Sơn".
@@ -48,6 +49,7 @@ class ColumnRule:
     indicator: str
     decimals: int | None = None
     when: dict | None = None  # {column: X, contains: Y}: take the cell only in rows where X contains Y
+    bounds: bool = False  # a cell may print a bound ('<10': below 10), stored as qualifier + number
 
 
 @dataclass
@@ -65,10 +67,26 @@ class Spec:
     confidence: str | None = None
     note: str | None = None
     sheet: str | None = None
+    decimal: str | None = None  # the table's decimal mark: "," (Vietnamese: 1.529 = 1529) or "."; None: unstated
+    rows: list[dict] | None = None  # [{column: X, equals: Y}, …]: only the rows where each X is Y (a mixed table)
 
 
 class SpecError(Exception):
     """The spec itself is wrong: nothing was read."""
+
+
+def _rows_filter(path: Path, rows: object) -> list[dict] | None:
+    """The spec's `rows:` as a list of {column, equals} (one mapping alone is a list of one)."""
+    rows = [rows] if isinstance(rows, dict) else rows
+    if rows is not None and (not isinstance(rows, list) or not rows or any(
+            not isinstance(f, dict) or set(f) != {"column", "equals"} for f in rows)):
+        raise SpecError(f"{path}: rows must be a list of {{column: NAME, equals: TEXT}}")
+    return rows
+
+
+def selected_rows(rows: list[tuple[int, dict[str, str]]], spec: Spec) -> list[tuple[int, dict[str, str]]]:
+    """The table's rows the spec reads: those where every `rows:` condition holds."""
+    return [(n, r) for n, r in rows if all(r.get(str(c["column"]), "") == str(c["equals"]) for c in spec.rows or ())]
 
 
 def read_spec(path: str | os.PathLike, table: str | os.PathLike | None = None) -> Spec:
@@ -80,7 +98,7 @@ def read_spec(path: str | os.PathLike, table: str | os.PathLike | None = None) -
     if not isinstance(raw, dict):
         raise SpecError(f"{path}: the spec must be a mapping")
     known = {"table", "sheet", "source", "date", "period", "basis", "unit_column", "columns", "quote",
-             "confidence", "note"}
+             "confidence", "note", "decimal", "rows"}
     unknown = sorted(set(raw) - known)
     missing = [k for k in ("table", "source", "date", "basis", "unit_column", "columns", "quote") if k not in raw]
     if unknown or missing:
@@ -89,6 +107,10 @@ def read_spec(path: str | os.PathLike, table: str | os.PathLike | None = None) -
             + ([f"missing key(s) {', '.join(missing)}"] if missing else [])))
     if raw["basis"] not in (63, 34):
         raise SpecError(f"{path}: basis must be 63 (provinces before 1/7/2025) or 34 (units after it)")
+    if raw.get("decimal") not in (None, *DECIMAL_MARKS):
+        raise SpecError(f"{path}: decimal must be \",\" (1.529,5 = one thousand five hundred and twenty-nine and a "
+                        "half) or \".\" (1,529.5)")
+    rows_filter = _rows_filter(path, raw.get("rows"))
     src = raw["source"]
     if isinstance(src, dict):
         try:
@@ -103,15 +125,16 @@ def read_spec(path: str | os.PathLike, table: str | os.PathLike | None = None) -
         rule = {"indicator": rule} if isinstance(rule, str) else dict(rule)
         if "indicator" not in rule:
             raise SpecError(f"{path}: columns.{col}: needs `indicator`")
-        extra = set(rule) - {"indicator", "decimals", "when"}
+        extra = set(rule) - {"indicator", "decimals", "when", "bounds"}
         if extra:
             raise SpecError(f"{path}: columns.{col}: unknown key(s) {', '.join(sorted(extra))}")
-        rules.append(ColumnRule(str(col), rule["indicator"], rule.get("decimals"), rule.get("when")))
+        rules.append(ColumnRule(str(col), rule["indicator"], rule.get("decimals"), rule.get("when"),
+                                rule.get("bounds") is True))
     table_path = Path(table) if table else (path.parent / raw["table"])
     return Spec(path=path, table=table_path, source=source_id, new_source=new_source, date=str(raw["date"]),
                 period=raw.get("period"), basis=int(raw["basis"]), unit_column=raw["unit_column"],
                 columns=rules, quote=raw["quote"], confidence=raw.get("confidence"), note=raw.get("note"),
-                sheet=raw.get("sheet"))
+                sheet=raw.get("sheet"), decimal=raw.get("decimal"), rows=rows_filter)
 
 
 # --- The table --------------------------------------------------------------------------------------
@@ -202,10 +225,6 @@ class Plan:
         return not self.problems and not self.conflicts
 
 
-def _decimals(text: str) -> int:
-    return len(text.replace(",", ".").split(".", 1)[1]) if ("." in text or "," in text) else 0
-
-
 def _fill(template: str, row: dict[str, str], spec: Spec) -> str:
     try:
         return template.format(**row).strip()
@@ -218,7 +237,7 @@ def plan_import(spec: Spec, data_path: Path) -> Plan:
     ds = load_dataset(data_path)
     plan = Plan(spec)
     table_name = str(spec.table)
-    rows = read_table(spec.table, spec.sheet)
+    rows = selected_rows(read_table(spec.table, spec.sheet), spec)
     plan.rows = len(rows)
     header = set(rows[0][1]) if rows else set()
     for col in [spec.unit_column] + [r.column for r in spec.columns]:
@@ -266,14 +285,16 @@ def plan_import(spec: Spec, data_path: Path) -> Plan:
             if cell == "":
                 continue  # blank = not printed or not seen: nothing to record, never a zero
             ind = indicators[rule.indicator]
-            if not NUMBER.match(cell):
-                plan.problems.append(Problem(*where(rule.column), f"{cell!r} is not a number"))
+            try:
+                number = read_number(cell, spec.decimal, bounds=rule.bounds)
+            except NumberError as exc:
+                plan.problems.append(Problem(*where(rule.column), str(exc)))
                 continue
-            value = float(cell.replace(",", "."))
+            value = number.value
             if not math.isfinite(value):
                 plan.problems.append(Problem(*where(rule.column), f"{cell!r} is not a finite number"))
                 continue
-            if rule.decimals is not None and _decimals(cell) > rule.decimals:
+            if rule.decimals is not None and number.decimals > rule.decimals:
                 plan.problems.append(Problem(*where(rule.column), f"{cell} has more than the {rule.decimals} "
                                              "decimals the table prints"))
                 continue
@@ -287,8 +308,9 @@ def plan_import(spec: Spec, data_path: Path) -> Plan:
             if ind.kind in ("rank", "count") and value != int(value):
                 plan.problems.append(Problem(*where(rule.column), f"{cell}: a {ind.kind} is a whole number"))
                 continue
-            printed = cell if ind.kind not in ("rank", "count") else str(int(value))
-            obs = {"unit": unit, "indicator": rule.indicator, "value": printed}
+            printed = number.text if ind.kind not in ("rank", "count") else str(int(value))
+            obs = {"unit": unit, "indicator": rule.indicator, "value": printed,
+                   **({"qualifier": number.qualifier} if number.qualifier else {})}
             if ind.kind == "rank":
                 obs["out_of"] = spec.basis
                 ranks.setdefault((rule.indicator, value), []).append(name)

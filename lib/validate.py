@@ -22,6 +22,8 @@ def summary(frames: Frames) -> str:
         f"  sources:      {len(frames.sources)}",
         f"  observations: {len(obs)}",
         f"  events:       {len(frames.events)}",
+        f"  targets:      {len(frames.targets)} ({(frames.targets.scope == 'province').sum()} binding each province, "
+        f"{(frames.targets.scope == 'national').sum()} national, shown as references)",
         "",
         "  coverage per indicator (observations, units, years):",
     ]

@@ -7,6 +7,7 @@ from lib import views
 from lib.charts import RADAR_MAX, SUBINDEX_MAX
 from lib.i18n import t
 from lib.ui import briefing_block, chart_block, computed, page_start
+from lib.views import targets as views_targets
 
 frames, state, vobs, status = page_start("page_compare")
 lang = state.lang
@@ -25,6 +26,19 @@ if sub is not None:
     if len(state.units) > SUBINDEX_MAX:
         st.caption(t("subindex_first_eight", lang, n=SUBINDEX_MAX))
     specs.append(sub)
+
+# --- The state's targets ---
+with st.container(key="compare_targets"):
+    st.subheader(t("targets_title", lang))
+    targets = computed(views_targets.compare_table, vobs, frames, state)
+    if targets.empty:
+        st.info(t("targets_none", lang))
+    else:
+        st.caption(t("targets_caption", lang))
+        st.table(targets.set_index(targets.columns[0]))  # a few rows, read in full: static text that wraps
+    n_out = views_targets.left_out_count(vobs, frames, state)
+    if n_out:
+        st.caption(t("targets_left_out", lang, n=n_out))
 
 
 @st.fragment

@@ -5,14 +5,26 @@ import streamlit as st
 from lib import views
 from lib.i18n import fmt_number, t
 from lib.ui import page_start
+from lib.views import targets as views_targets
 
 frames, state, vobs, status = page_start("page_sources")
 lang = state.lang
+link_col = t("link", lang)
+
+
+def targets_section() -> None:
+    """The targets and the legal texts that set them: shown whatever the filters (a target is no observation)."""
+    st.header(t("targets_sources_title", lang))
+    shown, _ = views.web_links_only(views_targets.sources_table(frames, lang), link_col)
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={link_col: st.column_config.LinkColumn(link_col)})
+
+
 table = views.data_table(vobs, frames, state)
 if table.empty:
     st.info(t("no_data_filters", lang))
+    targets_section()
     st.stop()
-link_col = t("link", lang)
 shown, unlinked = views.web_links_only(views.display_table(table, lang), link_col)
 st.dataframe(shown, hide_index=True, width="stretch", column_config={link_col: st.column_config.LinkColumn(link_col)})
 if unlinked:
@@ -41,3 +53,4 @@ shown, unlinked = views.web_links_only(sources, link_col)
 st.dataframe(shown, hide_index=True, width="stretch", column_config={link_col: st.column_config.LinkColumn(link_col)})
 if unlinked:
     st.caption(t("no_public_link", lang))
+targets_section()

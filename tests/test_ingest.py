@@ -11,6 +11,7 @@ import pytest
 
 from lib.data import load_dataset
 from lib.ingest import main, name_key, plan_import, read_spec, unit_matcher
+from lib.locale_numbers import NumberError, read_number
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "provinces.yaml"
@@ -152,16 +153,16 @@ def _without_import(text: str, source_id: str) -> str:
 
 
 def test_write_reproduces_the_shipped_file_and_a_second_run_adds_nothing(tmp_path):
-    """The last committed import, undone and redone, gives the shipped file byte for byte: every comment
-    and line it does not touch is kept. Running it again adds nothing and changes nothing."""
+    """The last committed imports (the 766 index: its value, then its rank), undone and redone, give the shipped
+    file byte for byte: every comment and line they do not touch is kept. Running them again adds nothing."""
     shipped = DATA.read_text(encoding="utf-8")
     data = tmp_path / "provinces.yaml"
-    data.write_text(_without_import(shipped, "dti_2024_63_table"), encoding="utf-8")
+    data.write_text(_without_import(shipped, "bencat_766_2024_01"), encoding="utf-8")
     assert data.read_text(encoding="utf-8") != shipped
-    assert main([str(IMPORTS / "dti_2024_63.yaml"), "--data", str(data), "--write"]) == 0
-    assert data.read_text(encoding="utf-8") == shipped
-    assert main([str(IMPORTS / "dti_2024_63.yaml"), "--data", str(data), "--write"]) == 0
-    assert data.read_text(encoding="utf-8") == shipped
+    for _ in range(2):
+        for spec in ("service_index_766_2024_01.yaml", "service_index_766_2024_01_rank.yaml"):
+            assert main([str(IMPORTS / spec), "--data", str(data), "--write"]) == 0
+        assert data.read_text(encoding="utf-8") == shipped
 
 
 def test_dry_run_writes_nothing(tmp_path, capsys):
@@ -208,3 +209,48 @@ def test_xlsx_tables_are_read_too(tmp_path):
     plan = plan_import(read_spec(spec), DATA)
     assert [str(p) for p in plan.problems] == [f"{xlsx}:3: DTI: 'x' is not a number"]
     assert len(plan.same) == 1 and plan.same[0][0]["unit"] == "ha-noi"
+
+
+# --- Numbers as the table's locale writes them -------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell, decimal, value", [
+    ("1.529", ",", 1529.0), ("2.000", ",", 2000.0), ("68,54", ",", 68.54), ("1.234.567,5", ",", 1234567.5),
+    ("1,529", ".", 1529.0), ("68.54", ".", 68.54), ("0.6350", ".", 0.635), ("0.6350", None, 0.635),
+    ("68.54", None, 68.54), ("213", None, 213.0),
+])
+def test_numbers_are_read_in_the_tables_locale(cell, decimal, value):
+    assert read_number(cell, decimal).value == value
+
+
+@pytest.mark.parametrize("cell, decimal, words", [
+    ("2.000", None, "ambiguous"), ("1,529", None, "ambiguous"), ("68.54", ",", "not a number in the table's locale"),
+    ("1.52", ",", "not a number in the table's locale"), ("1.529,5.1", ",", "decimal mark"),
+    ("<10", ",", "a bound, not a value"),
+])
+def test_a_number_that_reads_two_ways_is_refused(cell, decimal, words):
+    with pytest.raises(NumberError, match=words):
+        read_number(cell, decimal)
+
+
+def test_a_bound_is_read_only_where_the_spec_allows_it():
+    got = read_number("<10", ".", bounds=True)
+    assert (got.qualifier, got.value, got.text) == ("<", 10.0, "10")
+
+
+def test_ambiguous_thousands_are_refused_with_table_row_and_column(tmp_path, dataset, write_yaml):
+    """Today's bug: "2.000" became 2 silently. Without a stated decimal mark it is refused with its row;
+    with `decimal: ","` it is two thousand."""
+    table = tmp_path / "counts.csv"
+    table.write_text("Tỉnh,Số điểm cầu\nQuảng Ả,2.000\nBình Bé,150\n", encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    text = (f"table: {table}\nsource: s1\ndate: '2021'\nbasis: 3\nunit_column: Tỉnh\n"
+            "columns:\n  Số điểm cầu: {indicator: vc_endpoints}\nquote: '{Tỉnh} {Số điểm cầu}'\n")
+    data = write_yaml(dataset)
+    spec.write_text(text.replace("basis: 3", "basis: 63"), encoding="utf-8")
+    res = run(str(spec), "--data", str(data))
+    assert res.returncode == 1
+    assert f"{table}:2: Số điểm cầu: '2.000' is ambiguous" in res.stdout
+    spec.write_text(text.replace("basis: 3", "basis: 63") + "decimal: ','\n", encoding="utf-8")
+    plan = plan_import(read_spec(spec), data)
+    assert [(o["unit"], o["value"]) for o in plan.add] == [("old-a", "2000"), ("old-b", "150")]

@@ -88,7 +88,8 @@ def write(key: str, frames: Frames) -> bool:
         folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
         payload = pickle.dumps(Frames(frames.units, frames.indicators, frames.observations, frames.events,
-                                      frames.sources, frames.regions, path=frames.path, meta=frames.meta),
+                                      frames.sources, frames.regions, frames.targets, path=frames.path,
+                                      meta=frames.meta),
                                protocol=5)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".frames")
         try:

@@ -3,7 +3,7 @@
 `validate(doc)` runs the models over what lib.data.read built; `cross_check` then runs what the models
 cannot see alone — references, duplicates, bounds, dates, validity, mergers — one function per section
 (`check_dataset`, `check_indicators`, `check_sources`, `check_units`, `check_observations`,
-`check_events`), all adding to one `Checks` list, so that every problem of a file is reported in one
+`check_events`, `check_targets`), all adding to one `Checks` list, so that every problem of a file is reported in one
 run, each with its line (looked up once, for the problems shown).
 """
 
@@ -29,6 +29,7 @@ from lib.data.schema import (
     Observation,
     Region,
     Source,
+    Target,
     Unit,
 )
 
@@ -117,7 +118,7 @@ def _resolve(doc: RawDocument, pending: list[tuple[tuple, str, tuple]]) -> tuple
 # and only counts the rest.
 _SECTIONS = {name: TypeAdapter(list[model]) for name, model in (
     ("regions", Region), ("indicators", Indicator), ("sources", Source), ("observations", Observation),
-    ("events", Event), ("units", Unit))}
+    ("events", Event), ("units", Unit), ("targets", Target))}
 _CHUNK = 2_000
 
 
@@ -468,6 +469,32 @@ def check_events(c: Checks) -> None:
             c.add(loc + ("period",), f"the period starts ({ev.period.start}) after it ends ({ev.period.end})")
 
 
+def check_targets(c: Checks) -> None:
+    """A target names a known indicator and source, in the indicator's own unit, within its bounds (a percent
+    never above 100), for a year no earlier than the document that sets it."""
+    for i, tg in enumerate(c.ds.targets):
+        loc = ("targets", i)
+        ind = c.indicators.get(tg.indicator)
+        if ind is None:
+            c.add(loc + ("indicator",), f"unknown indicator {quoted(tg.indicator)}")
+        else:
+            if tg.unit not in (ind.unit.vi, ind.unit.en):
+                c.add(loc + ("unit",), f"the unit {quoted(tg.unit)} differs from the unit of {quoted(tg.indicator)} "
+                      f"({quoted(ind.unit.vi)}): a target is written in its indicator's unit")
+            lo = ind.min
+            hi = 100 if ind.kind == "percent" and ind.max is None else ind.max
+            if (lo is not None and tg.value < lo) or (hi is not None and tg.value > hi):
+                what = " %" if ind.kind == "percent" else ""
+                c.add(loc + ("value",), f"{_num(tg.value)}{what} is outside the bounds of {quoted(tg.indicator)} "
+                      f"({_num(lo) if lo is not None else '−∞'} – {_num(hi) if hi is not None else '∞'})")
+        if tg.source not in c.sources:
+            c.add(loc + ("source",), f"unknown source {quoted(tg.source)}")
+        issued = c.date(loc + ("document", "date"), tg.document.date)
+        if issued and tg.year < issued.start.year:
+            c.add(loc + ("year",), f"the target year {tg.year} is before the document's date "
+                  f"({tg.document.date}): a text cannot set a target for a year already past")
+
+
 def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
     """Everything pydantic cannot see alone, section by section. Returns (the problems, at most
     MAX_PROBLEMS of them, with their lines; how many there are in all)."""
@@ -477,12 +504,14 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
     c.sources = c.unique("sources", "id", ds.sources)
     c.units = c.unique("units", "code", ds.units)
     c.unique("events", "id", ds.events)
+    c.unique("targets", "id", ds.targets)
     check_dataset(c)
     check_indicators(c)
     check_sources(c)
     check_units(c)
     check_observations(c)
     check_events(c)
+    check_targets(c)
     return _resolve(doc, c.pending)
 
 

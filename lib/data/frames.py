@@ -17,7 +17,7 @@ import pandas as pd
 
 from lib.data.checks import BASES, load_dataset, parse_date, plot_date
 from lib.data.read import resolve_path
-from lib.data.schema import Dataset, Source
+from lib.data.schema import Dataset, Source, Target
 
 
 @dataclass
@@ -30,6 +30,7 @@ class Frames:
     events: pd.DataFrame
     sources: pd.DataFrame
     regions: pd.DataFrame
+    targets: pd.DataFrame = field(default_factory=lambda: targets_frame([]))
     path: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     # Small derived lookups (unit labels per language, observation counts), computed once per Frames
@@ -62,6 +63,23 @@ def _dt64(values: Iterable) -> np.ndarray:
     """ISO dates, datetime.date objects or None as a datetime64 column (pd.to_datetime is 10× slower here)."""
     return np.array([np.datetime64(v, "ns") if v else np.datetime64("NaT", "ns") for v in values],
                     dtype="datetime64[ns]")
+
+
+TARGET_COLUMNS = ["id", "indicator", "comparator", "value", "unit", "year", "scope", "doc_number", "doc_date",
+                  "doc_title_vi", "doc_title_en", "doc_short_vi", "doc_short_en", "issuer", "clause", "wording_vi",
+                  "wording_en", "source", "quote", "confidence", "mapping", "note"]
+
+
+def targets_frame(targets: list[Target]) -> pd.DataFrame:
+    """One row per target; absent optional text is "" (as in the other frames), never NaN."""
+    return pd.DataFrame([{
+        "id": t.id, "indicator": t.indicator, "comparator": t.comparator, "value": float(t.value), "unit": t.unit,
+        "year": t.year, "scope": t.scope, "doc_number": t.document.number, "doc_date": t.document.date,
+        "doc_title_vi": t.document.title.vi, "doc_title_en": t.document.title.en,
+        "doc_short_vi": t.document.short.vi, "doc_short_en": t.document.short.en, "issuer": t.document.issuer or "",
+        "clause": t.clause, "wording_vi": t.wording.vi, "wording_en": t.wording.en, "source": t.source,
+        "quote": t.quote, "confidence": t.confidence, "mapping": t.mapping, "note": t.note or "",
+    } for t in targets], columns=TARGET_COLUMNS)
 
 
 def to_frames(ds: Dataset, path: str = "") -> Frames:
@@ -135,7 +153,7 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
         sources[f"description_{lang}"] = text([getattr(s.description, lang) if s.description else ""
                                                for s in ds.sources])
     regions = pd.DataFrame([{"id": r.id, "name_vi": r.name.vi, "name_en": r.name.en} for r in ds.regions])
-    return Frames(units, indicators, observations, events, sources, regions, path=path,
+    return Frames(units, indicators, observations, events, sources, regions, targets_frame(ds.targets), path=path,
                   meta={"title_vi": ds.dataset.title.vi, "title_en": ds.dataset.title.en,
                         "updated": ds.dataset.updated})
 

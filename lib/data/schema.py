@@ -196,6 +196,42 @@ class Event(Strict):
     note: Text | None = None
 
 
+class Document(Strict):
+    """The legal text a target comes from: its number, date, title and a short name for labels ("QĐ 942")."""
+
+    number: Text
+    date: DateText
+    title: I18nText
+    short: I18nText
+    issuer: Text | None = None
+
+
+# How a target is written: ">=" (at least), "<=" (at most, a rank), "=" (reach), ">" / "<" (above / below).
+# ASCII spellings, so the YAML needs no quotes beyond the usual ones and no one types "≥" two ways.
+Comparator = Literal[">=", "<=", "=", ">", "<"]
+
+
+class Target(Strict):
+    """A number a legal text asks of a province (scope `province`) or of the country as a whole (`national`:
+    shown as a reference only, never as a province's obligation)."""
+
+    id: Slug
+    indicator: Slug
+    comparator: Comparator
+    value: Number
+    unit: Text  # the indicator's unit as written in the registry (vi or en): a check, never a conversion
+    year: Annotated[StrictInt, Field(ge=1945, le=2100)]
+    scope: Literal["province", "national"]
+    document: Document
+    clause: Text
+    wording: I18nText
+    source: Slug
+    quote: Text
+    confidence: Literal["high", "medium", "low"]
+    mapping: Literal["direct", "partial"] = "direct"  # how closely the indicator measures what the text asks
+    note: Text | None = None
+
+
 class Dataset(Strict):
     schema_version: Annotated[StrictInt, Field(ge=1, le=1)]
     dataset: DatasetMeta
@@ -205,3 +241,4 @@ class Dataset(Strict):
     observations: list[Observation]
     events: list[Event]
     units: list[Unit]
+    targets: list[Target] = []

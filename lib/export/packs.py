@@ -53,7 +53,7 @@ def _add_runs_with_links(paragraph, text: str, size_pt: float) -> None:
 
 
 def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: str, sources: list[str],
-               lang: str) -> bytes:
+               lang: str, targets: list[str] | None = None) -> bytes:
     """A 16:9 deck: title slide, one slide per chart (image + speaker notes), then the sources slide(s)."""
     from pptx import Presentation
     from pptx.util import Emu, Inches, Pt
@@ -97,6 +97,8 @@ def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: 
         pic._element.nvPicPr.cNvPr.set("descr", alt)  # noqa: SLF001 - alt text
         slide.notes_slide.notes_text_frame.text = notes_text(spec, lang)
 
+    _targets_slides(prs, targets or [], lang, font_name)
+
     # Sources slide(s).
     src_list = [s for s in sources if s and s.strip()] or [t("export_none", lang)]
     pages = _chunk_sources(src_list, max_lines=16, chars_per_line=120)
@@ -124,7 +126,7 @@ def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: 
 
 
 def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: str, sources: list[str],
-              lang: str) -> bytes:
+              lang: str, targets: list[str] | None = None) -> bytes:
     """An A4 landscape PDF with the same content as ``build_pptx`` (notes printed under each chart)."""
     from fpdf import FPDF
 
@@ -199,6 +201,8 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
             pdf.multi_cell(epw, 4.6, notes, new_x="LMARGIN", new_y="NEXT")
             pdf.set_text_color(0, 0, 0)
 
+    _targets_pages(pdf, targets or [], lang, epw)
+
     # Sources page(s): fpdf2 continues on a new page when the list is long.
     pdf.add_page()
     pdf.start_section(t("export_sources", lang))
@@ -221,3 +225,38 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
         pdf.ln(7)
 
     return bytes(pdf.output())
+
+
+# --- The state's targets (lib.views.targets.pack_lines): one line per unit and target, before the sources ---
+
+
+def _targets_slides(prs, lines: list[str], lang: str, font_name: str) -> None:
+    from pptx.util import Inches, Pt
+
+    for i, page in enumerate(_chunk_sources(lines, max_lines=12, chars_per_line=120) if lines else []):
+        slide = prs.slides.add_slide(prs.slide_layouts[5])
+        head = slide.shapes.title
+        head.left, head.top, head.width, head.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(0.9)
+        head.text = t("targets_title", lang) + (f" ({i + 1})" if i else "")
+        tf = slide.shapes.add_textbox(Inches(0.6), Inches(1.2), Inches(12.1), Inches(5.9)).text_frame
+        tf.word_wrap = True
+        for j, line in enumerate(page):
+            para = tf.paragraphs[0] if j == 0 else tf.add_paragraph()
+            para.text = f"• {line}"
+            para.space_after = Pt(6)
+            for run in para.runs:
+                run.font.size, run.font.name = Pt(14), font_name
+
+
+def _targets_pages(pdf, lines: list[str], lang: str, epw: float) -> None:
+    if not lines:
+        return
+    pdf.add_page()
+    pdf.start_section(t("targets_title", lang))
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.cell(epw, 9, t("targets_title", lang), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("DejaVu", size=10)
+    for line in lines:
+        pdf.multi_cell(epw, 5.2, f"• {line}", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)

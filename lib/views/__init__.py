@@ -45,6 +45,11 @@ def md_labels(frames: Frames, lang: str) -> dict[str, str]:
     return frames.remember(f"md_labels_{lang}", lambda: {k: md_escape(v) for k, v in labels_for(frames, lang).items()})
 
 
+def targets_of(frames: Frames, indicator: str) -> pd.DataFrame:
+    """The targets legal texts set on one indicator (drawn on its charts)."""
+    return frames.targets[frames.targets["indicator"] == indicator]
+
+
 def _same_basis(obs: pd.DataFrame, boundaries: str) -> pd.DataFrame:
     """Ranks only against rankings of the view's basis: 63 provinces or 34 units, never mixed."""
     basis = 63 if boundaries == "63" else 34
@@ -241,7 +246,7 @@ def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState,
     year = int((mine if len(mine) else rows)["year"].max()) if len(rows) else state.years[1]
     shown = rows[rows["year"] == year]
     fig = C.ranking_figure(shown, meta, plot_labels(frames, lang), state.units, lang=lang, year=year,
-                           sources=frames.sources, extra=changes)
+                           sources=frames.sources, extra=changes, targets=targets_of(frames, state.indicator))
     title = C.chart_title(meta, lang, (year, year))
     return make_spec("overview-ranking", fig, shown, frames, state, meta, title), shown["unit"].nunique(), year
 
@@ -308,7 +313,7 @@ def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> lis
     rows = _same_basis(vobs, state.boundaries)
     bar_obs = in_period(rows[(rows["indicator"] == state.indicator) & rows["unit"].isin(state.units)], state)
     bars = C.grouped_bar_figure(bar_obs, meta, labels, state.units, lang=lang, years=state.years,
-                                sources=frames.sources)
+                                sources=frames.sources, targets=targets_of(frames, state.indicator))
     latest = latest_normalised(vobs, frames, state)
     sel = latest[latest["unit"].isin(state.units)]
     heat = C.heatmap_figure(sel, frames.indicators, labels, state.units, lang=lang, years=state.years,
@@ -360,7 +365,8 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     merged = [u for u in state.units if u in set(frames.units.loc[frames.units["era"] == "post", "code"])]
     rows, hist, evs = timeline_inputs(vobs, frames, state, history)
     line = C.timeline_figure(rows, evs, meta, labels, state.units, lang=lang, years=state.years,
-                             sources=frames.sources, history=hist, merger_units=merged)
+                             sources=frames.sources, history=hist, merger_units=merged,
+                             targets=targets_of(frames, state.indicator))
     # In the 34-unit view a new unit's agreements include its predecessors' (drawn on their own rows).
     gantt_units = list(state.units) + (sorted(set(history["unit"])) if history is not None and len(history)
                                        else [p for u in state.units for p in
@@ -491,7 +497,13 @@ def pack_texts(specs: list[ChartSpec], frames: Frames, state: FilterState) -> di
     shown = ", ".join(names[:8]) + (f" (+{len(names) - 8})" if len(names) > 8 else "")
     return {"title": t("app_title", lang),
             "subtitle": f"{shown} · {C.period_text(state.years)} · {t('boundaries_' + state.boundaries, lang)}",
-            "sources": cited}
+            "sources": cited, "targets": _pack_target_lines(frames, state)}
+
+
+def _pack_target_lines(frames: Frames, state: FilterState) -> list[str]:
+    from lib.views.targets import pack_lines
+
+    return pack_lines(frames, state)
 
 
 def localise_sources(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -582,7 +594,11 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
     year = int((mine if len(mine) else rows)["year"].max())
     earlier = sorted(y for y in rows["year"].unique() if y < year)
     prev_year = int(earlier[-1]) if earlier else None
-    val = rows.pivot_table(index="unit", columns="year", values="value", aggfunc="last")
+    known, bounds = C.split_bounds(rows)
+    # A bound ("< 10 %") is shown as printed, never used in a change: {(unit, year): its text}.
+    bound_text = {(u, int(y)): C.format_obs(v, meta, lang, q) for u, y, v, q in
+                  zip(bounds["unit"], bounds["year"], bounds["value"], bounds["qualifier"])}
+    val = known.pivot_table(index="unit", columns="year", values="value", aggfunc="last")
     rank_ind = published_rank_of(frames, state.indicator)
     ranks = _by_year(vobs, state, rank_ind).pivot_table(index="unit", columns="year", values="value", aggfunc="last") \
         if rank_ind else pd.DataFrame()
@@ -606,7 +622,7 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
         r_now, r_before = get(ranks, unit, year), get(ranks, unit, prev_year)
         row = {t("col_unit", lang): labels.get(unit, unit),
                t("col_value_year", lang, year=year): C.format_obs(now, meta, lang) if now is not None and pd.notna(now)
-               else t("no_data", lang)}
+               else bound_text.get((unit, year), t("no_data", lang))}
         if prev_year is not None:
             row[t("col_change", lang, year=prev_year)] = value_change_text(before, now, meta, lang) or "—"
         if rank_ind:
@@ -689,6 +705,7 @@ def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str,
     lang = state.lang
     rows = _same_basis(vobs[vobs["indicator"].isin([x, y]) & (vobs["year"] == year)], state.boundaries)
     rows = rows.sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
+    rows = rows[~C.is_bound(rows)]  # a bound ("< 10 %") is no position on an axis
     xs = rows[rows["indicator"] == x].set_index("unit")
     ys = rows[rows["indicator"] == y].set_index("unit")
     # The units with both values, in x's order (one join: a lookup per unit cost 0.3 s at commune scale).

@@ -58,6 +58,21 @@ class Case:
 
 
 E = Expect
+
+
+def _target(**change: str) -> str:
+    """One valid target of base.yaml's indicators (flow style, one line), with the given fields changed."""
+    fields = {"id": "t1", "indicator": "dvc_level4_share", "comparator": "'>='", "value": "80", "unit": "'%'",
+              "year": "2025", "scope": "province",
+              "document": "{number: 942/QĐ-TTg, date: '2021-06-15', title: {vi: Quyết định 942, en: Decision 942}, "
+                          "short: {vi: QĐ 942, en: Decision 942}}",
+              "clause": "Điều 1", "wording": "{vi: Tỷ lệ, en: Share}", "source": "s1", "quote": "tối thiểu 80%",
+              "confidence": "medium", **change}
+    return "  - {" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}\n"
+
+
+def _targets(*items: str) -> str:
+    return "targets:\n" + "".join(items)
 OBS0 = "{unit: old-a, indicator: vc_endpoints, value: 213, date: '2020-07-01', source: s1, quote: gồm 213 điểm cầu}"
 
 CASES: tuple[Case, ...] = (
@@ -256,6 +271,22 @@ CASES: tuple[Case, ...] = (
           E(14, "indicators.3.combine.weight", "the weight 'dvc_level4_share' is a percent, not a count")),
          edits=((13, "weight: dvc_total_count", "weight: dvc_level4_share"),
                 (14, "weight: households", "weight: dvc_level4_share"))),
+    # --- Targets (the `targets:` section, appended at line 41) -------------------------------------
+    Case("target-unknown-indicator", "a target on an indicator the registry does not have",
+         (E(42, "targets.0.indicator", "unknown indicator 'ghost_share'"),),
+         append=_targets(_target(indicator="ghost_share"))),
+    Case("target-unit", "a target in another unit than its indicator's",
+         (E(42, "targets.0.unit", "the unit 'điểm' differs from the unit of 'dvc_level4_share' ('%')"),),
+         append=_targets(_target(unit="điểm"))),
+    Case("target-percent-over-100", "a percent target above 100",
+         (E(42, "targets.0.value", "120 % is outside the bounds of 'dvc_level4_share' (0 – 100)"),),
+         append=_targets(_target(value="120"))),
+    Case("target-before-document", "a target year before the document that sets it",
+         (E(42, "targets.0.year", "the target year 2019 is before the document's date (2021-06-15)"),),
+         append=_targets(_target(year="2019"))),
+    Case("target-duplicate-id", "two targets with the same id",
+         (E(43, "targets.1.id", "duplicate id 't1' (first used at line 42)"),),
+         append=_targets(_target(), _target(year="2030"))),
 )
 
 
