@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.navigation import PAGES
-from lib.ui import get_frames, lang_now, page_script, show_problems, sidebar
+from lib.ui import copy_link, get_frames, lang_now, page_script, show_problems, sidebar
 
 HERE = Path(__file__).parent
 # The icon is an emoji: a ":material/…:" page icon makes the browser fetch Google's font server, which an
@@ -27,4 +27,5 @@ pages = [st.Page(str(HERE / p.file), title=t(p.title_key, lang), icon=p.icon, ur
          for p in PAGES]
 page = st.navigation(pages, position="top")
 page_script(lang, page.url_path)  # the document's language; on a phone, close the sidebar after a pick
+copy_link(lang)
 page.run()

@@ -224,25 +224,59 @@ def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
 # --- Figures ---------------------------------------------------------------------------------------
 
 
+def value_positions(values: pd.Series, best_first: bool) -> pd.Series:
+    """Each value's position (1 = best; tied values share the better place, the next is skipped: 1, 2, 2, 4)."""
+    return values.astype(float).rank(method="min", ascending=best_first).astype(int)
+
+
+def _around(rows: pd.DataFrame, units: set[str], k: int) -> pd.DataFrame:
+    """The rows of `units` and their k neighbours each side (rows are in ranking order)."""
+    at = [i for i, u in enumerate(rows["unit"]) if u in units]
+    keep = sorted({j for i in at for j in range(max(0, i - k), min(len(rows), i + k + 1))})
+    return rows.iloc[keep]
+
+
 def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highlight: Iterable[str], *,
-                   lang: str, year: int, sources: pd.DataFrame, extra: dict[str, str] | None = None) -> go.Figure:
+                   lang: str, year: int, sources: pd.DataFrame, extra: dict[str, str] | None = None,
+                   around: int | None = None) -> go.Figure:
     """Every unit in `rows` (the indicator's observations of `year` on one basis, as lib.views selects them;
-    the newest per unit), best first; the selected ones highlighted. `extra` adds a line per unit to the
-    hover (the change since the previous year)."""
+    the newest per unit), best first; the selected ones highlighted. Each unit's position by value is written
+    on the axis beside its name ("41 · Quảng Trị"), and the median of all drawn as a line. `extra` adds a line
+    per unit to the hover (the change since the previous year). `around`: only the selected units and that
+    many neighbours each side (a brief), the gaps said in the title."""
     rows = latest_per_unit(rows)
     title = chart_title(meta, lang, (year, year))
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     best_first = meta["kind"] == "rank" or not meta["higher_is_better"]
     rows = rows.sort_values("value", ascending=best_first, kind="stable")
+    rows = rows.assign(_pos=value_positions(rows["value"], best_first).to_numpy())
     hl = set(highlight)
     total = len(rows)
-    if total > RANKING_MAX:  # district or commune scale: the best, the last, and the selected
+    median = float(rows["value"].median())
+    if around is not None:
+        rows = _around(rows, hl, around)
+        title += " · " + t("ranking_around", lang, k=around, total=total)
+    elif total > RANKING_MAX:  # district or commune scale: the best, the last, and the selected
         keep = rows["unit"].isin(hl)
         keep.iloc[:RANKING_END] = True
         keep.iloc[-RANKING_END:] = True
         rows = rows[keep]
         title += " · " + t("ranking_cut", lang, n=RANKING_END, total=total)
+    fig = _ranking_draft(rows, meta, labels, hl, lang=lang, sources=sources, extra=extra)
+    if meta["kind"] != "rank":
+        fig.add_vline(x=median, line={"color": "#D55E00", "dash": "dash", "width": 1.5})
+        fig.add_annotation(x=median, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                           text=f"{t('median_line', lang)} {_val(median, meta, lang)}",
+                           font={"size": 10, "color": "#D55E00"})
+    note = t("ranking_position_note", lang, n=total) + (f" {t('median_note', lang)}" if meta["kind"] != "rank" else "")
+    return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
+                   height=max(300, 22 * len(rows) + 150), note=note)
+
+
+def _ranking_draft(rows: pd.DataFrame, meta: dict, labels: dict[str, str], hl: set[str], *, lang: str,
+                   sources: pd.DataFrame, extra: dict[str, str] | None) -> Draft:
+    """The ranking's bars (or, for a published rank, dots), each unit's position ticked beside its name."""
     derived = rows["derived"].fillna(False).astype(bool) if "derived" in rows else [False] * len(rows)
     names = [labels.get(u, u) + (f" ({t('derived', lang)})" if d else "") for u, d in zip(rows["unit"], derived)]
     colors = [HIGHLIGHT if u in hl else MUTED for u in rows["unit"]]
@@ -268,9 +302,9 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
         fig.update_xaxes(title=_unit(meta, lang) or None,
                          range=[min(0.0, float(rows["value"].min())), top * 1.25] if top > 0 else None)
         whole_ticks(fig, meta, [0, top * 1.25], "x", tozero=True)
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
-    return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
-                   height=max(300, 22 * len(rows) + 150))
+    ticks = [f"{p} · {n}" for p, n in zip(rows["_pos"], names)] if meta["kind"] != "rank" else names
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 10}, tickmode="array", tickvals=names, ticktext=ticks)
+    return fig
 
 
 def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *,
@@ -591,6 +625,12 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
                        for x in r.to_dict("records")],
             hoverinfo="text",
         ))
+    if meta["kind"] != "rank":  # the median of every unit each year, the reference a province reads itself against
+        med = rows.groupby("year")["value"].median().reindex(xs)
+        fig.add_trace(dict(type="scatter", x=[str(y) for y in xs], y=med.tolist(), name=t("median_line", lang),
+                           mode="lines", line={"color": "#D55E00", "dash": "dash", "width": 1.5},
+                           hovertext=[f"{t('median_line', lang)} {y}: {_val(m, meta, lang)}" for y, m in zip(xs, med)],
+                           hoverinfo="text"))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(x) for x in xs])
     fig.update_yaxes(title=_unit(meta, lang) or None,
                      **(rank_axis(allr["value"], allr.get("out_of", [])) if meta["kind"] == "rank" else {}))

@@ -602,6 +602,7 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
         if change:
             extra[unit] = f"{t('col_change', lang, year=prev_year)}: {change}"
     labels = labels_for(frames, lang)
+    pos_text = _position_texts(val, year, meta)
     out = []
     for unit in state.units:
         now, before = get(val, unit, year), get(val, unit, prev_year)
@@ -609,6 +610,8 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
         row = {t("col_unit", lang): labels.get(unit, unit),
                t("col_value_year", lang, year=year): C.format_obs(now, meta, lang) if now is not None and pd.notna(now)
                else t("no_data", lang)}
+        if meta["kind"] != "rank":  # computed from the values, beside (never instead of) the published rank
+            row[t("col_position_year", lang, year=year)] = pos_text.get(unit, "—")
         if prev_year is not None:
             row[t("col_change", lang, year=prev_year)] = value_change_text(before, now, meta, lang) or "—"
         if rank_ind:
@@ -620,6 +623,15 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
                 row[t("col_rank_change", lang)] = rank_change_text(r_before, r_now, lang) or "—"
         out.append(row)
     return pd.DataFrame(out), extra, prev_year
+
+
+def _position_texts(val: pd.DataFrame, year: int, meta: dict) -> dict[str, str]:
+    """'41/63' for every unit with a value in `year`: its position by value among them (ties share a place)."""
+    if year not in val.columns:
+        return {}
+    v = val[year].dropna()
+    pos = C.value_positions(v, meta["kind"] == "rank" or not meta["higher_is_better"])
+    return {u: f"{p}/{len(v)}" for u, p in pos.items()}
 
 
 def movement_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> ChartSpec:
