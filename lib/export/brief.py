@@ -15,7 +15,7 @@ from lib.export.render import png_or_placeholder, png_size, to_png
 from lib.i18n import t
 
 BRIEF_CHART_WIDTH = 620  # CSS px of the chart image: at 180 mm wide its 10 px labels print at about 9 pt
-MAX_ROWS = 8  # rows of a table printed in the brief (the page holds the rest)
+MAX_ROWS = 6  # rows of a table printed in the brief (the page holds the rest)
 
 
 def _chart_png(spec, lang: str) -> bytes:
@@ -44,7 +44,7 @@ def brief_sections(prof, lang: str) -> list[tuple[str, list[str], list[list[str]
     if not prof.others.empty:
         out.append((t("profile_others", lang), *_table_rows(prof.others, [0, 1, 2, 3])))
     if not prof.events.empty:
-        out.append((t("profile_events", lang), *_table_rows(prof.events, [0, 1])))
+        out.append((t("profile_events", lang), *_table_rows(prof.events.iloc[::-1], [0, 1])))  # the newest
     return [s for s in out if s[2]]
 
 
@@ -63,9 +63,11 @@ def _pdf_table(pdf, heading: str, header: list[str], rows: list[list[str]], epw:
 
     pdf.set_font("DejaVu", "B", 10.5)
     pdf.cell(epw, 6, heading, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", size=8.5)
+    pdf.set_font("DejaVu", size=8)
     show_header = any(h.strip() for h in header)
-    with pdf.table(text_align="LEFT", first_row_as_headings=show_header, line_height=4.2, padding=0.8,
+    widths = (1, 5) if len(header) == 2 else None  # a date and an event: the event gets the room
+    with pdf.table(text_align="LEFT", first_row_as_headings=show_header, line_height=3.8, padding=0.6,
+                   col_widths=widths,
                    headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
                    borders_layout="HORIZONTAL_LINES") as table:
         for row in ([header] if show_header else []) + rows:
@@ -126,9 +128,9 @@ def build_brief_pdf(prof, spec, *, title: str, subtitle: str, generated: str, la
 def _pdf_sources(pdf, cited: list[str], lang: str, epw: float) -> None:
     pdf.set_font("DejaVu", "B", 10.5)
     pdf.cell(epw, 6, t("export_sources", lang), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", size=7.5)
+    pdf.set_font("DejaVu", size=7)
     for i, c in enumerate(cited or [t("export_none", lang)], 1):
-        pdf.multi_cell(epw, 3.6, f"{i}. {c}", align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(epw, 3.2, f"{i}. {c}", align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 # --- PowerPoint ----------------------------------------------------------------------------------------------------

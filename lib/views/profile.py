@@ -456,7 +456,7 @@ def build_profile(vobs: pd.DataFrame, frames: Frames, state: FilterState, unit: 
                    targets=targets_section(vobs, frames, state, unit), cited=_cited(vobs, frames, state, unit))
 
 
-def neighbour_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, unit: str, k: int = 5):
+def neighbour_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, unit: str, k: int = 4):
     """The headline indicator's ranking around the unit (it and k neighbours each side, the median line),
     for the brief: legible on a printed page where 63 bars are not."""
     from lib.export.spec import ChartSpec, safe_filename
