@@ -300,6 +300,34 @@ STRINGS: dict[str, dict[str, str]] = {
                               "en": "{ind} {year}: {name} and its neighbours"},
     "profile_cards_moved": {"vi": "Giá trị mới nhất của từng chỉ tiêu cho mỗi tỉnh nằm ở trang «Hồ sơ tỉnh».",
                             "en": "Each province's latest value of every indicator is on the «Province profile» page."},
+    # One sentence per chart in the briefing packs: what it shows.
+    "msg_overview-ranking": {"vi": "Mọi đơn vị có số liệu ({n}) xếp theo giá trị; số trước tên là vị trí theo giá trị, "
+                                   "đường đứt nét là trung vị.",
+                             "en": "Every unit with data ({n}) by value; the number before a name is its position by "
+                                   "value, the dashed line the median."},
+    "msg_overview-map": {"vi": "Giá trị của {n} đơn vị trên bản đồ; vùng gạch chéo là không có số liệu.",
+                         "en": "The values of {n} units on the map; hatched areas have no data."},
+    "msg_overview-movement": {"vi": "Mỗi chấm xám là một đơn vị, mỗi đường là một đơn vị đã chọn, đường đứt nét là "
+                                    "trung vị của mỗi năm.",
+                              "en": "Each grey dot is a unit, each line a selected unit, the dashed line the median "
+                                    "of each year."},
+    "msg_compare-bars": {"vi": "Giá trị của các đơn vị đã chọn theo năm, {period}; năm không có số liệu để trống.",
+                         "en": "The selected units' values by year, {period}; a year without data is left empty."},
+    "msg_compare-heatmap": {"vi": "Mỗi ô: vị trí của đơn vị giữa mọi đơn vị có số liệu cùng năm (0 thấp nhất, 1 cao "
+                                  "nhất).",
+                            "en": "Each cell: the unit's place among all units with data that year (0 lowest, 1 "
+                                  "highest)."},
+    "msg_compare-radar": {"vi": "Các chỉ tiêu của đơn vị đã chọn trên cùng thang 0–1 (so với mọi đơn vị).",
+                          "en": "The selected units' indicators on one 0–1 scale (against all units)."},
+    "msg_compare-subindices": {"vi": "Chỉ số thành phần của đơn vị đã chọn; vạch đen là trung vị của mọi đơn vị.",
+                               "en": "The selected units' sub-indices; the black mark is the median of all units."},
+    "msg_compare-scatter": {"vi": "Mỗi chấm là một đơn vị có cả hai giá trị ({n}); đơn vị đã chọn có tên.",
+                            "en": "Each dot is a unit with both values ({n}); the selected units are named."},
+    "msg_timeline-lines": {"vi": "Giá trị theo thời gian, {period}, và các mốc ở hàng dưới.",
+                           "en": "The values over time, {period}, with the milestones below."},
+    "msg_timeline-gantt": {"vi": "Thời hạn của các thỏa thuận hợp tác, {period}.",
+                           "en": "The periods of the cooperation agreements, {period}."},
+    "export_part": {"vi": "phần {i}/{n}", "en": "part {i} of {n}"},
     "col_subindex": {"vi": "Chỉ số thành phần", "en": "Sub-index"},
     "col_median_all": {"vi": "Trung vị cả nước ({n})", "en": "Median of all ({n})"},
     "col_median_region": {"vi": "Trung vị vùng ({n})", "en": "Median of region ({n})"},

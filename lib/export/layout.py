@@ -270,3 +270,84 @@ def notes_text(spec: ChartSpec, lang: str) -> str:
     if spec.notes.strip():
         text += f"\n\n{t('export_notes', lang)}:\n{spec.notes.strip()}"
     return text
+
+
+# --- Print: legible charts for the packs ------------------------------------------------------------------------------
+
+# A chart is printed at about 60 % of a slide's or an A4 landscape page's width, with its numbers beside it.
+# Its smallest text is the 11 px footer: drawn W px wide and printed P pt wide, it is 11·P/W pt, so W is
+# chosen for P/W ≥ 0.82 (9 pt). The rest of its text is set to at least PRINT_FONT px for print.
+PPTX_PRINT_WIDTH = 720  # printed 8.2 in (590 pt) wide on a 13.33 in slide
+PDF_PRINT_WIDTH = 560  # printed 162 mm (460 pt) wide on a 267 mm A4 landscape text width
+PRINT_MAX_HEIGHT = 510  # px, the print figure's height at most (the page's height at that scale)
+PRINT_FONT = 12
+PART_ROWS = 13  # a ranking with more rows is split into parts of at most this many
+PART_PITCH = 18  # px per row of a printed ranking part
+
+
+def _one_row_per_category(fig: go.Figure) -> bool:
+    """A ranking: one trace whose y holds one category (a unit) per row."""
+    if len(fig.data) != 1 or fig.data[0].type not in ("bar", "scatter") or fig.data[0].y is None:
+        return False
+    return all(isinstance(v, str) for v in fig.data[0].y)
+
+
+def _slice_trace(trace, sl: slice) -> None:
+    for attr in ("x", "y", "text", "hovertext"):
+        value = getattr(trace, attr, None)
+        if value is not None and not isinstance(value, str):
+            setattr(trace, attr, list(value)[sl])
+    color = trace.marker.color if trace.marker is not None else None
+    if color is not None and not isinstance(color, str):
+        trace.marker.color = list(color)[sl]
+
+
+def _part(spec: ChartSpec, sl: slice, i: int, k: int, lang: str) -> ChartSpec:
+    from dataclasses import replace
+
+    from lib.safe_text import plot_to_text
+
+    fig = go.Figure(spec.figure)
+    _slice_trace(fig.data[0], sl)
+    ticks = list(fig.layout.yaxis.ticktext or fig.data[0].y)
+    if fig.layout.yaxis.tickvals is not None:
+        fig.update_yaxes(tickvals=list(fig.layout.yaxis.tickvals)[sl], ticktext=list(fig.layout.yaxis.ticktext)[sl])
+        ticks = ticks[sl]
+    fig.update_layout(height=PART_PITCH * len(ticks) + 150)
+    values = [plot_to_text(str(v)) for v in (fig.data[0].text or [""] * len(ticks))]
+    header = (f"{t('col_position', lang)} · {t('col_unit', lang)}", t("col_value", lang))
+    table = (header, tuple((plot_to_text(str(a)), b) for a, b in zip(ticks, values)))
+    title = spec.title if k == 1 else f"{spec.title} · {t('export_part', lang, i=i + 1, n=k)}"
+    return replace(spec, figure=fig, title=title, table=table if spec.key.endswith("ranking") else spec.table)
+
+
+def _print_fonts(spec: ChartSpec) -> ChartSpec:
+    """The figure with no text under PRINT_FONT px and no taller than the printed page allows."""
+    from dataclasses import replace
+
+    fig = go.Figure(spec.figure)
+    fig.update_layout(font={"size": max(PRINT_FONT, fig.layout.font.size or 0)},
+                      legend={"font": {"size": PRINT_FONT}})
+    fig.update_xaxes(tickfont={"size": PRINT_FONT})
+    fig.update_yaxes(tickfont={"size": PRINT_FONT})
+    for trace in fig.data:
+        if "textfont" in trace._valid_props:  # noqa: SLF001 - plotly has no public "has textfont"
+            trace.textfont.size = PRINT_FONT
+    for ann in fig.layout.annotations or ():
+        ann.font.size = max(PRINT_FONT, ann.font.size or 0)
+    fig.update_layout(height=min(int(fig.layout.height or PRINT_MAX_HEIGHT), PRINT_MAX_HEIGHT - 120))
+    if fig.layout.legend.orientation == "h":  # above the plot it would cover the printed header: move it below,
+        fig.update_layout(legend={"y": -0.2})  # where export_figure reserves its room above the footer
+    return replace(spec, figure=fig)
+
+
+def print_parts(spec: ChartSpec, lang: str) -> list[ChartSpec]:
+    """The chart as printed in a pack: a ranking of more than PART_ROWS rows split into parts of at most that
+    many (each legible on its page, each with its rows' numbers as its table), every chart with print fonts."""
+    fig = spec.figure
+    if not _one_row_per_category(fig) or len(fig.data[0].y) <= PART_ROWS:
+        return [_print_fonts(spec)]
+    n = len(fig.data[0].y)
+    k = math.ceil(n / PART_ROWS)
+    size = math.ceil(n / k)
+    return [_print_fonts(_part(spec, slice(i * size, min(n, (i + 1) * size)), i, k, lang)) for i in range(k)]

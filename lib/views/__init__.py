@@ -14,7 +14,7 @@ from lib import citations as cite
 from lib.data import Frames, rows_by_id
 from lib.export.spec import ChartSpec, safe_filename
 from lib.filters import FilterState, unit_labels, unit_names
-from lib.i18n import fmt_date, t
+from lib.i18n import STRINGS, fmt_date, t
 from lib.safe_text import md_escape, plot_escape, plot_to_text
 
 # Display limits of a chart's filter and as-of lines (the rest is counted: "(+3)").
@@ -104,6 +104,30 @@ CHART_FILE_NAMES = {  # ASCII, Vietnamese words: the start of each chart's downl
 }
 
 
+PRINT_TABLE_ROWS = 12  # the numbers printed beside a chart in the packs: the selected units' newest values
+
+
+def numbers_table(obs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple:
+    """A chart's numbers for print, as plain text: the selected units' newest value of each indicator and
+    year the chart draws, at most PRINT_TABLE_ROWS rows ((header, rows); () when the rows lack values)."""
+    need = {"unit", "indicator", "value", "year", "as_of"}
+    if obs.empty or not need <= set(obs.columns):
+        return ()
+    lang = state.lang
+    rows = obs[obs["unit"].isin(state.units)].sort_values("as_of", kind="stable")
+    rows = rows.groupby(["unit", "indicator", "year"], as_index=False).tail(1)
+    if rows.empty:
+        return ()
+    order = {u: i for i, u in enumerate(state.units)}
+    rows = rows.assign(_u=rows["unit"].map(order)).sort_values(["indicator", "_u", "year"]).head(PRINT_TABLE_ROWS)
+    labels, titles = labels_for(frames, lang), indicator_titles(frames, lang)
+    many = rows["indicator"].nunique() > 1
+    body = tuple((labels.get(u, u) + (f" · {titles[i]}" if many else ""), str(int(y)),
+                  C.format_obs(v, C.meta_of(frames.indicators, i), lang))
+                 for u, i, y, v in zip(rows["unit"], rows["indicator"], rows["year"], rows["value"]) if pd.notna(v))
+    return ((t("col_unit", lang), t("col_year", lang), t("col_value", lang)), body) if body else ()
+
+
 def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterState, meta: dict | None,
               title: str) -> ChartSpec:
     stem_title = meta["title_vi"] if meta else ""
@@ -111,6 +135,8 @@ def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterSta
     stem = safe_filename(CHART_FILE_NAMES.get(key, key), stem_title, f"{len(state.units)} tinh",
                          C.period_text(state.years).replace("–", "-"), ext="").rstrip(".")
     cited = cited_sources(obs, frames, state.lang)
+    message = t(f"msg_{key}", state.lang, n=obs["unit"].nunique() if "unit" in obs else 0,
+                period=C.period_text(state.years)) if f"msg_{key}" in STRINGS else ""
     # The spec's texts are plain (page text, print title, slides); the figure's labels are Plotly markup.
     return ChartSpec(key=key, figure=fig, title=plot_to_text(title), filename_stem=stem,
                      filters=filters_line(frames, state),
@@ -118,7 +144,7 @@ def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterSta
                      if len(obs) else "",
                      as_of=as_of_text(obs, state.lang), notes=_notes(cited, state.lang),
                      note=plot_to_text(C.figure_note(fig), sep=" ") if hasattr(fig, "layout") else "",
-                     cited=tuple(c for c, _ in cited))
+                     cited=tuple(c for c, _ in cited), message=message, table=numbers_table(obs, frames, state))
 
 
 # --- Overview --------------------------------------------------------------------------------------
