@@ -327,6 +327,7 @@ STRINGS: dict[str, dict[str, str]] = {
                            "en": "The values over time, {period}, with the milestones below."},
     "msg_timeline-gantt": {"vi": "Thời hạn của các thỏa thuận hợp tác, {period}.",
                            "en": "The periods of the cooperation agreements, {period}."},
+    "export_numbers": {"vi": "số liệu", "en": "the numbers"},
     "export_part": {"vi": "phần {i}/{n}", "en": "part {i} of {n}"},
     "col_subindex": {"vi": "Chỉ số thành phần", "en": "Sub-index"},
     "col_median_all": {"vi": "Trung vị cả nước ({n})", "en": "Median of all ({n})"},

@@ -12,15 +12,20 @@ from lib.export.layout import (
     FONT_BOLD,
     FONT_REGULAR,
     PDF_PRINT_WIDTH,
+    PDF_WIDE_WIDTH,
     PPTX_PRINT_WIDTH,
+    PPTX_WIDE_WIDTH,
     PRINT_MAX_HEIGHT,
     notes_text,
     print_parts,
+    print_wide,
     wrap,
 )
 from lib.export.render import png_or_placeholder, png_size, to_png
 from lib.export.spec import ChartSpec
 from lib.i18n import t
+
+PDF_CHART_SHARE = 0.67  # of the 267 mm text width: 179 mm, 60 % of the A4 landscape page
 
 # --- PowerPoint -----------------------------------------------------------------------------------------------------
 
@@ -139,18 +144,24 @@ def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: 
                 run.font.name = font_name
         if spec.message:
             _text_box(slide, [spec.message], Inches(0.4), Inches(0.95), Inches(12.5), Inches(0.45), 14, font_name)
-        png, alt = _print_png(spec, lang, PPTX_PRINT_WIDTH)
+        wide = print_wide(spec)
+        png, alt = _print_png(spec, lang, PPTX_WIDE_WIDTH if wide else PPTX_PRINT_WIDTH)
         w_px, h_px = png_size(png)
-        pic_w = Inches(8.2)  # 61.5 % of the slide: at this size the chart's 11 px text prints at 9 pt
+        # 61.5 % of the slide (92 % for a wide chart): at this size the chart's 11 px text prints at 9 pt.
+        pic_w = Inches(12.3 if wide else 8.2)
         pic_h = Emu(int(pic_w * h_px / w_px))
         if pic_h > Inches(5.95):  # never taller than the slide: then narrower (print_parts keeps this rare)
             pic_h = Inches(5.95)
             pic_w = Emu(int(pic_h * w_px / h_px))
         pic = slide.shapes.add_picture(io.BytesIO(png), Inches(0.4), Inches(1.45), width=pic_w, height=pic_h)
         pic._element.nvPicPr.cNvPr.set("descr", alt)  # noqa: SLF001 - alt text
-        if spec.table:
-            _pptx_table(slide, spec.table, Inches(8.8), Inches(1.45), Inches(4.15), font_name)
         slide.notes_slide.notes_text_frame.text = notes_text(spec, lang)
+        if spec.table and not wide:
+            _pptx_table(slide, spec.table, Inches(8.8), Inches(1.45), Inches(4.15), font_name)
+        elif spec.table:  # a wide chart's numbers on the slide after it
+            slide = prs.slides.add_slide(layout_title_only)
+            slide.shapes.title.text = f"{spec.title} · {t('export_numbers', lang)}"
+            _pptx_table(slide, spec.table, Inches(0.6), Inches(1.3), Inches(9), font_name)
 
     # Sources: one compact numbered list (left-aligned), continued on as few slides as it needs.
     src_list = [s for s in sources if s and s.strip()] or [t("export_none", lang)]
@@ -247,7 +258,7 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
     pdf.multi_cell(epw, 7, f"{t('export_generated', lang)}: {generated}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
 
-    # One page per chart (a long ranking: one per part): title, message, the chart at 61 % of the width (its image
+    # One page per chart (a long ranking: one per part): title, message, the chart at 60 % of the page's width (its image
     # carries the filters, method note, source and as-of dates) with its numbers beside it. Left-aligned text.
     for spec in (part for sp in specs for part in print_parts(sp, lang)):
         pdf.add_page()
@@ -259,16 +270,24 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
             pdf.multi_cell(epw, 5, spec.message, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
         top = pdf.get_y()
-        png, alt = _print_png(spec, lang, PDF_PRINT_WIDTH)
+        wide = print_wide(spec)
+        png, alt = _print_png(spec, lang, PDF_WIDE_WIDTH if wide else PDF_PRINT_WIDTH)
         w_px, h_px = png_size(png)
-        img_w = 0.61 * epw  # at this size the chart's 11 px text prints at 9 pt
+        img_w = (1.0 if wide else PDF_CHART_SHARE) * epw  # at this size the chart's 11 px text prints at 9 pt
         img_h = img_w * h_px / w_px
-        if img_h > bottom - top - 10:
-            img_h = bottom - top - 10
+        if img_h > bottom - top - 2:
+            img_h = bottom - top - 2
             img_w = img_h * w_px / h_px
         pdf.image(io.BytesIO(png), x=pdf.l_margin, y=top, w=img_w, h=img_h, alt_text=alt)
-        table_bottom = _pdf_table(pdf, spec.table, pdf.l_margin + 0.61 * epw + 5, top, 0.39 * epw - 5)
-        pdf.set_y(max(top + img_h, table_bottom) + 2)  # the image carries its filters, note, source, as-of
+        if not wide:  # the image carries its filters, note, source, as-of; its numbers go beside it
+            pdf.set_y(max(top + img_h, _pdf_table(pdf, spec.table, pdf.l_margin + PDF_CHART_SHARE * epw + 4, top,
+                                                  (1 - PDF_CHART_SHARE) * epw - 4)) + 2)
+        elif spec.table:  # a wide chart's numbers on the page after it
+            pdf.add_page()
+            pdf.set_font("DejaVu", "B", 13)
+            pdf.multi_cell(epw, 6.2, f"{spec.title} · {t('export_numbers', lang)}", align="L",
+                           new_x="LMARGIN", new_y="NEXT")
+            _pdf_table(pdf, spec.table, pdf.l_margin, pdf.get_y() + 2, 0.6 * epw)
 
     # Sources: one compact numbered list, left-aligned, continued on the next page only when it must.
     pdf.add_page()

@@ -104,7 +104,7 @@ CHART_FILE_NAMES = {  # ASCII, Vietnamese words: the start of each chart's downl
 }
 
 
-PRINT_TABLE_ROWS = 12  # the numbers printed beside a chart in the packs: the selected units' newest values
+PRINT_TABLE_ROWS = 8  # the numbers printed beside a chart in the packs: the selected units' newest values
 
 
 def numbers_table(obs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple:
