@@ -258,7 +258,7 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
     pdf.multi_cell(epw, 7, f"{t('export_generated', lang)}: {generated}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
 
-    # One page per chart (a long ranking: one per part): title, message, the chart at 60 % of the page's width (its image
+    # One page per chart (a long ranking: one per part): title, message, the chart at 60 % of the page (its image
     # carries the filters, method note, source and as-of dates) with its numbers beside it. Left-aligned text.
     for spec in (part for sp in specs for part in print_parts(sp, lang)):
         pdf.add_page()
