@@ -18,6 +18,7 @@ def test_profile_link_shows_value_position_and_published_rank(browser, app_url, 
                                                                view):
     for width, height, name in ((1440, 900, "laptop"), (390, 844, "phone")):
         context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500)
+        context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});")
         page = context.new_page()
         page.set_default_timeout(30_000)
         open_app(page, f"{app_url}/{path}")
@@ -28,6 +29,11 @@ def test_profile_link_shows_value_position_and_published_rank(browser, app_url, 
         expect(page.get_by_test_id("stException")).to_have_count(0)  # must not happen
         expect(page.get_by_role("button", name="Sao chép liên kết" if "lang=vi" in path else "Copy link")
                ).to_be_visible()
+        if width > 500:  # a browser without a clipboard (set up below): the link is shown to copy by hand
+            page.get_by_role("button", name="Sao chép liên kết" if "lang=vi" in path else "Copy link").click()
+            box = page.locator("#copy-link-url")
+            expect(box).to_be_visible()
+            assert f"unit={path.split('unit=')[1].split('&')[0]}" in box.input_value()
         main = page.get_by_test_id("stMain")
         h = main.evaluate("el => el.scrollHeight")
         page.set_viewport_size({"width": width, "height": min(h, 12_000)})
