@@ -17,6 +17,7 @@ from lib.export.layout import (
     PPTX_WIDE_WIDTH,
     PRINT_MAX_HEIGHT,
     notes_text,
+    prefixed,
     print_parts,
     print_wide,
     wrap,
@@ -275,10 +276,18 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
         w_px, h_px = png_size(png)
         img_w = (1.0 if wide else PDF_CHART_SHARE) * epw  # at this size the chart's 11 px text prints at 9 pt
         img_h = img_w * h_px / w_px
-        if img_h > bottom - top - 2:
-            img_h = bottom - top - 2
+        if img_h > bottom - top - 9:
+            img_h = bottom - top - 9
             img_w = img_h * w_px / h_px
         pdf.image(io.BytesIO(png), x=pdf.l_margin, y=top, w=img_w, h=img_h, alt_text=alt)
+        # The filters once more as text under the image: searchable and read aloud (the image's header is pixels).
+        pdf.set_xy(pdf.l_margin, top + img_h + 1)
+        pdf.set_font("DejaVu", size=7.5)
+        pdf.set_text_color(80, 80, 80)
+        pdf.multi_cell(img_w, 3.4, prefixed(spec.filters, t("export_filters", lang)), align="L",
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+        img_h = pdf.get_y() - top
         if not wide:  # the image carries its filters, note, source, as-of; its numbers go beside it
             pdf.set_y(max(top + img_h, _pdf_table(pdf, spec.table, pdf.l_margin + PDF_CHART_SHARE * epw + 4, top,
                                                   (1 - PDF_CHART_SHARE) * epw - 4)) + 2)
