@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.navigation import navigate
-from lib.ui import get_frames, lang_now, page_script, session_lang, show_problems, sidebar
+from lib.ui import copy_link, get_frames, lang_now, page_script, session_lang, show_problems, sidebar
 
 # The icon is an emoji: a ":material/…:" page icon makes the browser fetch Google's font server, which an
 # offline intranet cannot reach.
@@ -24,4 +24,5 @@ page = navigate(session_lang(frames))
 state = sidebar(frames)
 lang = state.lang
 page_script(lang, page.url_path)  # the document's language; on a phone, close the sidebar after a pick
+copy_link(lang)
 page.run()

@@ -97,6 +97,13 @@ def chart_downloads(spec: ChartSpec, lang: str) -> None:
         )
 
 
+def pack_stem(key: str, subtitle: str, lang: str) -> str:
+    """Each page's pack its own file name: 'bao-cao-tom-tat_tong-quan_…' (overview), '…_so-sanh_…' (compare)."""
+    from lib.navigation import page_by_name
+
+    return safe_filename(t("dl_pack_prefix", lang), page_by_name(key).url_path, subtitle, ext="")
+
+
 def briefing_pack(specs: list[ChartSpec], *, title: str, subtitle: str, sources: list[str], lang: str,
                   key: str, targets: list[str] | None = None) -> None:
     """Two buttons that build the briefing pack (PowerPoint, PDF) for these charts when clicked."""
@@ -108,7 +115,7 @@ def briefing_pack(specs: list[ChartSpec], *, title: str, subtitle: str, sources:
 
     specs = list(specs)
     sources = list(sources)
-    stem = safe_filename(t("dl_pack_prefix", lang), subtitle, ext="")
+    stem = pack_stem(key, subtitle, lang)
 
     def pack_kwargs() -> dict:
         return dict(title=title, subtitle=subtitle, generated=_today(), sources=sources, lang=lang,

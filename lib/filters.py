@@ -28,6 +28,7 @@ class FilterState:
     years: tuple[int, int] = (2016, 2026)
     indicator: str = ""
     lang: str = "vi"
+    unit: str = ""  # the province profile's unit (`unit=` in the link); "" elsewhere
 
 
 def year_bounds(frames: Frames) -> tuple[int, int]:
@@ -212,12 +213,26 @@ def parse_query(params: dict[str, str | list[str]], frames: Frames) -> tuple[Fil
             bad("units", ",".join(wrong[:10]))
         if good or not codes:
             state.units = good
+    _parse_unit(get("unit"), view_codes, state, bad)
     return state, problems
 
 
+def _parse_unit(u: str | None, view_codes: set[str], state: FilterState, bad) -> None:
+    """The profile's unit: a code of the view, else refused (named in the problems) and left unset."""
+    if u is None:
+        return
+    if u in view_codes:
+        state.unit = u
+    else:
+        bad("unit", u)
+
+
 def to_query(state: FilterState) -> dict[str, str]:
-    return {"lang": state.lang, "view": state.boundaries, "units": ",".join(state.units),
-            "years": f"{state.years[0]}-{state.years[1]}", "ind": state.indicator}
+    query = {"lang": state.lang, "view": state.boundaries, "units": ",".join(state.units),
+             "years": f"{state.years[0]}-{state.years[1]}", "ind": state.indicator}
+    if state.unit:
+        query["unit"] = state.unit
+    return query
 
 
 def units_offered(units: pd.DataFrame, boundaries: str, years: tuple[int, int]) -> pd.DataFrame:

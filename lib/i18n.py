@@ -129,6 +129,13 @@ STRINGS: dict[str, dict[str, str]] = {
                       "en": "Indicator heatmap (normalised 0–1 within each row's year, 1 = best)"},
     "radar_title": {"vi": "Hồ sơ chỉ tiêu chuẩn hóa (1 = tốt nhất)", "en": "Normalised indicator profile (1 = best)"},
     "gantt_title": {"vi": "Thời hạn các thỏa thuận hợp tác", "en": "Cooperation agreement periods"},
+    "ranking_around": {"vi": "đơn vị đã chọn và {k} đơn vị liền trước, liền sau / {total}",
+                       "en": "the selected units and {k} neighbours each side / {total}"},
+    "ranking_position_note": {"vi": "Số trước tên: vị trí theo giá trị trong {n} đơn vị có số liệu (bảng điều khiển "
+                                    "tính; không phải hạng công bố).",
+                              "en": "The number before a name: its position by value among the {n} units with data "
+                                    "(computed by the dashboard; not the published rank)."},
+    "median_note": {"vi": "Đường đứt nét: trung vị của mọi đơn vị.", "en": "Dashed line: the median of all units."},
     "ranking_cut": {"vi": "{n} đầu, {n} cuối và các tỉnh đã chọn / {total}",
                     "en": "top {n}, bottom {n} and the selected of {total}"},
     "download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
@@ -271,6 +278,108 @@ STRINGS: dict[str, dict[str, str]] = {
     "src_col_published": {"vi": "Ngày đăng", "en": "Published"},
     "src_col_language": {"vi": "Ngôn ngữ", "en": "Language"},
     "src_col_confidence": {"vi": "Độ tin cậy", "en": "Confidence"},
+    # --- Province profile (pages/profile.py, lib/views/profile.py) ---
+    "page_profile": {"vi": "Hồ sơ tỉnh", "en": "Province profile"},
+    "profile_pick": {"vi": "Tỉnh, thành phố", "en": "Province"},
+    "profile_search": {"vi": "Tìm (không dấu, tên cũ)", "en": "Find (no diacritics needed, former names)"},
+    "profile_region": {"vi": "Vùng: {region}", "en": "Region: {region}"},
+    "profile_headline": {"vi": "Vị trí", "en": "Standing"},
+    "profile_value": {"vi": "Giá trị {year}", "en": "Value {year}"},
+    "profile_position": {"vi": "Vị trí theo giá trị", "en": "Position by value"},
+    "profile_published_rank": {"vi": "Hạng công bố", "en": "Published rank"},
+    "profile_position_help": {
+        "vi": "«Vị trí theo giá trị» do bảng điều khiển tính từ giá trị của mọi đơn vị có số liệu năm đó (41/63: 40 đơn "
+              "vị có giá trị cao hơn). «Hạng công bố» là hạng do Bộ in trong bảng xếp hạng; khi Bộ không in thì ghi "
+              "«không công bố».",
+        "en": "«Position by value» is computed by the dashboard from the values of every unit with data that year "
+              "(41/63: 40 units have a higher value). «Published rank» is the rank the ministry printed; where it "
+              "printed none it says «not published»."},
+    "profile_shared": {"vi": "đồng hạng", "en": "shared"},
+    "profile_pos": {"vi": "xếp {ord}/{n} theo giá trị", "en": "{ord} of {n} by value"},
+    "profile_pos_shared": {"vi": "đồng hạng {ord}/{n} theo giá trị", "en": "shared {ord} of {n} by value"},
+    "profile_up": {"vi": "tăng {diff} so với {year}", "en": "up {diff} since {year}"},
+    "profile_down": {"vi": "giảm {diff} so với {year}", "en": "down {diff} since {year}"},
+    "profile_same": {"vi": "không đổi so với {year}", "en": "unchanged since {year}"},
+    "profile_up_largest": {"vi": ", mức tăng lớn nhất", "en": ", the largest rise"},
+    "profile_down_largest": {"vi": ", mức giảm lớn nhất", "en": ", the largest fall"},
+    "profile_up_nth": {"vi": ", mức tăng lớn {ord}", "en": ", the {ord} largest rise"},
+    "profile_down_nth": {"vi": ", mức giảm lớn {ord}", "en": ", the {ord} largest fall"},
+    "profile_single_year": {"vi": "Chỉ có số liệu năm {year} trên cơ sở {n} đơn vị, chưa so sánh được với năm trước.",
+                            "en": "Only {year} is available on the basis of {n} units: no earlier year to compare."},
+    "profile_since_first": {"vi": "Từ {year} đến nay: từ vị trí {p0}/{n0} đến {p1}/{n1} theo giá trị.",
+                            "en": "Since {year}: from position {p0}/{n0} to {p1}/{n1} by value."},
+    "profile_published": {"vi": "Hạng công bố năm {year}: {r}/{n}.", "en": "Published rank {year}: {r}/{n}."},
+    "profile_not_published": {"vi": "Năm {year} Bộ không công bố hạng của đơn vị này; vị trí trên do bảng điều "
+                                    "khiển tính từ giá trị.",
+                              "en": "For {year} the ministry printed no rank for this unit; the position above is "
+                                    "computed from the values."},
+    "profile_vs": {"vi": "so với {year}", "en": "since {year}"},
+    "profile_places": {"vi": "{n} bậc so với {year}", "en": "{n} places since {year}"},
+    "profile_summary": {"vi": "Tóm tắt", "en": "In brief"},
+    "profile_subindices": {"vi": "Chỉ số thành phần năm {year}", "en": "Sub-indices {year}"},
+    "profile_strongest": {"vi": "Mạnh nhất (so với trung vị cả nước): {names}.",
+                          "en": "Strongest (against the median of all units): {names}."},
+    "profile_weakest": {"vi": "Yếu nhất (so với trung vị cả nước): {names}.",
+                        "en": "Weakest (against the median of all units): {names}."},
+    "profile_others": {"vi": "Các chỉ tiêu khác", "en": "Other indicators"},
+    "profile_facts": {"vi": "Quy mô đơn vị", "en": "Size of the unit"},
+    "profile_preds": {"vi": "Các tỉnh trước sáp nhập (giá trị riêng, cơ sở 63 tỉnh)",
+                      "en": "The provinces before the merger (their own values, 63-province basis)"},
+    "profile_predecessor": {"vi": "tỉnh cũ", "en": "former province"},
+    "profile_events": {"vi": "Mốc và thỏa thuận", "en": "Milestones and agreements"},
+    "profile_no_headline": {"vi": "Đơn vị này chưa có giá trị {ind} trong giai đoạn đã chọn.",
+                            "en": "This unit has no {ind} value in the chosen period."},
+    "profile_brief": {"vi": "Bản tóm tắt để in", "en": "A brief to print"},
+    "profile_brief_pdf": {"vi": "Tải bản tóm tắt (PDF, A4)", "en": "Download the brief (PDF, A4)"},
+    "profile_brief_pptx": {"vi": "Tải bản tóm tắt (PowerPoint)", "en": "Download the brief (PowerPoint)"},
+    "profile_brief_help": {"vi": "Một trang A4 dọc (tối đa 2 trang): các con số, câu tóm tắt, biểu đồ vị trí và "
+                                 "nguồn.",
+                           "en": "One A4 portrait page (two at most): the figures, the sentences, the position chart "
+                                 "and the sources."},
+    "profile_ranking_title": {"vi": "{ind} {year}: {name} và các đơn vị lân cận",
+                              "en": "{ind} {year}: {name} and its neighbours"},
+    "profile_cards_moved": {"vi": "Giá trị mới nhất của từng chỉ tiêu cho mỗi tỉnh nằm ở trang «Hồ sơ tỉnh».",
+                            "en": "Each province's latest value of every indicator is on the «Province profile» page."},
+    # One sentence per chart in the briefing packs: what it shows.
+    "msg_overview-ranking": {"vi": "Mọi đơn vị có số liệu ({n}) xếp theo giá trị; số trước tên là vị trí theo giá trị, "
+                                   "đường đứt nét là trung vị.",
+                             "en": "Every unit with data ({n}) by value; the number before a name is its position by "
+                                   "value, the dashed line the median."},
+    "msg_overview-map": {"vi": "Giá trị của {n} đơn vị trên bản đồ; vùng gạch chéo là không có số liệu.",
+                         "en": "The values of {n} units on the map; hatched areas have no data."},
+    "msg_overview-movement": {"vi": "Mỗi chấm xám là một đơn vị, mỗi đường là một đơn vị đã chọn, đường đứt nét là "
+                                    "trung vị của mỗi năm.",
+                              "en": "Each grey dot is a unit, each line a selected unit, the dashed line the median "
+                                    "of each year."},
+    "msg_compare-bars": {"vi": "Giá trị của các đơn vị đã chọn theo năm, {period}; năm không có số liệu để trống.",
+                         "en": "The selected units' values by year, {period}; a year without data is left empty."},
+    "msg_compare-heatmap": {"vi": "Mỗi ô: vị trí của đơn vị giữa mọi đơn vị có số liệu cùng năm (0 thấp nhất, 1 cao "
+                                  "nhất).",
+                            "en": "Each cell: the unit's place among all units with data that year (0 lowest, 1 "
+                                  "highest)."},
+    "msg_compare-radar": {"vi": "Các chỉ tiêu của đơn vị đã chọn trên cùng thang 0–1 (so với mọi đơn vị).",
+                          "en": "The selected units' indicators on one 0–1 scale (against all units)."},
+    "msg_compare-subindices": {"vi": "Chỉ số thành phần của đơn vị đã chọn; vạch đen là trung vị của mọi đơn vị.",
+                               "en": "The selected units' sub-indices; the black mark is the median of all units."},
+    "msg_compare-scatter": {"vi": "Mỗi chấm là một đơn vị có cả hai giá trị ({n}); đơn vị đã chọn có tên.",
+                            "en": "Each dot is a unit with both values ({n}); the selected units are named."},
+    "msg_timeline-lines": {"vi": "Giá trị theo thời gian, {period}, và các mốc ở hàng dưới.",
+                           "en": "The values over time, {period}, with the milestones below."},
+    "msg_timeline-gantt": {"vi": "Thời hạn của các thỏa thuận hợp tác, {period}.",
+                           "en": "The periods of the cooperation agreements, {period}."},
+    "export_numbers": {"vi": "số liệu", "en": "the numbers"},
+    "export_part": {"vi": "phần {i}/{n}", "en": "part {i} of {n}"},
+    "col_subindex": {"vi": "Chỉ số thành phần", "en": "Sub-index"},
+    "col_median_all": {"vi": "Trung vị cả nước ({n})", "en": "Median of all ({n})"},
+    "col_median_region": {"vi": "Trung vị vùng ({n})", "en": "Median of region ({n})"},
+    "col_position": {"vi": "Vị trí theo giá trị", "en": "Position by value"},
+    "col_year": {"vi": "Năm", "en": "Year"},
+    "col_position_year": {"vi": "Vị trí theo giá trị {year}", "en": "Position by value {year}"},
+    "median_line": {"vi": "Trung vị", "en": "Median"},
+    "copy_link": {"vi": "Sao chép liên kết", "en": "Copy link"},
+    "copy_link_done": {"vi": "Đã sao chép.", "en": "Copied."},
+    "copy_link_manual": {"vi": "Trình duyệt không cho sao chép: hãy chọn và sao chép liên kết này.",
+                         "en": "The browser refused the clipboard: select and copy this link."},
 }
 
 

@@ -305,10 +305,12 @@ def plan_import(spec: Spec, data_path: Path) -> Plan:
                                              if ind.min is not None and hi is not None
                                              else f"{cell} is outside the bounds of {rule.indicator!r}"))
                 continue
-            if ind.kind in ("rank", "count") and value != int(value):
+            # A count is whole unless its registry entry gives decimals (an amount such as an area in km²).
+            whole = ind.kind == "rank" or (ind.kind == "count" and not ind.decimals)
+            if whole and value != int(value):
                 plan.problems.append(Problem(*where(rule.column), f"{cell}: a {ind.kind} is a whole number"))
                 continue
-            printed = number.text if ind.kind not in ("rank", "count") else str(int(value))
+            printed = str(int(value)) if whole else number.text
             obs = {"unit": unit, "indicator": rule.indicator, "value": printed,
                    **({"qualifier": number.qualifier} if number.qualifier else {})}
             if ind.kind == "rank":

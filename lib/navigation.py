@@ -24,12 +24,13 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("pages/overview.py", "page_overview", ":material/dashboard:", "tong-quan", default=True),
     PageDef("pages/compare.py", "page_compare", ":material/compare_arrows:", "so-sanh"),
     PageDef("pages/timeline.py", "page_timeline", ":material/timeline:", "dong-thoi-gian"),
+    PageDef("pages/profile.py", "page_profile", ":material/person_pin_circle:", "ho-so-tinh"),
     PageDef("pages/sources.py", "page_sources", ":material/menu_book:", "nguon-du-lieu"),
 )
 
 
 def page_by_name(name: str) -> PageDef:
-    """'overview', 'compare', 'timeline' or 'sources'."""
+    """'overview', 'compare', 'timeline', 'profile' or 'sources'."""
     return next(p for p in PAGES if Path(p.file).stem == name)
 
 

@@ -1,4 +1,5 @@
-"""Tổng quan / Overview: latest values per indicator for the selected units, and the full ranking."""
+"""Tổng quan / Overview: the full ranking, the map, the selected units' standing and movement (each unit's
+latest value of every indicator is on the province profile page)."""
 
 import streamlit as st
 
@@ -41,31 +42,9 @@ if not official.empty:
     st.dataframe(official, hide_index=True, width="stretch")
 movement = computed(views.movement_spec, vobs, frames, state)
 chart_block(movement, lang)
-# --- Cards ---
-st.header(t("latest_value", lang))
-cards = computed(views.overview_cards, vobs, frames, state)
-if not cards:
-    st.info(t("no_data_filters", lang))
-else:
-    by_ind: dict[str, list] = {}
-    for card in cards:
-        by_ind.setdefault(card.indicator, []).append(card)
-    titles = views.indicator_titles(frames, lang)
-    grid = st.columns(2)
-    for n, (indicator, group) in enumerate(by_ind.items()):
-        with grid[n % 2].container(border=True):
-            st.markdown(f"**{md_escape(titles[indicator])}**")
-            if len({card.year for card in group}) > 1:
-                st.caption(t("cards_mixed_periods", lang))
-            cols = st.columns(min(len(group), 2))
-            for i, card in enumerate(group):
-                extra = (f" · {t('derived', lang)}" if card.derived else "") + \
-                        (f" · {t('low_confidence', lang)}" if card.low_confidence else "")
-                cols[i % len(cols)].metric(
-                    md_escape(card.label), md_escape(card.value), delta=md_escape(card.delta) if card.delta else None,
-                    delta_color=card.delta_color,
-                    delta_arrow=card.delta_arrow,
-                    help=f"{t('as_of', lang)}: {md_escape(card.as_of)}{extra}")
-                cols[i % len(cols)].caption(f"{t('as_of', lang)} {md_escape(card.as_of)}{extra}")
+# The per-indicator cards moved to the province profile (pages/profile.py): each unit's latest value of every
+# indicator is there; on a phone the overview was 21 screens of cards.
+st.caption(t("profile_cards_moved", lang))
+st.page_link("pages/profile.py", label=t("page_profile", lang), icon=":material/person_pin_circle:")
 
 briefing_block([spec, map_chart, movement], frames, state, key="overview")

@@ -15,10 +15,10 @@ from lib.safe_text import md_escape, plot_to_text
 from tests.conftest import APP, widget
 
 PAGES = {Path(p.file).stem: p.file for p in PAGE_DEFS}
-CHARTS = {"overview": 3, "compare": 5, "timeline": 2, "sources": 0}
+CHARTS = {"overview": 3, "compare": 5, "timeline": 2, "profile": 0, "sources": 0}
 TITLES = {"overview": ("Chính quyền số cấp tỉnh", "Provincial digital government"),
           "compare": ("So sánh", "Compare"), "timeline": ("Dòng thời gian", "Timeline"),
-          "sources": ("Nguồn & dữ liệu", "Sources & data")}
+          "profile": ("Hồ sơ tỉnh", "Province profile"), "sources": ("Nguồn & dữ liệu", "Sources & data")}
 
 
 def app(query: dict | None = None, page: str | None = None) -> AppTest:

@@ -98,7 +98,10 @@ def test_movement_draws_every_unit_for_the_well_covered_years_only(real):
     assert sorted(set(spread.x)) == ["2022", "2023", "2024"]  # 2020/2021: a few press values, left out
     assert len(spread.y) == 3 * 63
     assert [tr.name for tr in spec.figure.data[1:]] == ["Quảng Trị (trước 7/2025)", "Quảng Bình (trước 7/2025)",
-                                                          "Lạng Sơn", "Quảng Nam (trước 7/2025)"]
+                                                          "Lạng Sơn", "Quảng Nam (trước 7/2025)", "Trung vị"]
+    median = spec.figure.data[-1]  # the median of every unit each year (issue 22)
+    med = vobs[(vobs.indicator == "dti_score") & (vobs.year == 2024) & (vobs.basis.isna() | (vobs.basis == 63))]
+    assert median.y[-1] == pytest.approx(med.sort_values("as_of").groupby("unit").tail(1)["value"].median())
     assert spec.note.startswith("Phương pháp tính thay đổi giữa các năm")  # shown under the chart
     assert export_notes_text(spec, "vi").startswith(spec.note)  # and first in the slide's and the PDF's notes
     assert spec.note.split()[0] in export_figure(spec, "vi").layout.annotations[-1].text  # and printed

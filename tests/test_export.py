@@ -119,7 +119,8 @@ def test_pack_without_browser_uses_placeholders(monkeypatch):
         f"Nguồn: {SOURCE}\nSố liệu tính đến: 31/12/2024\n\nGhi chú:\n{spec.notes}")
     assert sources.shapes.title.text == t("export_sources", "vi")
     (box,) = [sh for sh in sources.shapes if sh.has_text_frame and sh != sources.shapes.title]
-    assert box.text_frame.text == f"• {SOURCE}\n• Cổng Dịch vụ công quốc gia, https://dichvucong.gov.vn"
+    # one numbered list (issue 22: the sources a compact numbered list at the end)
+    assert box.text_frame.text == f"1. {SOURCE}\n2. Cổng Dịch vụ công quốc gia, https://dichvucong.gov.vn"
 
 
 # ---- kaleido ------------------------------------------------------------------------------------------------------

@@ -241,6 +241,18 @@ def pdf_texts(data: bytes) -> list[str]:
     return [*text.split("\f"), *(str(v) for v in meta.values())]
 
 
+def brief_texts(vobs, real, state) -> list[str]:
+    """The province brief (PDF and PowerPoint) of the view's first unit, as the profile page builds it."""
+    from lib.export import brief
+    from lib.views import profile as P
+
+    unit = P.profile_unit(real, state)
+    prof = P.build_profile(vobs, real, state, unit)
+    spec = P.neighbour_spec(vobs, real, state, unit)
+    kw = {"title": t("app_title", state.lang), "subtitle": "x", "generated": "22/11/2026", "lang": state.lang}
+    return pptx_texts(brief.build_brief_pptx(prof, spec, **kw)) + pdf_texts(brief.build_brief_pdf(prof, spec, **kw))
+
+
 def download_texts(real, state, *, svg: bool = False) -> list[str]:
     """The text of every download of the view `state`: CSV, Excel, each chart's HTML (and SVG), both packs."""
     lang = state.lang
@@ -258,6 +270,7 @@ def download_texts(real, state, *, svg: bool = False) -> list[str]:
     with pytest.MonkeyPatch.context() as mp:  # the packs with each chart's placeholder: no browser needed
         mp.setattr(render, "RENDERER", render.Renderer(browser=lambda: None))
         texts += pptx_texts(packs.build_pptx(specs, **kw)) + pdf_texts(packs.build_pdf(specs, **kw))
+        texts += brief_texts(vobs, real, state)
     assert len(specs) >= 6 and len(texts) > 20
     return texts
 

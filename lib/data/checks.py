@@ -444,7 +444,8 @@ def _check_value(c: Checks, loc: tuple, obs: Observation, ind: Indicator, n_befo
         unit_txt = " %" if ind.kind == "percent" else ""
         c.add(loc + ("value",), f"{_num(obs.value)}{unit_txt} is outside the bounds of {quoted(obs.indicator)} "
               f"({_num(lo) if lo is not None else '−∞'} – {_num(hi) if hi is not None else '∞'})")
-    if ind.kind in ("rank", "count") and float(obs.value) != int(obs.value):
+    # A count is whole unless the registry gives it decimals (an amount such as an area in km²).
+    if (ind.kind == "rank" or (ind.kind == "count" and not ind.decimals)) and float(obs.value) != int(obs.value):
         c.add(loc + ("value",), f"{quoted(obs.indicator)} is a {ind.kind}: a whole number is expected "
               f"(got {_num(obs.value)})")
     if ind.kind == "rank" and obs.out_of is None:

@@ -8,10 +8,25 @@ from __future__ import annotations
 import io
 import re
 
-from lib.export.layout import FONT_BOLD, FONT_REGULAR, notes_text, wrap
-from lib.export.render import png_or_placeholder, png_size
-from lib.export.spec import EXPORT_HEIGHT, EXPORT_WIDTH, ChartSpec
+from lib.export.layout import (
+    FONT_BOLD,
+    FONT_REGULAR,
+    PDF_PRINT_WIDTH,
+    PDF_WIDE_WIDTH,
+    PPTX_PRINT_WIDTH,
+    PPTX_WIDE_WIDTH,
+    PRINT_MAX_HEIGHT,
+    notes_text,
+    prefixed,
+    print_parts,
+    print_wide,
+    wrap,
+)
+from lib.export.render import png_or_placeholder, png_size, to_png
+from lib.export.spec import ChartSpec
 from lib.i18n import t
+
+PDF_CHART_SHARE = 0.67  # of the 267 mm text width: 179 mm, 60 % of the A4 landscape page
 
 # --- PowerPoint -----------------------------------------------------------------------------------------------------
 
@@ -52,6 +67,46 @@ def _add_runs_with_links(paragraph, text: str, size_pt: float) -> None:
         run.font.size = Pt(size_pt)
 
 
+def _print_png(spec: ChartSpec, lang: str, width: int) -> tuple[bytes, str]:
+    """The chart printed `width` px wide (print fonts, at most PRINT_MAX_HEIGHT tall), or its placeholder."""
+    try:
+        return to_png(spec, lang, width=width, height=PRINT_MAX_HEIGHT), f"{spec.title}. {spec.filters}"
+    except Exception:  # noqa: BLE001 - a pack without one image beats no pack
+        return png_or_placeholder(spec, lang)
+
+
+def _text_box(slide, lines: list[str], left, top, width, height, size: int, font_name: str) -> None:
+    from pptx.util import Pt
+
+    tf = slide.shapes.add_textbox(left, top, width, height).text_frame
+    tf.word_wrap = True
+    for i, line in enumerate(lines):
+        para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        para.text = line
+        for run in para.runs:
+            run.font.size = Pt(size)
+            run.font.name = font_name
+
+
+def _pptx_table(slide, table: tuple, left, top, width, font_name: str) -> None:
+    """The chart's numbers as a small table (header row first)."""
+    from pptx.util import Inches, Pt
+
+    header, rows = table
+    data = [header, *rows]
+    shape = slide.shapes.add_table(len(data), len(header), left, top, width, Inches(0.28) * len(data))
+    for i, row in enumerate(data):
+        for j, cell in enumerate(row):
+            c = shape.table.cell(i, j)
+            c.text = str(cell)
+            c.margin_top = c.margin_bottom = Pt(1)
+            for para in c.text_frame.paragraphs:
+                for run in para.runs:
+                    run.font.size = Pt(10)
+                    run.font.name = font_name
+                    run.font.bold = i == 0
+
+
 def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: str, sources: list[str],
                lang: str, targets: list[str] | None = None) -> bytes:
     """A 16:9 deck: title slide, one slide per chart (image + speaker notes), then the sources slide(s)."""
@@ -78,42 +133,54 @@ def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: 
             run.font.size = Pt(22)
             run.font.name = font_name
 
-    # One slide per chart.
-    for spec in specs:
+    # One slide per chart (a long ranking: one per part), its message above, its numbers beside it.
+    for spec in (part for sp in specs for part in print_parts(sp, lang)):
         slide = prs.slides.add_slide(layout_title_only)
         head = slide.shapes.title
-        head.left, head.top, head.width, head.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(0.9)
+        head.left, head.top, head.width, head.height = Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.8)
         head.text = spec.title
         for para in head.text_frame.paragraphs:
             for run in para.runs:
-                run.font.size = Pt(24)
+                run.font.size = Pt(20)
                 run.font.name = font_name
-        png, alt = png_or_placeholder(spec, lang)
+        if spec.message:
+            _text_box(slide, [spec.message], Inches(0.4), Inches(0.95), Inches(12.5), Inches(0.45), 14, font_name)
+        wide = print_wide(spec)
+        png, alt = _print_png(spec, lang, PPTX_WIDE_WIDTH if wide else PPTX_PRINT_WIDTH)
         w_px, h_px = png_size(png)
-        pic_h = Inches(6.2)
-        pic_w = Emu(int(pic_h * w_px / h_px))  # a tall chart (63-province ranking) keeps its proportions
-        pic = slide.shapes.add_picture(io.BytesIO(png), int((prs.slide_width - pic_w) / 2), Inches(1.15),
-                                       width=pic_w, height=pic_h)
+        # 61.5 % of the slide (92 % for a wide chart): at this size the chart's 11 px text prints at 9 pt.
+        pic_w = Inches(12.3 if wide else 8.2)
+        pic_h = Emu(int(pic_w * h_px / w_px))
+        if pic_h > Inches(5.95):  # never taller than the slide: then narrower (print_parts keeps this rare)
+            pic_h = Inches(5.95)
+            pic_w = Emu(int(pic_h * w_px / h_px))
+        pic = slide.shapes.add_picture(io.BytesIO(png), Inches(0.4), Inches(1.45), width=pic_w, height=pic_h)
         pic._element.nvPicPr.cNvPr.set("descr", alt)  # noqa: SLF001 - alt text
         slide.notes_slide.notes_text_frame.text = notes_text(spec, lang)
+        if spec.table and not wide:
+            _pptx_table(slide, spec.table, Inches(8.8), Inches(1.45), Inches(4.15), font_name)
+        elif spec.table:  # a wide chart's numbers on the slide after it
+            slide = prs.slides.add_slide(layout_title_only)
+            slide.shapes.title.text = f"{spec.title} · {t('export_numbers', lang)}"
+            _pptx_table(slide, spec.table, Inches(0.6), Inches(1.3), Inches(9), font_name)
 
     _targets_slides(prs, targets or [], lang, font_name)
 
-    # Sources slide(s).
+    # Sources: one compact numbered list (left-aligned), continued on as few slides as it needs.
     src_list = [s for s in sources if s and s.strip()] or [t("export_none", lang)]
-    pages = _chunk_sources(src_list, max_lines=16, chars_per_line=120)
-    for i, page in enumerate(pages):
+    numbered = [f"{i}. {src}" for i, src in enumerate(src_list, 1)]
+    for i, page in enumerate(_chunk_sources(numbered, max_lines=24, chars_per_line=150)):
         slide = prs.slides.add_slide(layout_title_only)
         head = slide.shapes.title
-        head.left, head.top, head.width, head.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(0.9)
+        head.left, head.top, head.width, head.height = Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.8)
         head.text = t("export_sources" if i == 0 else "export_sources_cont", lang)
-        box = slide.shapes.add_textbox(Inches(0.6), Inches(1.2), Inches(12.1), Inches(5.9))
+        box = slide.shapes.add_textbox(Inches(0.5), Inches(1.0), Inches(12.3), Inches(6.3))
         tf = box.text_frame
         tf.word_wrap = True
         for j, src in enumerate(page):
             para = tf.paragraphs[0] if j == 0 else tf.add_paragraph()
-            _add_runs_with_links(para, f"• {src}", 14)
-            para.space_after = Pt(4)
+            _add_runs_with_links(para, src, 11)
+            para.space_after = Pt(2)
             for run in para.runs:
                 run.font.name = font_name
 
@@ -123,6 +190,27 @@ def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: 
 
 
 # --- PDF -----------------------------------------------------------------------------------------------------------
+
+
+def _pdf_table(pdf, table: tuple, x: float, y: float, width: float) -> float:
+    """The chart's numbers as a small table at (x, y), `width` mm wide; returns the y below it."""
+    from fpdf.fonts import FontFace
+
+    if not table:
+        return y
+    header, rows = table
+    pdf.set_xy(x, y)
+    pdf.set_left_margin(x)
+    pdf.set_font("DejaVu", size=8.5)
+    with pdf.table(width=width, align="LEFT", text_align="LEFT", line_height=4.2, padding=0.7,
+                   headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
+                   borders_layout="HORIZONTAL_LINES") as tab:
+        for row in (header, *rows):
+            r = tab.row()
+            for cell in row:
+                r.cell(str(cell))
+    pdf.set_left_margin(15)
+    return pdf.get_y()
 
 
 def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: str, sources: list[str],
@@ -173,56 +261,67 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
     pdf.multi_cell(epw, 7, f"{t('export_generated', lang)}: {generated}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
 
-    # One page per chart; the image shrinks so that the notes fit on the same page.
-    ratio = EXPORT_HEIGHT / EXPORT_WIDTH
-    for spec in specs:
+    # One page per chart (a long ranking: one per part): title, message, the chart at 60 % of the page (its image
+    # carries the filters, method note, source and as-of dates) with its numbers beside it. Left-aligned text.
+    for spec in (part for sp in specs for part in print_parts(sp, lang)):
         pdf.add_page()
         pdf.start_section(spec.title)  # PDF outline (bookmarks)
-        pdf.set_font("DejaVu", "B", 14)
-        pdf.multi_cell(epw, 7, spec.title, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(2)
-        notes = notes_text(spec, lang)
-        pdf.set_font("DejaVu", size=9)
-        note_lines = pdf.multi_cell(epw, 4.6, notes, dry_run=True, output="LINES") if notes else []
-        notes_h = 4.6 * len(note_lines)
-        png, alt = png_or_placeholder(spec, lang)
+        pdf.set_font("DejaVu", "B", 13)
+        pdf.multi_cell(epw, 6.2, spec.title, align="L", new_x="LMARGIN", new_y="NEXT")
+        if spec.message:
+            pdf.set_font("DejaVu", size=10)
+            pdf.multi_cell(epw, 5, spec.message, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)
+        top = pdf.get_y()
+        wide = print_wide(spec)
+        png, alt = _print_png(spec, lang, PDF_WIDE_WIDTH if wide else PDF_PRINT_WIDTH)
         w_px, h_px = png_size(png)
-        ratio = h_px / w_px  # this chart's own proportions
-        img_h = min(epw * ratio, bottom - pdf.get_y() - notes_h - 4)
-        img_h = max(img_h, 90.0)
-        img_w = min(img_h / ratio, epw)
-        img_h = img_w * ratio
-        pdf.image(io.BytesIO(png), x=pdf.l_margin + (epw - img_w) / 2, y=pdf.get_y(), w=img_w, h=img_h,
-                  alt_text=alt)
-        pdf.set_y(pdf.get_y() + img_h + 3)
-        if notes:
-            pdf.set_font("DejaVu", size=9)
-            pdf.set_text_color(50, 50, 50)
-            pdf.multi_cell(epw, 4.6, notes, new_x="LMARGIN", new_y="NEXT")
-            pdf.set_text_color(0, 0, 0)
+        img_w = (1.0 if wide else PDF_CHART_SHARE) * epw  # at this size the chart's 11 px text prints at 9 pt
+        img_h = img_w * h_px / w_px
+        if img_h > bottom - top - 9:
+            img_h = bottom - top - 9
+            img_w = img_h * w_px / h_px
+        pdf.image(io.BytesIO(png), x=pdf.l_margin, y=top, w=img_w, h=img_h, alt_text=alt)
+        # The filters once more as text under the image: searchable and read aloud (the image's header is pixels).
+        pdf.set_xy(pdf.l_margin, top + img_h + 1)
+        pdf.set_font("DejaVu", size=7.5)
+        pdf.set_text_color(80, 80, 80)
+        pdf.multi_cell(img_w, 3.4, prefixed(spec.filters, t("export_filters", lang)), align="L",
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+        img_h = pdf.get_y() - top
+        if not wide:  # the image carries its filters, note, source, as-of; its numbers go beside it
+            pdf.set_y(max(top + img_h, _pdf_table(pdf, spec.table, pdf.l_margin + PDF_CHART_SHARE * epw + 4, top,
+                                                  (1 - PDF_CHART_SHARE) * epw - 4)) + 2)
+        elif spec.table:  # a wide chart's numbers on the page after it
+            pdf.add_page()
+            pdf.set_font("DejaVu", "B", 13)
+            pdf.multi_cell(epw, 6.2, f"{spec.title} · {t('export_numbers', lang)}", align="L",
+                           new_x="LMARGIN", new_y="NEXT")
+            _pdf_table(pdf, spec.table, pdf.l_margin, pdf.get_y() + 2, 0.6 * epw)
 
     _targets_pages(pdf, targets or [], lang, epw)
 
-    # Sources page(s): fpdf2 continues on a new page when the list is long.
+    # Sources: one compact numbered list, left-aligned, continued on the next page only when it must.
     pdf.add_page()
     pdf.start_section(t("export_sources", lang))
-    pdf.set_font("DejaVu", "B", 16)
-    pdf.cell(epw, 9, t("export_sources", lang), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.cell(epw, 8, t("export_sources", lang), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
     pdf.continued_title = t("export_sources_cont", lang)
-    pdf.set_font("DejaVu", size=10)
+    pdf.set_font("DejaVu", size=8.5)
     src_list = [s for s in sources if s and s.strip()] or [t("export_none", lang)]
-    for src in src_list:
+    for i, src in enumerate(src_list, 1):
         pos = 0
-        pdf.write(5.2, "• ")
+        pdf.write(4.2, f"{i}. ")
         for m in _URL_RE.finditer(src):
-            pdf.write(5.2, src[pos:m.start()])
+            pdf.write(4.2, src[pos:m.start()])
             pdf.set_text_color(20, 70, 160)
-            pdf.write(5.2, m.group(0), link=m.group(0))
+            pdf.write(4.2, m.group(0), link=m.group(0))
             pdf.set_text_color(0, 0, 0)
             pos = m.end()
-        pdf.write(5.2, src[pos:])
-        pdf.ln(7)
+        pdf.write(4.2, src[pos:])
+        pdf.ln(5)
 
     return bytes(pdf.output())
 

@@ -37,6 +37,8 @@ class ChartSpec:
     notes: str = ""  # longer notes: sources with URLs, as-of dates
     note: str = ""  # how the figure was computed, in a sentence (shown under the chart, first in the notes)
     cited: tuple[str, ...] = ()  # each source behind the chart as a reader cites it (lib.citations.citation)
+    message: str = ""  # one sentence: what the chart shows (printed above it in the packs)
+    table: tuple = ()  # its numbers for print: (header, rows), each a tuple of plain strings; () when none
 
 
 # --- File names -----------------------------------------------------------------------------------------------------

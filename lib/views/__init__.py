@@ -14,7 +14,7 @@ from lib import citations as cite
 from lib.data import Frames, rows_by_id
 from lib.export.spec import ChartSpec, safe_filename
 from lib.filters import FilterState, unit_labels, unit_names
-from lib.i18n import fmt_date, t
+from lib.i18n import STRINGS, fmt_date, t
 from lib.safe_text import md_escape, plot_escape, plot_to_text
 
 # Display limits of a chart's filter and as-of lines (the rest is counted: "(+3)").
@@ -109,6 +109,30 @@ CHART_FILE_NAMES = {  # ASCII, Vietnamese words: the start of each chart's downl
 }
 
 
+PRINT_TABLE_ROWS = 8  # the numbers printed beside a chart in the packs: the selected units' newest values
+
+
+def numbers_table(obs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple:
+    """A chart's numbers for print, as plain text: the selected units' newest value of each indicator and
+    year the chart draws, at most PRINT_TABLE_ROWS rows ((header, rows); () when the rows lack values)."""
+    need = {"unit", "indicator", "value", "year", "as_of"}
+    if obs.empty or not need <= set(obs.columns):
+        return ()
+    lang = state.lang
+    rows = obs[obs["unit"].isin(state.units)].sort_values("as_of", kind="stable")
+    rows = rows.groupby(["unit", "indicator", "year"], as_index=False).tail(1)
+    if rows.empty:
+        return ()
+    order = {u: i for i, u in enumerate(state.units)}
+    rows = rows.assign(_u=rows["unit"].map(order)).sort_values(["indicator", "_u", "year"]).head(PRINT_TABLE_ROWS)
+    labels, titles = labels_for(frames, lang), indicator_titles(frames, lang)
+    many = rows["indicator"].nunique() > 1
+    body = tuple((labels.get(u, u) + (f" · {titles[i]}" if many else ""), str(int(y)),
+                  C.format_obs(v, C.meta_of(frames.indicators, i), lang))
+                 for u, i, y, v in zip(rows["unit"], rows["indicator"], rows["year"], rows["value"]) if pd.notna(v))
+    return ((t("col_unit", lang), t("col_year", lang), t("col_value", lang)), body) if body else ()
+
+
 def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterState, meta: dict | None,
               title: str) -> ChartSpec:
     stem_title = meta["title_vi"] if meta else ""
@@ -116,6 +140,8 @@ def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterSta
     stem = safe_filename(CHART_FILE_NAMES.get(key, key), stem_title, f"{len(state.units)} tinh",
                          C.period_text(state.years).replace("–", "-"), ext="").rstrip(".")
     cited = cited_sources(obs, frames, state.lang)
+    message = t(f"msg_{key}", state.lang, n=obs["unit"].nunique() if "unit" in obs else 0,
+                period=C.period_text(state.years)) if f"msg_{key}" in STRINGS else ""
     # The spec's texts are plain (page text, print title, slides); the figure's labels are Plotly markup.
     return ChartSpec(key=key, figure=fig, title=plot_to_text(title), filename_stem=stem,
                      filters=filters_line(frames, state),
@@ -123,7 +149,7 @@ def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterSta
                      if len(obs) else "",
                      as_of=as_of_text(obs, state.lang), notes=_notes(cited, state.lang),
                      note=plot_to_text(C.figure_note(fig), sep=" ") if hasattr(fig, "layout") else "",
-                     cited=tuple(c for c, _ in cited))
+                     cited=tuple(c for c, _ in cited), message=message, table=numbers_table(obs, frames, state))
 
 
 # --- Overview --------------------------------------------------------------------------------------
@@ -616,6 +642,7 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
         if change:
             extra[unit] = f"{t('col_change', lang, year=prev_year)}: {change}"
     labels = labels_for(frames, lang)
+    pos_text = _position_texts(val, year, meta)
     out = []
     for unit in state.units:
         now, before = get(val, unit, year), get(val, unit, prev_year)
@@ -623,6 +650,8 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
         row = {t("col_unit", lang): labels.get(unit, unit),
                t("col_value_year", lang, year=year): C.format_obs(now, meta, lang) if now is not None and pd.notna(now)
                else bound_text.get((unit, year), t("no_data", lang))}
+        if meta["kind"] != "rank":  # computed from the values, beside (never instead of) the published rank
+            row[t("col_position_year", lang, year=year)] = pos_text.get(unit, "—")
         if prev_year is not None:
             row[t("col_change", lang, year=prev_year)] = value_change_text(before, now, meta, lang) or "—"
         if rank_ind:
@@ -634,6 +663,15 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
                 row[t("col_rank_change", lang)] = rank_change_text(r_before, r_now, lang) or "—"
         out.append(row)
     return pd.DataFrame(out), extra, prev_year
+
+
+def _position_texts(val: pd.DataFrame, year: int, meta: dict) -> dict[str, str]:
+    """'41/63' for every unit with a value in `year`: its position by value among them (ties share a place)."""
+    if year not in val.columns:
+        return {}
+    v = val[year].dropna()
+    pos = C.value_positions(v, meta["kind"] == "rank" or not meta["higher_is_better"])
+    return {u: f"{p}/{len(v)}" for u, p in pos.items()}
 
 
 def movement_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> ChartSpec:
