@@ -374,12 +374,13 @@ def briefing_block(specs: list, frames: Frames, state: F.FilterState, key: str) 
         briefing_pack(specs, **views.pack_texts(specs, frames, state), lang=state.lang, key=key)
 
 
-def page_start(title_key: str) -> tuple[Frames, F.FilterState, pd.DataFrame, pd.DataFrame]:
-    """Every page's opening: its title, the view's observations, and a clear stop when nothing is selected."""
+def page_start(title_key: str, *, need_units: bool = True) -> tuple[Frames, F.FilterState, pd.DataFrame, pd.DataFrame]:
+    """Every page's opening: its title, the view's observations, and a clear stop when nothing is selected
+    (`need_units=False`: the profile page, which picks its own unit)."""
     frames, state = current()
     vobs, status = get_boundary_observations(frames, state.boundaries)
     st.title(t(title_key, state.lang))
-    if not state.units:
+    if need_units and not state.units:
         st.warning(t("no_provinces", state.lang))
         st.stop()
     return frames, state, vobs, status
