@@ -357,5 +357,5 @@ def _targets_pages(pdf, lines: list[str], lang: str, epw: float) -> None:
     pdf.ln(2)
     pdf.set_font("DejaVu", size=10)
     for line in lines:
-        pdf.multi_cell(epw, 5.2, f"• {line}", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(epw, 5.2, f"• {line}", align="L", new_x="LMARGIN", new_y="NEXT")  # never justified
         pdf.ln(1.5)
