@@ -426,12 +426,16 @@ def read_document(path: str | os.PathLike | None = None, *, max_bytes: int | Non
         if not path.is_file():
             raise fail("this is not a file")
     limit = max_bytes_limit(max_bytes)
-    size = len(raw) if raw is not None else path.stat().st_size
-    if size > limit:
-        raise fail(f"the file is {size:,} bytes, over the limit of {limit:,} bytes "
-                   f"(raise it with {ENV_MAX_BYTES} if this is intended)")
-    if raw is None:
-        raw = path.read_bytes()
+    try:
+        size = len(raw) if raw is not None else path.stat().st_size
+        if size > limit:
+            raise fail(f"the file is {size:,} bytes, over the limit of {limit:,} bytes "
+                       f"(raise it with {ENV_MAX_BYTES} if this is intended)")
+        if raw is None:
+            raw = path.read_bytes()
+    except OSError as exc:  # permission denied, a folder, an I/O error: the problems list, never a traceback
+        raise fail(f"the file cannot be read: {exc.strerror or type(exc).__name__} (check its permissions "
+                   "and that the server's user may read it)") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
