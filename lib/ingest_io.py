@@ -9,11 +9,11 @@ has none, and openpyxl would give an empty cell: a value silently missing). Ever
 table, the row (the line of an editor) and the column.
 
 Writing (`dataset_lock`, `write_dataset`): the whole import holds an exclusive lock on a file beside the
-dataset (`.NAME-import.lock`, fcntl; kept, and ignored by git), so two imports run one after the other
-and the second plans against the first one's result. The new text is validated in memory, then written to an anonymous file in the same
-folder (O_TMPFILE: a process killed while writing leaves nothing), given the dataset's mode and owner,
-flushed to disk, linked under a temporary name and renamed over the dataset. A temporary file left by a
-run killed in the instant between those two calls is removed by the next import (under the lock).
+dataset (`.NAME-import.lock`, fcntl; kept, and ignored by git), so two imports run one after the other and the
+second plans against the first one's result. The new text is validated in memory, then written to an anonymous
+file in the same folder (O_TMPFILE: a process killed while writing leaves nothing), given the dataset's mode
+and owner, flushed to disk, linked under a temporary name and renamed over the dataset. A temporary file left
+by a run killed in the instant between those two calls is removed by the next import (under the lock).
 """
 
 from __future__ import annotations
