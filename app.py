@@ -14,7 +14,10 @@ HERE = Path(__file__).parent
 # offline intranet cannot reach.
 st.set_page_config(page_title="Chính quyền số cấp tỉnh", page_icon="🏛️", layout="wide")
 
-frames, problems = get_frames()
+# A new dataset is read and checked once, by the first session that needs it; every other session waits for
+# that result (st.cache_resource) and sees this message meanwhile (shown only after half a second).
+with st.spinner(t("loading_data", lang_now())):
+    frames, problems = get_frames()
 if frames is None:
     lang = lang_now()
     st.title(t("app_title", lang))

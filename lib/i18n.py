@@ -17,6 +17,7 @@ DEFAULT_LANG = "vi"
 
 STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"vi": "Chính quyền số cấp tỉnh", "en": "Provincial digital government"},
+    "loading_data": {"vi": "Đang đọc và kiểm tra tệp dữ liệu…", "en": "Reading and checking the data file…"},
     "language": {"vi": "Ngôn ngữ", "en": "Language"},
     "page_overview": {"vi": "Tổng quan", "en": "Overview"},
     "page_compare": {"vi": "So sánh", "en": "Compare"},

@@ -176,8 +176,8 @@ def _build(text: str, name: str) -> Any:
     problems: list[Problem] = []
     total = 0
     # One frame per open collection: [container, key, key_lines, is_key]. In a mapping, `key` is _NOKEY while
-    # it waits for its next key, else the key whose value is being read; key_lines holds each key's line
-    # in insertion order (for "first at line N"). In a list, the next item's index is len(container).
+    # it waits for its next key, else the key whose value is being read; key_lines maps each key to its
+    # line (for "first at line N"). In a list, the next item's index is len(container).
     # is_key: a list or mapping used as a key (refused; read to its end, then the key's value follows).
     stack: list[list] = []
     root: Any = _NOKEY
@@ -267,14 +267,16 @@ def _build(text: str, name: str) -> Any:
                     add(ev, value.message, (ev.value,))
                 elif ev.implicit[0] and ev.value == "<<":
                     add(ev, "the merge key << is not allowed: write the fields out", ("<<",))
-                elif value in cont:
-                    first = top[2][list(cont).index(value)]
-                    add(ev, f"duplicate key {quoted(ev.value)}: YAML would silently keep only the last one; "
-                        f"remove one (first at line {first})", (value,))
+                elif value in cont:  # its first line by a lookup (a list scan made 10^5 repeats quadratic)
+                    if len(problems) < MAX_PROBLEMS:
+                        add(ev, f"duplicate key {quoted(ev.value)}: YAML would silently keep only the last one; "
+                            f"remove one (first at line {top[2][value]})", (value,))
+                    else:  # counted only: no message built for a problem nobody will see
+                        total += 1
                 else:
                     key = value
+                    top[2][key] = ev.start_mark.line + 1
                 top[1] = key
-                top[2].append(ev.start_mark.line + 1)
                 if cls is _SCALAR or cls is _ALIAS:
                     continue
             else:
@@ -293,7 +295,7 @@ def _build(text: str, name: str) -> Any:
             if cls is _MAP_START or cls is _SEQ_START:
                 # (a refused collection key gets a fresh container that nothing refers to)
                 stack.append([value if value.__class__ in (dict, list) else ({} if cls is _MAP_START else []),
-                              _NOKEY, [], is_key])
+                              _NOKEY, {}, is_key])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
