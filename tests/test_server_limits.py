@@ -209,3 +209,28 @@ def test_an_unreadable_dataset_shows_the_problems_list(tmp_path, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert "Tệp dữ liệu có lỗi" in at.error[0].value
     assert f"{data}: the file cannot be read: Permission denied" in at.code[0].value
+
+
+def test_the_kubernetes_pods_run_unprivileged_on_a_read_only_root():
+    """deploy/k8s: non-root, no privilege escalation, every capability dropped, seccomp RuntimeDefault, a
+    read-only root filesystem with emptyDirs where the app writes (the frames cache, /tmp, Chromium's home),
+    and memory limits that fit the measured 250–450 MB per replica plus Chromium."""
+    from tests.test_replicas import _k8s_docs
+
+    docs = _k8s_docs()
+    for kind, name in (("StatefulSet", "provinces-dashboard"), ("Deployment", "sticky-proxy")):
+        pod = docs[(kind, name)]["spec"]["template"]["spec"]
+        c = pod["containers"][0]
+        sc = {**pod.get("securityContext", {}), **c["securityContext"]}
+        assert sc["runAsNonRoot"] is True and sc["allowPrivilegeEscalation"] is False, name
+        assert sc["readOnlyRootFilesystem"] is True and sc["capabilities"]["drop"] == ["ALL"], name
+        assert sc["seccompProfile"]["type"] == "RuntimeDefault", name
+        empty = {v["name"] for v in pod["volumes"] if "emptyDir" in v}
+        assert "/tmp" in {m["mountPath"] for m in c["volumeMounts"] if m["name"] in empty}, name
+    dash = docs[("StatefulSet", "provinces-dashboard")]["spec"]["template"]["spec"]["containers"][0]
+    mounts = {m["mountPath"] for m in dash["volumeMounts"]}
+    assert {"/app/.cache", "/home/app"} <= mounts
+    limit = dash["resources"]["limits"]["memory"]
+    assert limit in ("768Mi", "1Gi"), limit  # 450 MB + Chromium, not the 1536 Mi that 12 uploads filled
+    ingress = docs[("Ingress", "provinces-dashboard")]["metadata"]["annotations"]
+    assert ingress["nginx.ingress.kubernetes.io/proxy-body-size"] == replicas.MAX_BODY
