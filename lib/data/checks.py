@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pydantic import TypeAdapter, ValidationError
 
+from lib.data.meaning import check_meaning
 from lib.data.read import MAX_PROBLEMS, DatasetError, Problem, RawDocument, dotted, quoted, read_document
 from lib.data.schema import (
     ADMIN_CODE_PATTERN,
@@ -488,6 +489,7 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
     check_units(c)
     check_observations(c)
     check_events(c)
+    check_meaning(c)
     return _resolve(doc, c.pending)
 
 

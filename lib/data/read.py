@@ -12,6 +12,7 @@ import gc
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,6 +169,29 @@ def _plain_value(text: str) -> Any:
     return text
 
 
+# Characters no field of the dataset may hold: control characters (but tabs and the line breaks of a
+# multi-line text), noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF…) and the bidirectional controls that reorder what a
+# reader sees. They break the Excel and PowerPoint downloads, a terminal, or the meaning of a line.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text of the file cannot be kept (None: it can). Only called for text that is not printable."""
+    for ch in value:
+        o = ord(ch)
+        if ch in _BIDI:
+            return (f"a bidirectional control character (U+{o:04X}) is in this text: it reorders what a reader "
+                    "sees; remove it")
+        if (o < 0x20 and ch not in "\n\t") or 0x7F <= o < 0xA0:
+            return f"a control character (U+{o:04X}) is in this text: remove it"
+        if 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE:
+            return f"a noncharacter (U+{o:04X}) is in this text: it is not text; remove it"
+    if value and not value.isspace() and all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in value):
+        return ("this text is only invisible characters (zero-width spaces, joiners…): write it out, or leave "
+                "the field out if it is optional")
+    return None
+
+
 def _build(text: str, name: str) -> Any:
     """Parse `text` event by event into plain Python data, refusing on the way — with file, line and
     field — whatever the dataset never needs: nesting deeper than MAX_DEPTH (stops at once), anchors
@@ -215,6 +239,8 @@ def _build(text: str, name: str) -> Any:
             ev = get()
             cls = ev.__class__
             if cls is _SCALAR:
+                if not ev.value.isprintable() and (bad := text_problem(ev.value)):  # (isprintable: C, fast)
+                    add(ev, bad)
                 if ev.implicit[0]:
                     raw = ev.value
                     value = cache.get(raw, _NOKEY)
