@@ -12,7 +12,7 @@ SHA-256 of the rest, then a JSON header (its length first, 8 bytes big-endian): 
 frame, the byte range of its Arrow table and how to give each column back its pandas type (`object`:
 Python strings and None; `tuple`: tuples of strings), then the tables in Arrow's IPC stream format, one
 after the other. Arrow and JSON are data only; the pickle of earlier versions ran code when loaded (issue 24).
-A cold start at commune scale (37 MB of YAML) reads the copy in ~0.3 s unloaded (the pickle: 0.2 s).
+At commune scale (37 MB of YAML) a copy was read in 0.5-0.8 s, the pickle in 0.2-0.55 s (a loaded machine).
 
 Where: `.cache/frames/` beside the project, or $PROVINCES_CACHE_DIR. The folder is created private (0700)
 and used only while it is a folder owned by the server's user that no other user can write (neither group

@@ -82,8 +82,9 @@ def check_combine_rules(c: Checks) -> None:
 def check_basis_dates(c: Checks) -> None:
     for i, obs in enumerate(c.ds.observations):
         basis = obs.basis or (obs.out_of if obs.out_of == 63 else None)
-        if basis != 63:
-            continue
+        unit = c.units.get(obs.unit)
+        if basis != 63 or unit is None or unit.valid_from or unit.valid_to:
+            continue  # (a unit that started or ended on 1/7/2025: its basis and validity are checked already)
         span = c._parsed.get(obs.date)  # parsed (once) by check_observations
         if span is not None and span.start > LAST_DAY_OF_63:
             c.add(("observations", i, "date"), f"a value on the 63-province basis is dated {obs.date}, after "
