@@ -44,3 +44,21 @@ def test_validate_escapes_control_characters_it_prints(tmp_path):
     assert out.returncode == 1
     assert "\x1b" not in out.stderr and "\u202e" not in out.stderr
     assert "bad\\x1b[2J\\u202e.yaml" in out.stderr
+
+
+def test_a_derived_value_outside_its_bounds_is_never_produced():
+    """Defence in depth behind the `summed-share` refusal: frames built past validation from a dataset
+    whose percent is summed (30 % + 60 % = 90 %, here with a max of 50) give a status, never the value."""
+    from lib.combine import STATUS_BOUNDS, combine_predecessors
+    from lib.data import to_frames
+    from lib.data.checks import validate
+    from lib.data.read import read_document
+
+    text = BASE.read_text(encoding="utf-8").replace(
+        "combine: {rule: weighted_mean, weight: dvc_total_count}, decimals: 1, min: 0, max: 100",
+        "combine: {rule: sum}, decimals: 1, min: 0, max: 50", 1)
+    frames = to_frames(validate(read_document("x.yaml", raw=text.encode())))  # no cross-check: as if it passed
+    derived, status = combine_predecessors(frames.observations, frames.units, frames.indicators)
+    share = derived[derived["indicator"] == "dvc_level4_share"]
+    assert share.empty
+    assert STATUS_BOUNDS in set(status[status["indicator"] == "dvc_level4_share"]["status"])
