@@ -52,10 +52,15 @@ async def _put(url: str, path: str, body: bytes, cookies: dict[str, str], source
                 "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()),
                 f"X-Xsrftoken: {cookies.get('_streamlit_xsrf', '')}"]
         writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
-        with contextlib.suppress(ConnectionError):
-            writer.write(payload)
-            await writer.drain()
-        return int((await reader.readline()).split()[1])
+        await writer.drain()
+        try:  # a server that refuses by the headers alone answers before the body (then closes)
+            line = await asyncio.wait_for(reader.readline(), 3)
+        except TimeoutError:
+            with contextlib.suppress(ConnectionError):
+                writer.write(payload)
+                await writer.drain()
+            line = await reader.readline()
+        return int(line.split()[1])
     finally:
         writer.close()
         with contextlib.suppress(Exception):
