@@ -77,10 +77,12 @@ def check_target(url: str) -> tuple[str, int]:
 # --- HTTP ---------------------------------------------------------------------------------------------------
 
 
-async def http_get(host: str, port: int, path: str, cookies: dict[str, str], timeout: float) -> int:
-    """One GET (HTTP/1.1, connection closed after it); stores the response's cookies in `cookies`."""
+async def http_get(host: str, port: int, path: str, cookies: dict[str, str], timeout: float,
+                   source: str | None = None) -> int:
+    """One GET (HTTP/1.1, connection closed after it); stores the response's cookies in `cookies`.
+    `source`: the local address to connect from (a loopback address 127.x.y.z: one simulated client)."""
     async def go() -> int:
-        reader, writer = await asyncio.open_connection(host, port)
+        reader, writer = await asyncio.open_connection(host, port, local_addr=(source, 0) if source else None)
         try:
             head = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "User-Agent: provinces-loadgen",
                     "Accept: */*", "Connection: close"]
@@ -109,6 +111,12 @@ async def http_get(host: str, port: int, path: str, cookies: dict[str, str], tim
     return await asyncio.wait_for(go(), timeout)
 
 
+def client_address(idx: int) -> str:
+    """The loopback address of simulated leader `idx` (127.0.1.1, 127.0.1.2, …): every leader is its own
+    client to nginx, which limits connections and requests per client address (lib/replicas.py)."""
+    return f"127.0.{1 + idx // 250}.{1 + idx % 250}"
+
+
 # --- One session ----------------------------------------------------------------------------------------------
 
 
@@ -134,8 +142,9 @@ class Widget:
 class Session:
     """One browser tab's conversation with the server."""
 
-    def __init__(self, base: str, timeout: float):
+    def __init__(self, base: str, timeout: float, source: str | None = None):
         self.host, self.port = check_target(base)
+        self.source = source  # the loopback address this tab connects from (nginx limits each address)
         self.base = base.rstrip("/")
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
@@ -150,12 +159,13 @@ class Session:
         self.max_age = 2
         self.exception_texts: list[str] = []
         self.headings: list[str] = []  # the headings of the last run (the page's title among them)
+        self.session_id = ""  # the server's id of this session (from its first run)
 
     async def open(self, path: str, query: str) -> None:
         """What the browser does before the first run: the page, health, host config, the websocket."""
         target = f"/{path}?{query}" if query else f"/{path}"
         for p in (target, "/_stcore/health", "/_stcore/host-config"):
-            status = await http_get(self.host, self.port, p, self.cookies, self.timeout)
+            status = await http_get(self.host, self.port, p, self.cookies, self.timeout, self.source)
             if status != 200:
                 raise SessionError(f"GET {p.split('?')[0]}: HTTP {status}")
         headers = {"Origin": self.base}
@@ -166,7 +176,8 @@ class Session:
         ws_url = self.base.replace("http://", "ws://", 1) + "/_stcore/stream"
         self.ws = await websockets.connect(ws_url, subprotocols=protocols, additional_headers=headers,
                                            max_size=None, open_timeout=self.timeout, ping_interval=None,
-                                           close_timeout=2)
+                                           close_timeout=2,
+                                           local_addr=(self.source, 0) if self.source else None)
         self.query_string = query
         self._url = f"{self.base}{target}"
 
@@ -302,6 +313,7 @@ class Session:
                         widgets[wid] = Widget(etype, proto, fm.delta.fragment_id)
             elif kind == "new_session":
                 self.page_hash = fm.new_session.page_script_hash
+                self.session_id = fm.new_session.initialize.session_id or self.session_id
                 self.max_age = fm.new_session.config.max_cached_message_age or self.max_age
             elif kind == "page_info_changed":
                 self.query_string = fm.page_info_changed.query_string
@@ -389,7 +401,7 @@ async def user(idx: int, base: str, rng: random.Random, stats: Stats, *, start_a
     if time.perf_counter() >= stop_at or stats.started >= max_requests:
         return
     path = rng.choice(PAGE_PATHS)
-    s = Session(base, timeout)
+    s = Session(base, timeout, source=client_address(idx))
     kind = "connect"
     try:
         t0 = time.perf_counter()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.data import Frames
+from lib.data.meaning import kind_bounds
 
 # The 63 provinces became 34 units (Nghị quyết 202/2025/QH15): the first day of the new units, and the last
 # day of the old. Charts, the units generator and the benchmark's synthetic data read these.
@@ -22,6 +23,7 @@ STATUS_RULE = "not_combinable"  # the indicator's rule forbids it (rank, index, 
 STATUS_MISSING = "missing_predecessor"
 STATUS_NO_WEIGHT = "no_weight"
 STATUS_QUALIFIED = "qualified_value"  # an input is "> 99 %"-style: no exact arithmetic possible
+STATUS_BOUNDS = "out_of_bounds"  # the result would leave the indicator's bounds (validation makes this unreachable)
 
 STATUS_COLUMNS = ["unit", "indicator", "year", "status", "rule", "predecessors", "missing", "inputs"]
 
@@ -40,6 +42,8 @@ def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
     merged = units.dropna(subset=["successor"]).groupby("successor")["code"].apply(tuple)
     succ_of = {c: s for s, preds in merged.items() for c in preds}
     rule = dict(zip(indicators["id"], indicators["rule"]))
+    bounds = {r.id: kind_bounds(r.kind, None if pd.isna(r.min) else r.min, None if pd.isna(r.max) else r.max)
+              for r in indicators.itertuples()}
     weight_of = dict(zip(indicators["id"], indicators["weight"]))
 
     # Latest observation per (predecessor, indicator, year): stable sort by as_of, keep the last.
@@ -96,6 +100,10 @@ def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
                 value = float(sum(by_unit[p][3] * x[3] for p, x in zip(preds, w)) / total)
                 used = list(rows) + w_sorted
                 base["inputs"] = base["inputs"] + inp(w_sorted)
+            lo, hi = bounds[indicator]
+            if (lo is not None and value < lo) or (hi is not None and value > hi):  # never shown: 110 %, DTI 2,28
+                status.append({**base, "status": STATUS_BOUNDS})
+                continue
             status.append({**base, "status": STATUS_COMBINED})
             derived.append({
                 "unit": succ, "indicator": indicator, "value": value, "date": str(year),

@@ -17,6 +17,7 @@ DEFAULT_LANG = "vi"
 
 STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"vi": "Chính quyền số cấp tỉnh", "en": "Provincial digital government"},
+    "loading_data": {"vi": "Đang đọc và kiểm tra tệp dữ liệu…", "en": "Reading and checking the data file…"},
     "language": {"vi": "Ngôn ngữ", "en": "Language"},
     "page_overview": {"vi": "Tổng quan", "en": "Overview"},
     "page_compare": {"vi": "So sánh", "en": "Compare"},
@@ -244,6 +245,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "reason_missing_predecessor": {"vi": "thiếu số liệu của {m}", "en": "no value for {m}"},
     "reason_no_weight": {"vi": "thiếu trọng số", "en": "weight not known for every predecessor"},
     "reason_qualified_value": {"vi": "có giá trị ước (>, <)", "en": "an input is not exact (>, <)"},
+    "reason_out_of_bounds": {"vi": "kết quả sẽ nằm ngoài giới hạn của chỉ tiêu",
+                             "en": "the result would fall outside the indicator's bounds"},
     "col_date": {"vi": "Ngày", "en": "Date"},
     "col_event": {"vi": "Sự kiện", "en": "Event"},
     "col_quote": {"vi": "Trích dẫn", "en": "Quote"},

@@ -17,23 +17,23 @@ table twice adds nothing. Nothing here imports Streamlit.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import builtins
 import json
 import math
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from lib import ingest_io
 from lib.data import DatasetError, Problem, load_dataset, resolve_path
 from lib.data.schema import Dataset, Source
 from lib.i18n import fold
 from lib.locale_numbers import DECIMAL_MARKS, NumberError, read_number
+from lib.safe_text import terminal_text
 
 NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 # What a name may carry around it in an official table: "TP. Huế", "Thành phố Hà Nội", "Tỉnh Lạng Sơn".
@@ -93,10 +93,14 @@ def read_spec(path: str | os.PathLike, table: str | os.PathLike | None = None) -
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: cannot read the spec: {exc}") from None
+    except RecursionError:  # thousands of nested brackets: the spec needs three levels
+        raise SpecError(f"{path}: the spec is nested too deeply (it needs three levels)") from None
     if not isinstance(raw, dict):
         raise SpecError(f"{path}: the spec must be a mapping")
+    if not isinstance(raw.get("columns"), (dict, type(None))):
+        raise SpecError(f"{path}: columns must be a mapping of table column -> indicator")
     known = {"table", "sheet", "source", "date", "period", "basis", "unit_column", "columns", "quote",
              "confidence", "note", "decimal", "rows"}
     unknown = sorted(set(raw) - known)
@@ -145,23 +149,40 @@ def read_table(path: Path, sheet: str | None = None) -> list[tuple[int, dict[str
     the table's own provenance notes and are skipped (but counted, so row numbers match an editor's)."""
     if not path.exists():
         raise SpecError(f"{path}: the table does not exist")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-        rows = [(n, ["" if c is None else str(c) for c in r]) for n, r in enumerate(ws.iter_rows(values_only=True), 1)]
-        wb.close()
-    else:
-        text = path.read_text(encoding="utf-8-sig")
-        numbered = [(n, line) for n, line in enumerate(text.splitlines(), 1) if not line.startswith("#")]
-        parsed = csv.reader(io.StringIO("\n".join(line for _, line in numbered)))
-        rows = [(numbered[i][0], r) for i, r in enumerate(parsed)]
+    rows = checked_rows(path, sheet)
     rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
     if not rows:
         raise SpecError(f"{path}: the table is empty")
     header = [h.strip() for h in rows[0][1]]
     return [(n, dict(zip(header, [c.strip() for c in r]))) for n, r in rows[1:]]
+
+
+class TableRefused(SpecError):
+    """The table has problems that refuse it as a whole (encoding, duplicate column names, multi-line or
+    over-long cells, formulas without values): each one with its row and column."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("the table is refused:\n" + "\n".join(f"    {p}" for p in problems))
+
+
+def checked_rows(path: Path, sheet: str | None) -> list[tuple[int, list[str]]]:
+    """The table's rows as read by lib.ingest_io (any encoding it reads, cell bounds, unique headers,
+    formulas with values); TableRefused listing every problem otherwise."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            rows, problems = ingest_io.xlsx_rows(path, sheet)
+        else:
+            text, _ = ingest_io.decode_table(path, path.read_bytes())
+            rows, problems = ingest_io.csv_rows(path, text)
+    except ingest_io.TableError as exc:
+        raise SpecError(str(exc)) from None
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot read the table: {exc.strerror or exc}") from None
+    problems += ingest_io.table_problems(path, [(n, r) for n, r in rows if any(c.strip() for c in r)])
+    if problems:
+        raise TableRefused(problems)
+    return rows
 
 
 # --- Unit names ---------------------------------------------------------------------------------------
@@ -409,17 +430,10 @@ def apply_plan(plan: Plan, data_path: Path) -> str:
 
 
 def write_atomically(data_path: Path, text: str) -> None:
-    """Write beside the dataset, validate the whole result, then replace; on any problem the dataset
-    stays byte for byte as it was and DatasetError lists the problems."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{data_path.name}.", suffix=".tmp", dir=data_path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        load_dataset(tmp)
-        os.replace(tmp, data_path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """Validate the whole result, then replace the dataset with it (its mode and owner kept; no file left
+    behind, even by a killed run: lib.ingest_io.write_dataset); on any problem the dataset stays byte for
+    byte as it was and DatasetError lists the problems."""
+    ingest_io.write_dataset(data_path, text)
 
 
 # --- Command ----------------------------------------------------------------------------------------
@@ -456,6 +470,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help="write the additions (default: dry run)")
     args = ap.parse_args(argv)
     data_path = resolve_path(args.data)
+    if not args.write:
+        return run_import(args, data_path)
+    try:
+        with ingest_io.dataset_lock(data_path, say=lambda m: print(m, file=sys.stderr, flush=True)):
+            return run_import(args, data_path)  # planned and written under the lock: imports run one by one
+    except OSError as exc:
+        print(f"refused: cannot lock or write {terminal_text(str(data_path))}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
+
+
+def run_import(args: argparse.Namespace, data_path: Path) -> int:
+    print = _terminal_print  # noqa: A001 - everything this command prints comes from files: escaped
     try:
         spec = read_spec(args.spec, args.table)
         plan = plan_import(spec, data_path)
@@ -484,6 +511,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"written: {data_path}")
     return 0
+
+
+def _terminal_print(*values, **kwargs) -> None:
+    """print, with control characters and terminal escapes of the table or the dataset made visible."""
+    builtins.print(*(terminal_text(str(v)) for v in values), **kwargs)
 
 
 if __name__ == "__main__":

@@ -75,8 +75,7 @@ upstream streamlit {{
 """
 
 
-LOCATION = """\
-    location / {
+_PROXY = """\
         proxy_pass http://streamlit;
         proxy_http_version 1.1;
         proxy_set_header Host $http_host;  # with the port: Streamlit compares the websocket's Origin with it
@@ -87,7 +86,42 @@ LOCATION = """\
         proxy_read_timeout 1d;  # a websocket may stay quiet while its reader reads
         proxy_send_timeout 1d;
         add_header Set-Cookie $route_cookie always;  # empty (not sent) when the browser has the cookie
-    }
+"""
+
+# Per-client limits (the client is the address nginx sees; see REAL_IP for Kubernetes): one browser tab holds
+# one websocket (its script runs go over it, which nginx cannot count) and fetches ~30 static files at once.
+# 25 sessions from one client made its replica 11-23x slower for everyone else (issue 24): a client gets
+# WS_PER_CLIENT websockets and CONN_PER_CLIENT connections in all, and requests at REQ_RATE with a burst;
+# beyond that nginx answers 429. An office behind one NAT address shares these: raise them there.
+WS_PER_CLIENT = 8
+CONN_PER_CLIENT = 32
+REQ_RATE = "30r/s"
+REQ_BURST = 100
+# No upload reaches a session: the app has no file uploader (Streamlit's own limit is 0 MB too,
+# .streamlit/config.toml); every other request has an empty or tiny body.
+MAX_BODY = "16k"
+
+LIMITS_HTTP = f"""\
+# Per-client limits (lib/replicas.py: WS_PER_CLIENT, CONN_PER_CLIENT, REQ_RATE): beyond them, 429.
+limit_conn_zone $binary_remote_addr zone=per_client:10m;
+limit_conn_zone $binary_remote_addr zone=ws_per_client:10m;
+limit_req_zone $binary_remote_addr zone=req_per_client:10m rate={REQ_RATE};
+limit_conn_status 429;
+limit_req_status 429;
+client_max_body_size {MAX_BODY};  # every route: the app has no uploader
+"""
+
+LOCATION = f"""\
+    limit_conn per_client {CONN_PER_CLIENT};
+    location / {{
+        limit_req zone=req_per_client burst={REQ_BURST} nodelay;
+{_PROXY}    }}
+    location = /_stcore/stream {{  # the websocket: one per open tab
+        limit_conn ws_per_client {WS_PER_CLIENT};
+{_PROXY}    }}
+    location ^~ /_stcore/upload_file {{  # the app has no file uploader
+        return 403;
+    }}
 """
 
 LOG_FORMAT = ("log_format sticky '$remote_addr [$time_local] \"$request\" $status upstream=$upstream_addr "
@@ -115,9 +149,8 @@ http {{
     fastcgi_temp_path {w}/tmp/fastcgi;
     uwsgi_temp_path {w}/tmp/uwsgi;
     scgi_temp_path {w}/tmp/scgi;
-    client_max_body_size 200m;  # Streamlit's own upload limit
     server_tokens off;
-
+{_indent(LIMITS_HTTP, 4)}
 {_indent(sticky_http_block(servers), 4)}
     server {{
         listen {listen};
@@ -128,6 +161,15 @@ http {{
 
 K8S_NAME = "provinces-dashboard"  # the StatefulSet and its headless Service (deploy/k8s/dashboard.yaml)
 K8S_NAMESPACE = "provinces"
+
+
+# Behind the Ingress, every request comes from an ingress pod: the per-client limits need the browser's
+# address, which the ingress passes in X-Forwarded-For. Trust it only from the cluster's pod network
+# (10.0.0.0/8 here: PUT YOUR CLUSTER'S POD CIDR), or one client could name itself anyone.
+REAL_IP = """\
+real_ip_header X-Forwarded-For;
+set_real_ip_from 10.0.0.0/8;  # the pod network of the ingress controller: your cluster's pod CIDR
+"""
 
 
 def k8s_nginx_conf(replicas: int, *, name: str = K8S_NAME, namespace: str = K8S_NAMESPACE, port: int = 8501) -> str:
@@ -153,10 +195,9 @@ http {{
     fastcgi_temp_path /tmp/fastcgi;
     uwsgi_temp_path /tmp/uwsgi;
     scgi_temp_path /tmp/scgi;
-    client_max_body_size 200m;
     server_tokens off;
     resolver kube-dns.kube-system.svc.cluster.local valid=10s ipv6=off;  # pods' new addresses after a restart
-
+{_indent(REAL_IP, 4)}{_indent(LIMITS_HTTP, 4)}
 {_indent(sticky_http_block(servers, resolve=True), 4)}
     server {{
         listen 8080;

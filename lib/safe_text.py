@@ -8,6 +8,8 @@
 - `excerpt`: a short, single-line piece of a value (a 100 KB value is never echoed in full).
 - `plot_escape` / `plot_to_text`: dataset text into a Plotly label, and a label back to plain text.
 - `wrap_lines`: the one word wrap (chart labels in characters, printed text in pixels).
+- `terminal_text`: text for a terminal (the curator commands): control characters, terminal escape
+  sequences and bidirectional controls shown as \\x1b, \\u202e… instead of acting on the terminal.
 - `neutralise_cell`: a spreadsheet cell that Excel or LibreOffice would read as a formula (or a DDE
   call) gets a leading `'`, which makes it text.
 """
@@ -134,3 +136,15 @@ def wrap_lines(text: str, limit: float, *, measure: Callable[[str], float] = len
         if line:
             lines.append(line)
     return lines
+
+
+# C0 controls but tab and line feed, DEL, C1 controls (a terminal obeys ESC and CSI sequences made of them),
+# and the bidirectional controls that reorder what a terminal shows (Trojan Source).
+_TERMINAL = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))}
+_TERMINAL.update({c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                               *range(0x2066, 0x206A))})
+
+
+def terminal_text(text: str) -> str:
+    """`text` safe to print on a terminal: every control character shown as an escape, never obeyed."""
+    return text.translate(_TERMINAL)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from lib.data import DatasetError, Frames, load_frames, resolve_path
+from lib.safe_text import terminal_text
 
 
 def summary(frames: Frames) -> str:
@@ -43,11 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         frames = load_frames(path)
     except DatasetError as exc:
-        print(f"{path}: {exc.total:,} problem(s) found", file=sys.stderr)
+        # Field names and values come from the file: control characters shown escaped, never obeyed
+        print(terminal_text(f"{path}: {exc.total:,} problem(s) found"), file=sys.stderr)
         for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(terminal_text(f"  {problem}"), file=sys.stderr)
         return 1
-    print(summary(frames))
+    print(terminal_text(summary(frames)))
     return 0
 
 

@@ -112,3 +112,87 @@ def test_an_unwritable_cache_folder_still_loads(monkeypatch, tmp_path, parses):
     monkeypatch.setenv(K.ENV_CACHE_DIR, str(blocker / "frames"))
     frames = cached(DEFAULT_PATH, raw=RAW)
     assert len(frames.units) > 60 and len(parses) == 1
+
+
+# --- A copy someone else wrote (issue 24) ---------------------------------------------------------
+
+
+class _Bomb:
+    """What a forged pickle carries: code that runs when it is loaded (here: it writes a marker file)."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.parametrize("magic", [b"PROVINCES-FRAMES\n", None])
+def test_a_forged_copy_with_a_recomputed_header_runs_no_code(parses, own_cache, tmp_path, magic):
+    """A copy forged with a code-running payload (a pickle) and a header recomputed for it — in the old
+    format and in the current one — runs nothing: the app loads the YAML and shows its numbers."""
+    import hashlib
+    import pickle
+
+    marker = tmp_path / "code-ran"
+    key = K.cache_key(RAW)
+    own_cache.mkdir(parents=True, exist_ok=True)
+    payload = pickle.dumps(_Bomb(marker), protocol=5)
+    head = (magic or K.MAGIC) + key.encode() + b"\n"
+    (own_cache / f"{key}.frames").write_bytes(head + hashlib.sha256(payload).digest() + payload)
+    frames = cached(DEFAULT_PATH, raw=RAW)
+    assert not marker.exists(), "the forged copy ran code"
+    assert len(parses) == 1  # loaded from the YAML
+    pd.testing.assert_frame_equal(frames.observations, load_frames(DEFAULT_PATH).observations, check_exact=True)
+
+
+def _forge_number(own_cache) -> None:
+    """Rewrite the stored copy with one observation changed (0,1111), the header recomputed to match."""
+    key = K.cache_key(RAW)
+    frames = K.read(key)
+    frames.observations.loc[frames.observations.index[0], "value"] = 0.1111
+    path = own_cache / f"{key}.frames"
+    mode = path.stat().st_mode
+    path.unlink()
+    assert K.write(key, frames)
+    path.chmod(mode)
+
+
+@pytest.mark.parametrize("who", ["world-writable folder", "group-writable folder", "folder of another user",
+                                 "world-writable copy"])
+def test_a_copy_others_could_write_is_never_read(parses, own_cache, monkeypatch, who):
+    """A folder (or a copy) that another user can write, or that the server's user does not own, is not
+    trusted: a copy forged there (here: a number changed, header recomputed) is not shown; the YAML is
+    loaded, and nothing is written there either."""
+    import os
+
+    cached(DEFAULT_PATH, raw=RAW)
+    _forge_number(own_cache)
+    key = K.cache_key(RAW)
+    copy = own_cache / f"{key}.frames"
+    if who == "world-writable folder":
+        own_cache.chmod(0o777)
+    elif who == "group-writable folder":
+        own_cache.chmod(0o770)
+    elif who == "folder of another user":
+        real = os.geteuid()
+        monkeypatch.setattr(K.os, "geteuid", lambda: real + 1)
+    else:
+        copy.chmod(0o666)
+    frames = cached(DEFAULT_PATH, raw=RAW)
+    assert len(parses) == 2  # from the YAML, not the copy
+    assert 0.1111 not in set(frames.observations["value"])
+    copy.unlink()
+    cached(DEFAULT_PATH, raw=RAW)
+    if who == "world-writable copy":  # the folder is ours: a new, private copy replaces it
+        assert copy.stat().st_mode & 0o077 == 0
+    else:
+        assert not copy.exists()  # no copy written into a folder others can write
+
+
+def test_the_cache_folder_is_created_private(own_cache):
+    cached(DEFAULT_PATH, raw=RAW)
+    assert own_cache.stat().st_mode & 0o777 == 0o700
+    (copy,) = own_cache.glob("*.frames")
+    assert copy.stat().st_mode & 0o077 == 0
+    assert copy.read_bytes().startswith(K.MAGIC)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pydantic import TypeAdapter, ValidationError
 
+from lib.data.meaning import check_meaning
 from lib.data.read import MAX_PROBLEMS, DatasetError, Problem, RawDocument, dotted, quoted, read_document
 from lib.data.schema import (
     ADMIN_CODE_PATTERN,
@@ -355,20 +356,25 @@ def check_units(c: Checks) -> None:
 
 
 def check_merger_cycles(c: Checks) -> None:
-    """Successors form chains old -> new; a chain that comes back to itself (a -> b -> a) has no end."""
+    """Successors form chains old -> new; a chain that comes back to itself (a -> b -> a) has no end.
+    Each unit is visited once (a chain of 2,500 mergers walked from each of its units took a minute)."""
     units = c.units
-    in_cycle: set[str] = set()
+    done: set[str] = set()  # units whose chain is known to end (or to reach a cycle already reported)
+    order = {u.code: j for j, u in enumerate(c.ds.units)}
     for unit in c.ds.units:
-        chain, code = [], unit.code
-        while code in units and units[code].successor and code not in chain and code not in in_cycle:
-            chain.append(code)
+        path: dict[str, int] = {}  # the units of this walk, in order (a dict: membership in O(1))
+        code = unit.code
+        while code in units and code not in done and code not in path:
+            path[code] = len(path)
+            if not units[code].successor:
+                break
             code = units[code].successor
-        if code in chain and len(chain) - chain.index(code) > 1:  # (a unit as its own successor: check_units)
-            cycle = chain[chain.index(code):]
-            in_cycle.update(cycle)
-            first = next(j for j, u in enumerate(c.ds.units) if u.code == cycle[0])
-            c.add(("units", first, "successor"), "the mergers form a cycle: " + " → ".join(cycle + [cycle[0]])
-                  + "; a successor is the unit that exists after the merger")
+        if code in path and units[code].successor:
+            cycle = list(path)[path[code]:]
+            if len(cycle) > 1:  # (a unit as its own successor: check_units)
+                c.add(("units", order[cycle[0]], "successor"), "the mergers form a cycle: "
+                      + " → ".join(cycle + [cycle[0]]) + "; a successor is the unit that exists after the merger")
+        done.update(path)
 
 
 def check_observations(c: Checks) -> None:
@@ -513,6 +519,7 @@ def cross_check(ds: Dataset, doc: RawDocument) -> tuple[list[Problem], int]:
     check_observations(c)
     check_events(c)
     check_targets(c)
+    check_meaning(c)
     return _resolve(doc, c.pending)
 
 

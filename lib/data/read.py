@@ -12,6 +12,7 @@ import gc
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,6 +169,29 @@ def _plain_value(text: str) -> Any:
     return text
 
 
+# Characters no field of the dataset may hold: control characters (but tabs and the line breaks of a
+# multi-line text), noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF…) and the bidirectional controls that reorder what a
+# reader sees. They break the Excel and PowerPoint downloads, a terminal, or the meaning of a line.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text of the file cannot be kept (None: it can). Only called for text that is not printable."""
+    for ch in value:
+        o = ord(ch)
+        if ch in _BIDI:
+            return (f"a bidirectional control character (U+{o:04X}) is in this text: it reorders what a reader "
+                    "sees; remove it")
+        if (o < 0x20 and ch not in "\n\t") or 0x7F <= o < 0xA0:
+            return f"a control character (U+{o:04X}) is in this text: remove it"
+        if 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE:
+            return f"a noncharacter (U+{o:04X}) is in this text: it is not text; remove it"
+    if value and not value.isspace() and all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in value):
+        return ("this text is only invisible characters (zero-width spaces, joiners…): write it out, or leave "
+                "the field out if it is optional")
+    return None
+
+
 def _build(text: str, name: str) -> Any:
     """Parse `text` event by event into plain Python data, refusing on the way — with file, line and
     field — whatever the dataset never needs: nesting deeper than MAX_DEPTH (stops at once), anchors
@@ -176,8 +200,8 @@ def _build(text: str, name: str) -> Any:
     problems: list[Problem] = []
     total = 0
     # One frame per open collection: [container, key, key_lines, is_key]. In a mapping, `key` is _NOKEY while
-    # it waits for its next key, else the key whose value is being read; key_lines holds each key's line
-    # in insertion order (for "first at line N"). In a list, the next item's index is len(container).
+    # it waits for its next key, else the key whose value is being read; key_lines maps each key to its
+    # line (for "first at line N"). In a list, the next item's index is len(container).
     # is_key: a list or mapping used as a key (refused; read to its end, then the key's value follows).
     stack: list[list] = []
     root: Any = _NOKEY
@@ -215,6 +239,8 @@ def _build(text: str, name: str) -> Any:
             ev = get()
             cls = ev.__class__
             if cls is _SCALAR:
+                if not ev.value.isprintable() and (bad := text_problem(ev.value)):  # (isprintable: C, fast)
+                    add(ev, bad)
                 if ev.implicit[0]:
                     raw = ev.value
                     value = cache.get(raw, _NOKEY)
@@ -267,14 +293,16 @@ def _build(text: str, name: str) -> Any:
                     add(ev, value.message, (ev.value,))
                 elif ev.implicit[0] and ev.value == "<<":
                     add(ev, "the merge key << is not allowed: write the fields out", ("<<",))
-                elif value in cont:
-                    first = top[2][list(cont).index(value)]
-                    add(ev, f"duplicate key {quoted(ev.value)}: YAML would silently keep only the last one; "
-                        f"remove one (first at line {first})", (value,))
+                elif value in cont:  # its first line by a lookup (a list scan made 10^5 repeats quadratic)
+                    if len(problems) < MAX_PROBLEMS:
+                        add(ev, f"duplicate key {quoted(ev.value)}: YAML would silently keep only the last one; "
+                            f"remove one (first at line {top[2][value]})", (value,))
+                    else:  # counted only: no message built for a problem nobody will see
+                        total += 1
                 else:
                     key = value
+                    top[2][key] = ev.start_mark.line + 1
                 top[1] = key
-                top[2].append(ev.start_mark.line + 1)
                 if cls is _SCALAR or cls is _ALIAS:
                     continue
             else:
@@ -293,7 +321,7 @@ def _build(text: str, name: str) -> Any:
             if cls is _MAP_START or cls is _SEQ_START:
                 # (a refused collection key gets a fresh container that nothing refers to)
                 stack.append([value if value.__class__ in (dict, list) else ({} if cls is _MAP_START else []),
-                              _NOKEY, [], is_key])
+                              _NOKEY, {}, is_key])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -426,12 +454,16 @@ def read_document(path: str | os.PathLike | None = None, *, max_bytes: int | Non
         if not path.is_file():
             raise fail("this is not a file")
     limit = max_bytes_limit(max_bytes)
-    size = len(raw) if raw is not None else path.stat().st_size
-    if size > limit:
-        raise fail(f"the file is {size:,} bytes, over the limit of {limit:,} bytes "
-                   f"(raise it with {ENV_MAX_BYTES} if this is intended)")
-    if raw is None:
-        raw = path.read_bytes()
+    try:
+        size = len(raw) if raw is not None else path.stat().st_size
+        if size > limit:
+            raise fail(f"the file is {size:,} bytes, over the limit of {limit:,} bytes "
+                       f"(raise it with {ENV_MAX_BYTES} if this is intended)")
+        if raw is None:
+            raw = path.read_bytes()
+    except OSError as exc:  # permission denied, a folder, an I/O error: the problems list, never a traceback
+        raise fail(f"the file cannot be read: {exc.strerror or type(exc).__name__} (check its permissions "
+                   "and that the server's user may read it)") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
