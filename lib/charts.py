@@ -57,6 +57,12 @@ def ind_unit(meta: dict, lang: str) -> str:
     return meta[f"unit_{lang}"]
 
 
+def span_of(*columns: Iterable) -> tuple[int, int]:
+    """The first and last year among the values a chart draws (its title's period, not the filter's)."""
+    ys = [int(y) for col in columns for y in col if y is not None and pd.notna(y)]
+    return (min(ys), max(ys)) if ys else (0, 0)
+
+
 def period_text(years: tuple[int, int]) -> str:
     return f"{years[0]}" if years[0] == years[1] else f"{years[0]}–{years[1]}"
 
@@ -221,16 +227,56 @@ def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
     return obs.sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
 
 
+# --- Low and medium confidence ---------------------------------------------------------------------
+# A value whose confidence is low or medium (its own, else its source's: lib.data.frames) is ringed on
+# every chart — a hollow circle over the dot, line point or cell, "○" after a bar's label — and the legend
+# says what the ring means, so the printed chart (PNG, SVG, packs) carries the warning too.
+
+UNCERTAIN = ("low", "medium")
+UNCERTAIN_RING = {"symbol": "circle-open", "size": 18, "color": "#D55E00", "line": {"width": 2}}
+
+
+def uncertain(rows: pd.DataFrame) -> list[bool]:
+    """Per row: is the value's confidence low or medium?"""
+    if "confidence" not in rows.columns:
+        return [False] * len(rows)
+    return [c in UNCERTAIN for c in rows["confidence"]]
+
+
+def _ring(fig: Draft, xs: list, ys: list, lang: str, *, polar: bool = False, legend: bool = True,
+          extra: dict | None = None, **where) -> None:
+    """Hollow rings over the points (xs, ys) of uncertain values, one legend entry ("○ low or medium
+    confidence"); with no point, only the legend entry when `legend` and nothing else."""
+    trace = dict(type="scatterpolar" if polar else "scatter", mode="markers", name=t("uncertain_legend", lang),
+                 marker=UNCERTAIN_RING, hoverinfo="skip", legendgroup="uncertain", showlegend=legend,
+                 **({"r": ys, "theta": xs} if polar else {"x": xs, "y": ys}), **(extra or {}))
+    fig.add_trace(trace, **where)
+
+
+def _ring_rows(fig: Draft, rows: pd.DataFrame, x: Iterable, y: Iterable, lang: str, **where) -> bool:
+    """Rings at (x, y) of the uncertain rows of `rows`; True when any was drawn."""
+    flags = uncertain(rows)
+    pts = [(a, b) for a, b, f in zip(x, y, flags) if f]
+    if pts:
+        _ring(fig, [a for a, _ in pts], [b for _, b in pts], lang, **where)
+    return bool(pts)
+
+
+def _bar_text(text: str, flag: bool) -> str:
+    return f"{text} ○" if flag and text else text
+
+
 # --- Figures ---------------------------------------------------------------------------------------
 
 
 def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highlight: Iterable[str], *,
-                   lang: str, year: int, sources: pd.DataFrame, extra: dict[str, str] | None = None) -> go.Figure:
+                   lang: str, year: int, sources: pd.DataFrame, extra: dict[str, str] | None = None,
+                   printed: str = "") -> go.Figure:
     """Every unit in `rows` (the indicator's observations of `year` on one basis, as lib.views selects them;
     the newest per unit), best first; the selected ones highlighted. `extra` adds a line per unit to the
     hover (the change since the previous year)."""
     rows = latest_per_unit(rows)
-    title = chart_title(meta, lang, (year, year))
+    title = chart_title(meta, lang, (year, year)) + (f" · {printed}" if printed else "")
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     best_first = meta["kind"] == "rank" or not meta["higher_is_better"]
@@ -261,8 +307,16 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
         fig = Draft(dict(type="scatter", mode="markers+text", textposition="middle left",
                          marker={"color": colors, "size": 10, "line": {"color": "#333", "width": 0.5}}, **common))
         fig.update_xaxes(**rank_axis(rows["value"], rows["out_of"]), title=_unit(meta, lang) or None)
+        if _ring_rows(fig, rows, rows["value"], names, lang):
+            fig.update_layout(showlegend=True)
     else:
-        fig = Draft(dict(type="bar", orientation="h", marker={"color": colors}, textposition="outside", **common))
+        flags = uncertain(rows)
+        common["text"] = [_bar_text(x, f) for x, f in zip(common["text"], flags)]
+        fig = Draft(dict(type="bar", orientation="h", marker={"color": colors}, textposition="outside",
+                         showlegend=False, **common))
+        if any(flags):
+            _ring(fig, [None], [None], lang)
+            fig.update_layout(showlegend=True)
         # Room right of the longest bar for its value label, which would otherwise be cut on a phone.
         top = float(rows["value"].max())
         fig.update_xaxes(title=_unit(meta, lang) or None,
@@ -283,15 +337,20 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     rows = rows.sort_values("as_of").groupby(["unit", "year"], as_index=False).tail(1)
+    title = chart_title(meta, lang, span_of(rows["year"]))
     fig = Draft()
     xs = sorted(rows["year"].unique())
+    any_uncertain = ringed = False
     for i, unit in enumerate(u for u in units if u in set(rows["unit"])):
         r = rows[rows["unit"] == unit].set_index("year").reindex(xs)
         name = labels.get(unit, unit)
+        flags = [c in UNCERTAIN for c in r.get("confidence", pd.Series("", index=r.index)).fillna("")]
+        any_uncertain = any_uncertain or any(flags)
         common = dict(
             x=[str(x) for x in xs], y=r["value"], name=name, cliponaxis=False, hoverinfo="text",
-            text=[(_val(v, meta, lang, q) + (" *" if (pd.notna(d) and bool(d)) else "")) if pd.notna(v) else ""
-                  for v, q, d in zip(r["value"], r["qualifier"], r.get("derived", [False] * len(r)))],
+            text=[_bar_text((_val(v, meta, lang, q) + (" *" if (pd.notna(d) and bool(d)) else "")), f)
+                  if pd.notna(v) else ""
+                  for v, q, d, f in zip(r["value"], r["qualifier"], r.get("derived", [False] * len(r)), flags)],
             hovertext=[_hover(row, meta, lang, name, sources) if pd.notna(row["value"]) else ""
                        for row in r.reset_index().to_dict("records")],
         )
@@ -299,9 +358,16 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
             fig.add_scatter(mode="markers+text", textposition="middle right", offsetgroup=str(i),
                             marker={"color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)],
                                     "size": 12, "line": {"color": "#333", "width": 0.5}}, **common)
+            pts = [(str(x), v) for x, v, f in zip(xs, r["value"], flags) if f]
+            if pts:  # the ring sits in the unit's own slot of the group
+                _ring(fig, [a for a, _ in pts], [b for _, b in pts], lang, legend=not ringed,
+                      extra={"offsetgroup": str(i)})
+                ringed = True
         else:
             fig.add_bar(marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
                                 "line": {"color": "#333", "width": 0.5}}, textposition="outside", **common)
+    if any_uncertain and not ringed:
+        _ring(fig, [None], [None], lang)
     fig.update_layout(barmode="group", scattermode="group", showlegend=True)  # one series still names itself
     if meta["kind"] == "rank":
         fig.update_yaxes(title=_unit(meta, lang) or None, **rank_axis(rows["value"], rows["out_of"]))
@@ -313,7 +379,9 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
 
 
 def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Add `score` in 0–1 per indicator (1 = best), min–max over the units given; ties/one unit -> 0.5."""
+    """Add `score` in 0–1 per indicator (1 = best), min–max over the units given. Tied units share their
+    position; with nothing to compare (one unit, or every unit equal) the score is missing, never a made-up
+    0,5 ("average"): the chart writes the value uncoloured."""
     meta = indicators.set_index("id")
     out = latest.copy()
     g = out.groupby("indicator")["value"]
@@ -322,7 +390,7 @@ def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     good = (meta["higher_is_better"].astype(bool) & (meta["kind"] != "rank"))
     good_high = out["indicator"].map(good).fillna(False).astype(bool)
     score = s.where(good_high, 1 - s)
-    out["score"] = score.mask((hi == lo) | hi.isna(), 0.5).astype(float).to_numpy()
+    out["score"] = score.mask((hi == lo) | hi.isna()).astype(float).to_numpy()
     return out
 
 
@@ -364,6 +432,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
     rows = latest
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
+    title = f"{t('heatmap_title', lang)} · {period_text(span_of(rows['year']))}"
     metas = rows_by_id(indicators)
     inds = [i for i in indicators["id"] if i in set(rows["indicator"])]
     cells: dict[tuple[str, str], dict] = {}
@@ -381,10 +450,12 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
                 continue
             c = cells[(i, u)]
             text_hover = f"{_hover(c, m, lang, labels.get(u, u), sources)}<br>{ind_title(m, lang)}"
-            if pd.isna(c["score"]):  # another year than the row's: shown, not coloured
+            if pd.isna(c["score"]):  # another year than the row's, or nothing to compare: shown, not coloured
                 zr.append(None)
-                tr.append(f"{_val(c['value'], m, lang, c['qualifier'])} ({int(c['year'])})")
-                hr.append(f"{text_hover}<br><i>{t('heatmap_other_year', lang, year=int(c['row_year']))}</i>")
+                other = int(c["year"]) != int(c["row_year"])
+                tr.append(_val(c["value"], m, lang, c["qualifier"]) + (f" ({int(c['year'])})" if other else ""))
+                why = "heatmap_other_year" if other else "heatmap_no_comparison"
+                hr.append(f"{text_hover}<br><i>{t(why, lang, year=int(c['row_year']))}</i>")
                 continue
             zr.append(float(c["score"]))
             tr.append(_val(c["value"], m, lang, c["qualifier"]))
@@ -404,6 +475,12 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
                   "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top"},
     ))
     fig.update_layout(plot_bgcolor=NO_DATA)
+    xcat = [wrap(labels.get(u, u), 18) for u in units]
+    rings = [(xcat[units.index(u)], ylabels[inds.index(i)]) for (i, u), c in cells.items()
+             if i in inds and u in units and c.get("confidence") in UNCERTAIN]
+    if rings:
+        _ring(fig, [a for a, _ in rings], [b for _, b in rings], lang)
+        fig.update_layout(showlegend=True)
     fig.update_xaxes(side="top", tickfont={"size": 11}, showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": 10})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
@@ -411,12 +488,27 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
                    note=t("heatmap_note", lang))
 
 
+def radar_year(rows: pd.DataFrame) -> int | None:
+    """The one year a radar draws: the row year (comparable_scores) with the most scored indicators, the
+    newer on a tie. A polygon that joined 2017 on one axis to 2024 on the next would read as one moment."""
+    scored = rows[rows["score"].notna()]
+    if scored.empty:
+        return None
+    n = scored.groupby("row_year")["indicator"].nunique()
+    return int(max(n.index, key=lambda y: (n[y], y)))
+
+
 def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[str, str], units: list[str], *,
                  lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
-    """Normalised indicators for up to RADAR_MAX units; an axis with no value for a unit stays a gap."""
+    """Normalised indicators of ONE year (radar_year) for up to RADAR_MAX units, the year named in each
+    polygon's legend; an axis with no score for a unit stays a gap (never 0,5)."""
     units = units[:RADAR_MAX]
-    title = f"{t('radar_title', lang)} · {period_text(years)}"
     rows = latest[latest["unit"].isin(units)]
+    year = radar_year(rows) if "row_year" in rows and len(rows) else None
+    title = f"{t('radar_title', lang)} · {year if year is not None else period_text(years)}"
+    if year is None:
+        return empty_figure(t("radar_needs_three", lang), title, lang)
+    rows = rows[(rows["row_year"] == year) & (rows["year"] == year) & rows["score"].notna()]
     # The axes: indicators most of the selected units have (at most 10), so the shape compares like with like.
     cover = rows.groupby("indicator")["unit"].nunique()
     need = max(2, (len(units) + 1) // 2) if len(units) > 1 else 1
@@ -429,19 +521,26 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
     metas = rows_by_id(indicators)
     theta = [wrap(ind_title(metas[i], lang), 28) for i in inds]
     fig = Draft()
+    ringed = False
     for k, u in enumerate(units):
         r = rows[rows["unit"] == u].set_index("indicator").reindex(inds)
+        name = t("radar_year_name", lang, name=labels.get(u, u), year=year)
         fig.add_trace(dict(type="scatterpolar",
-            r=list(r["score"]) + [r["score"].iloc[0]], theta=theta + [theta[0]], name=labels.get(u, u),
+            r=list(r["score"]) + [r["score"].iloc[0]], theta=theta + [theta[0]], name=name,
             connectgaps=False, mode="lines+markers",
             line={"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)]},
             marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 8},
-            hovertext=[f"{labels.get(u, u)}<br>{th}<br>" + (_val(v, metas[i], lang)
+            hovertext=[f"{name}<br>{th}<br>" + (_val(v, metas[i], lang)
                        if pd.notna(v) else t("no_data", lang))
                        for th, i, v in zip(theta + [theta[0]], inds + [inds[0]],
                                            list(r["value"]) + [r["value"].iloc[0]])],
             hoverinfo="text",
         ))
+        flag = [c in UNCERTAIN for c in r.get("confidence", pd.Series("", index=r.index)).fillna("")]
+        pts = [(th, sc) for th, sc, f in zip(theta, r["score"], flag) if f and pd.notna(sc)]
+        if pts:
+            _ring(fig, [a for a, _ in pts], [b for _, b in pts], lang, polar=True, legend=not ringed)
+            ringed = True
     fig.update_layout(polar={"radialaxis": {"range": [0, 1], "tickvals": [0, 0.5, 1]},
                              "angularaxis": {"tickfont": {"size": 9}}})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang, height=540, bottom=110,
@@ -459,7 +558,10 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
     hist = pd.DataFrame() if history is None else history
     if rows.empty and hist.empty and evs.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
+    title = chart_title(meta, lang, span_of(rows["year"], hist.get("year", []), evs["as_of"].dt.year))
     fig = Draft.grid(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
+    both = pd.concat([rows, hist], ignore_index=True) if len(hist) else rows
+    _ring_rows(fig, both, both["as_of"], both["value"], lang, row=1, col=1)
     k = 0
     for unit in units:
         r = rows[rows["unit"] == unit].sort_values("as_of")
@@ -534,6 +636,8 @@ def gantt_figure(agreements: pd.DataFrame, labels: dict[str, str], units: list[s
     rows = [(labels.get(u, u), e) for e in agreements.to_dict("records") for u in e["units"] if u in units]
     if not rows:
         return empty_figure(t("no_data_filters", lang), title, lang)
+    drawn = span_of([e["period_start"] for _, e in rows], [e["period_end"] for _, e in rows])
+    title = f"{t('gantt_title', lang)} · {period_text(drawn)}"
     partners = list(dict.fromkeys(plot_escape(e["partner"] or "—") for _, e in rows))
     fig = Draft()
     for k, partner in enumerate(partners):
@@ -562,7 +666,8 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
                     years: tuple[int, int], sources: pd.DataFrame, note: str = "") -> go.Figure:
     """Each year: every unit as a grey dot (the spread), the selected units as coloured lines on top.
 
-    `rows` holds one value per (unit, year) of the view's basis; the builder draws what it is given."""
+    `rows` holds one value per (unit, year) of the view's basis; the builder draws what it is given (for a
+    rank, lib.views leaves out the years whose ranking is incomplete and says so in `note`)."""
     title = f"{chart_title(meta, lang, years)}<br><sup>{t('movement_title', lang)}</sup>"
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
@@ -591,6 +696,8 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
                        for x in r.to_dict("records")],
             hoverinfo="text",
         ))
+    mine = rows[rows["unit"].isin(units)]
+    _ring_rows(fig, mine, [str(y) for y in mine["year"]], mine["value"], lang)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(x) for x in xs])
     fig.update_yaxes(title=_unit(meta, lang) or None,
                      **(rank_axis(allr["value"], allr.get("out_of", [])) if meta["kind"] == "rank" else {}))
@@ -611,11 +718,14 @@ def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list
     names = [wrap(plot_escape(meta.loc[c, f"title_{lang}"]).replace("DTI – ", ""), 16) for c in children]
     fig = Draft()
     src_text = _source_texts(rows, sources, lang)
+    any_uncertain = False
     for k, unit in enumerate(u for u in units if u in set(sel["unit"])):
         r = sel[sel["unit"] == unit].set_index("indicator").reindex(children)
         name = labels.get(unit, unit)
+        flags = [c in UNCERTAIN for c in r.get("confidence", pd.Series("", index=r.index)).fillna("")]
+        any_uncertain = any_uncertain or any(flags)
         fig.add_bar(
-            x=names, y=r["value"], name=name,
+            x=names, y=r["value"], name=name, text=["○" if f else "" for f in flags], textposition="outside",
             marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
                     "line": {"color": "#333", "width": 0.5}},
             hovertext=[(_hover(x, meta.loc[i].to_dict() | {"id": i}, lang, name, src_text)
@@ -632,6 +742,8 @@ def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list
         hovertext=[f"{t('median_of', lang, n=int(c) if pd.notna(c) else 0)}: {fmt_value(m, 'index', 4, '', lang)}"
                    for m, c in zip(med["median"], med["count"])], hoverinfo="text",
     )
+    if any_uncertain:
+        _ring(fig, [None], [None], lang)
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=meta.loc[children[0], f"unit_{lang}"] or None, rangemode="tozero")
     return _finish(fig, title, source_line(sel["source"], sources, lang), lang=lang, height=480, bottom=100)

@@ -104,12 +104,23 @@ CHART_FILE_NAMES = {  # ASCII, Vietnamese words: the start of each chart's downl
 }
 
 
+def _drawn_years(obs: pd.DataFrame, state: FilterState) -> tuple[int, int]:
+    """The span of the years of the values (or events) a chart draws; the filter's only when it draws none."""
+    cols = [obs[c] for c in ("year",) if c in obs]
+    if "date" in obs:
+        cols.append([int(d[:4]) for d in obs["date"] if isinstance(d, str) and d[:4].isdigit()])
+    span = C.span_of(*cols)
+    return span if span != (0, 0) else state.years
+
+
 def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterState, meta: dict | None,
-              title: str) -> ChartSpec:
+              title: str, years: tuple[int, int] | None = None) -> ChartSpec:
     stem_title = meta["title_vi"] if meta else ""
     # The chart's own name first: the ranking and the compare bars of one indicator never share a file name.
+    # The period in the file name is the span of the values drawn, as in the title (never the filter's).
+    drawn = years or _drawn_years(obs, state)
     stem = safe_filename(CHART_FILE_NAMES.get(key, key), stem_title, f"{len(state.units)} tinh",
-                         C.period_text(state.years).replace("–", "-"), ext="").rstrip(".")
+                         C.period_text(drawn).replace("–", "-"), ext="").rstrip(".")
     cited = cited_sources(obs, frames, state.lang)
     # The spec's texts are plain (page text, print title, slides); the figure's labels are Plotly markup.
     return ChartSpec(key=key, figure=fig, title=plot_to_text(title), filename_stem=stem,
@@ -241,9 +252,18 @@ def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState,
     year = int((mine if len(mine) else rows)["year"].max()) if len(rows) else state.years[1]
     shown = rows[rows["year"] == year]
     fig = C.ranking_figure(shown, meta, plot_labels(frames, lang), state.units, lang=lang, year=year,
-                           sources=frames.sources, extra=changes)
-    title = C.chart_title(meta, lang, (year, year))
-    return make_spec("overview-ranking", fig, shown, frames, state, meta, title), shown["unit"].nunique(), year
+                           sources=frames.sources, extra=changes, printed=ranks_printed(shown, meta, lang))
+    return (make_spec("overview-ranking", fig, shown, frames, state, meta, C.figure_title(fig)),
+            shown["unit"].nunique(), year)
+
+
+def ranks_printed(rows: pd.DataFrame, meta: dict, lang: str) -> str:
+    """For a rank indicator whose year's ranking is incomplete: "13 of 63 ranks printed" (said on the chart
+    itself, so a leader never reads 13 dots as the whole ranking); "" otherwise."""
+    if meta["kind"] != "rank" or rows.empty or rows["out_of"].isna().all():
+        return ""
+    n, total = rows["unit"].nunique(), int(rows["out_of"].max())
+    return t("ranks_printed", lang, n=n, total=total) if n < total else ""
 
 
 def overview_ranking(vobs: pd.DataFrame, frames: Frames, state: FilterState
@@ -316,7 +336,7 @@ def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> lis
     radar = C.radar_figure(latest, frames.indicators, labels, state.units, lang=lang, years=state.years,
                            sources=frames.sources)
     return [
-        make_spec("compare-bars", bars, bar_obs, frames, state, meta, C.chart_title(meta, lang, state.years)),
+        make_spec("compare-bars", bars, bar_obs, frames, state, meta, C.figure_title(bars)),
         make_spec("compare-heatmap", heat, sel, frames, state, None, C.figure_title(heat)),
         make_spec("compare-radar", radar, sel, frames, state, None, C.figure_title(radar)),
     ]
@@ -373,7 +393,7 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     return [
         make_spec("timeline-lines", line, used, frames, state, meta, C.figure_title(line)),
         make_spec("timeline-gantt", gantt, ag[["source", "date", "precision"]], frames, state, None,
-                  C.figure_title(gantt)),
+                  C.figure_title(gantt), years=C.span_of(ag["period_start"], ag["period_end"]) if len(ag) else None),
     ]
 
 
@@ -433,7 +453,7 @@ def data_table(vobs: pd.DataFrame, frames: Frames, state: FilterState, *, all_in
         t("col_date_published", lang): [src_field(s, cite.when) for s in rows["source"]],
         t("col_link", lang): [src_field(s, cite.link) for s in rows["source"]],
         t("col_quote", lang): rows["quote"].to_numpy(),
-        t("col_confidence", lang): [t("low_confidence", lang) if c == "low" else "" for c in rows["confidence"]],
+        t("col_confidence", lang): [t(f"confidence_{c}", lang) if c in C.UNCERTAIN else "" for c in rows["confidence"]],
     })
 
 
@@ -629,9 +649,20 @@ def movement_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> Cha
     # The spread of a year means something only when most units have a value that year: a year with a
     # handful of press figures (DTI 2020, 2021) is left out rather than drawn as "all provinces".
     per_year = rows.groupby("year")["unit"].nunique()
-    rows = rows[rows["year"].isin(per_year[per_year >= MOVEMENT_MIN_SHARE * per_year.max()].index)]
+    keep = per_year[per_year >= MOVEMENT_MIN_SHARE * per_year.max()].index
+    notes = []
+    if meta["kind"] == "rank" and len(rows):  # a rank's spread only means something when every place is printed
+        total = rows.groupby("year")["out_of"].max()
+        partial = [y for y in per_year.index if pd.notna(total[y]) and per_year[y] < int(total[y])]
+        keep = [y for y in keep if y not in partial]
+        if partial:
+            notes.append(t("ranks_left_out", lang, years=", ".join(
+                f"{y} ({t('ranks_printed', lang, n=int(per_year[y]), total=int(total[y]))})" for y in partial)))
+    rows = rows[rows["year"].isin(keep)]
     years = (int(rows["year"].min()), int(rows["year"].max())) if len(rows) else state.years
-    note = t("method_changed", lang) if meta["kind"] == "index" and rows["year"].nunique() > 1 else ""
+    if meta["kind"] == "index" and rows["year"].nunique() > 1:
+        notes.append(t("method_changed", lang))
+    note = " ".join(notes)
     fig = C.movement_figure(rows, meta, plot_labels(frames, lang), state.units, lang=lang, years=years,
                             sources=frames.sources, note=note)
     return make_spec("overview-movement", fig, rows, frames, state, meta, C.chart_title(meta, lang, years))
