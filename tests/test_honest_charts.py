@@ -111,7 +111,7 @@ def test_ranking_rings_the_uncertain_values_with_a_legend(shaky):
     fig = C.ranking_figure(obs[obs["indicator"] == "vc_endpoints"], meta, labels, [], lang="vi", year=2020,
                            sources=shaky.sources)
     bar = drawn(fig)[0]
-    marked = {y: x for y, x in zip(bar.y, bar.text)}
+    marked = dict(zip(bar.y, bar.text))
     assert marked["Bình Bé (trước 7/2025)"].endswith("○") and marked["Cẩm Cờ"].endswith("○")
     assert not marked["Quảng Ả (trước 7/2025)"].endswith("○")
     assert [tr.name for tr in rings(fig)] == ["○ độ tin cậy thấp hoặc trung bình"] and fig.layout.showlegend
