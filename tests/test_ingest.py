@@ -208,3 +208,20 @@ def test_xlsx_tables_are_read_too(tmp_path):
     plan = plan_import(read_spec(spec), DATA)
     assert [str(p) for p in plan.problems] == [f"{xlsx}:3: DTI: 'x' is not a number"]
     assert len(plan.same) == 1 and plan.same[0][0]["unit"] == "ha-noi"
+
+
+@pytest.mark.parametrize("edit, fields", [("drop", -1), ("add", 1)])
+def test_a_row_with_too_few_or_too_many_fields_is_refused_with_its_row_and_counts(tmp_path, edit, fields):
+    """A missing comma used to end in "the template names a column the table lacks ('quote')", naming no row."""
+    src = IMPORTS / "tables" / "dti_2024_63provinces_premerger.csv"
+    lines = src.read_text(encoding="utf-8").splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("year,"))
+    width = len(lines[head].split(","))
+    row = head + 4
+    lines[row] = lines[row].replace(",", " ", 1) if edit == "drop" else lines[row] + ",x"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = run(str(IMPORTS / "dti_2024_63.yaml"), "--table", str(bad), "--data", str(DATA))  # a dry run
+    assert res.returncode == 1
+    assert f"{bad}: row {row + 1}: {width + fields} fields, the header has {width}" in res.stdout + res.stderr
+    assert "lacks" not in res.stdout + res.stderr and "Traceback" not in res.stdout + res.stderr
