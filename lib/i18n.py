@@ -55,6 +55,8 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "No data for the current filters. Add provinces, widen the period or choose another indicator."},
     "no_provinces": {"vi": "Chưa chọn tỉnh nào. Hãy chọn ít nhất một tỉnh ở thanh bên.",
                      "en": "No province selected. Pick at least one in the sidebar."},
+    "switch_expanded": {"vi": "{unit} gồm nhiều tỉnh trước 7/2025: đã chọn {parts}.",
+                        "en": "{unit} was several provinces before 7/2025: selected {parts}."},
     "bad_link": {"vi": "Liên kết có giá trị không hợp lệ ({what}); đã dùng mặc định.",
                  "en": "The link had an invalid value ({what}); the default is used."},
     "dataset_broken": {"vi": "Tệp dữ liệu có lỗi nên bảng điều khiển chưa thể hiển thị. Danh sách lỗi:",
