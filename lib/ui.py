@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import sys
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
@@ -324,6 +325,12 @@ def _leave_legacy_pages_mode() -> None:
     st.rerun()
 
 
+# The usual "visually hidden" rule: out of sight, still read by a screen reader (display:none would hide it
+# from both).
+_VISUALLY_HIDDEN = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+                    "clip:rect(0,0,0,0);white-space:nowrap;border:0")
+
+
 def chart_block(spec, lang: str) -> None:
     """A chart as a reader meets it: its title, the chart, its source line, the download buttons.
 
@@ -333,6 +340,9 @@ def chart_block(spec, lang: str) -> None:
 
     st.markdown(f"**{md_escape(spec.title)}**")
     st.plotly_chart(spec.figure, config=screen_config(), key=f"chart_{spec.key}")
+    if getattr(spec, "alt", ""):  # the chart in words, for a screen reader (visually hidden; lib.views.describe)
+        st.markdown(f'<div class="chart-alt" style="{_VISUALLY_HIDDEN}">{html.escape(spec.alt)}</div>',
+                    unsafe_allow_html=True)
     for line in (spec.note, spec.source):
         if line:
             st.caption(md_escape(line))

@@ -327,3 +327,12 @@ def test_streamlit_bind_carries_labels_not_codes(lang, param, selected):
     at.query_params["units"] = param
     at.run()
     assert at.session_state["units"] == selected
+
+
+@pytest.mark.parametrize("page", ["overview", "compare", "timeline"])
+def test_every_chart_has_a_text_alternative_on_the_page(page):
+    """Issue 23: a screen reader gets each chart in words (visually hidden, after the chart)."""
+    at = app({"lang": "en"}, page)
+    alts = [m.value for m in at.markdown if 'class="chart-alt"' in m.value]
+    assert len(alts) == len(at.get("plotly_chart")) > 0
+    assert all("Chart: " in a for a in alts)

@@ -34,6 +34,7 @@ class ChartSpec:
     notes: str = ""  # longer notes: sources with URLs, as-of dates
     note: str = ""  # how the figure was computed, in a sentence (shown under the chart, first in the notes)
     cited: tuple[str, ...] = ()  # each source behind the chart as a reader cites it (lib.citations.citation)
+    alt: str = ""  # the text alternative (lib.views.describe): on the page for screen readers, SVG <desc>, PNG
 
 
 # --- File names -----------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from lib.export.spec import ChartSpec, safe_filename
 from lib.filters import FilterState, unit_labels, unit_names
 from lib.i18n import fmt_date, t
 from lib.safe_text import md_escape, plot_escape, plot_to_text
+from lib.views.describe import describe
 
 # Display limits of a chart's filter and as-of lines (the rest is counted: "(+3)").
 NAMES_SHOWN = 6
@@ -129,7 +130,8 @@ def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterSta
                      if len(obs) else "",
                      as_of=as_of_text(obs, state.lang), notes=_notes(cited, state.lang),
                      note=plot_to_text(C.figure_note(fig), sep=" ") if hasattr(fig, "layout") else "",
-                     cited=tuple(c for c, _ in cited))
+                     cited=tuple(c for c, _ in cited),
+                     alt=describe(plot_to_text(title), obs, meta, labels_for(frames, state.lang), state))
 
 
 # --- Overview --------------------------------------------------------------------------------------
@@ -321,6 +323,15 @@ def latest_normalised(vobs: pd.DataFrame, frames: Frames, state: FilterState) ->
     return C.comparable_scores(rows, frames.indicators, state.units)
 
 
+def _radar_rows(sel: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """The values a radar draws: the selected units' scored values of its one year (charts.radar_year)."""
+    mine = sel[sel["unit"].isin(state.units[:C.RADAR_MAX])]
+    year = C.radar_year(mine) if len(mine) else None
+    if year is None:
+        return mine.iloc[0:0]
+    return mine[(mine["row_year"] == year) & (mine["year"] == year) & mine["score"].notna()]
+
+
 def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> list[ChartSpec]:
     lang = state.lang
     labels = plot_labels(frames, lang)
@@ -338,7 +349,7 @@ def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> lis
     return [
         make_spec("compare-bars", bars, bar_obs, frames, state, meta, C.figure_title(bars)),
         make_spec("compare-heatmap", heat, sel, frames, state, None, C.figure_title(heat)),
-        make_spec("compare-radar", radar, sel, frames, state, None, C.figure_title(radar)),
+        make_spec("compare-radar", radar, _radar_rows(sel, state), frames, state, None, C.figure_title(radar)),
     ]
 
 
