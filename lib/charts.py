@@ -18,7 +18,7 @@ from lib import citations as cite
 from lib.combine import MERGER_DATE
 from lib.data import rows_by_id
 from lib.draft import Draft
-from lib.i18n import fmt_date, fmt_value, t
+from lib.i18n import fmt_date, fmt_value, period_label, t
 from lib.safe_text import plot_escape, wrap_lines
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -206,7 +206,7 @@ def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFra
     parts = [f"<b>{name}</b>", _val(row["value"], meta, lang, row.get("qualifier"))]
     if meta["kind"] == "rank" and pd.notna(row.get("out_of")):
         parts[-1] += f" / {int(row['out_of'])}"
-    when = row.get("period") or fmt_date(row["as_of"], row["precision"], lang)
+    when = period_label(row.get("period") or "", lang) or fmt_date(row["as_of"], row["precision"], lang)
     parts.append(f"{t('as_of', lang)}: {plot_escape(when)}")
     if row.get("derived"):
         parts.append(f"<i>{t('derived', lang)} ({row.get('rule')})</i>")

@@ -204,6 +204,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "dl_pack_pdf": {"vi": "Tải bộ báo cáo PDF", "en": "Download briefing pack (PDF)"},
     "dl_pack_help": {"vi": "Trang bìa, mỗi biểu đồ một trang kèm ghi chú, và danh sách nguồn.", "en": "A title page, one page per chart with notes, and the list of sources."},
     "dl_pack_no_browser": {"vi": "Máy chủ thiếu Chromium nên trong bộ báo cáo, ảnh biểu đồ được thay bằng một dòng thông báo; tiêu đề, ghi chú và nguồn vẫn đầy đủ.", "en": "The server has no Chromium, so the pack shows a short notice instead of each chart image; titles, notes and sources are all there."},
+    "file_units": {"vi": "{n} tinh", "en": "{n} units"},
     "dl_pack_prefix": {"vi": "bao-cao-tom-tat", "en": "briefing-pack"},
     "map_no_data": {"vi": "Không có dữ liệu", "en": "No data"},
     "map_selected": {"vi": "Đã chọn", "en": "Selected"},
@@ -314,6 +315,34 @@ def fmt_date(value: Any, precision: str = "day", lang: str = DEFAULT_LANG) -> st
     if precision == "month":
         return f"{month} {ts.year}" if lang == "en" else f"{ts.month:02d}/{ts.year}"
     return f"{ts.day} {month} {ts.year}" if lang == "en" else f"{ts.day:02d}/{ts.month:02d}/{ts.year}"
+
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+# The common Vietnamese period labels of the dataset, each with its English form (period_label).
+_PERIOD_RULES: list[tuple[re.Pattern, Any]] = [
+    (re.compile(r"quý\s+(I{1,3}|IV)\s*/\s*(\d{4})", re.I), lambda m: f"Q{_ROMAN[m[1].upper()]} {m[2]}"),
+    (re.compile(r"quý\s+([1-4])\s*/\s*(\d{4})", re.I), lambda m: f"Q{m[1]} {m[2]}"),
+    (re.compile(r"(\d{1,2})\s+tháng\s+đầu\s+năm\s+(\d{4})", re.I), lambda m: f"first {m[1]} months of {m[2]}"),
+    (re.compile(r"(\d{1,2})\s+tháng\s+cuối\s+năm\s+(\d{4})", re.I), lambda m: f"last {m[1]} months of {m[2]}"),
+    (re.compile(r"tháng\s+(\d{1,2})\s*(?:/|năm)\s*(\d{4})", re.I),
+     lambda m: f"{_MONTHS_EN[int(m[1]) - 1]} {m[2]}" if 1 <= int(m[1]) <= 12 else m[0]),
+    (re.compile(r"cả\s+năm\s+(\d{4})", re.I), lambda m: f"full year {m[1]}"),
+    (re.compile(r"năm\s+(\d{4})", re.I), lambda m: m[1]),
+    (re.compile(r"\(\s*họp\s*\)", re.I), lambda m: "(meeting)"),
+    (re.compile(r"\(\s*ước(?: tính)?\s*\)", re.I), lambda m: "(estimate)"),
+]
+
+
+def period_label(text: str, lang: str) -> str:
+    """A dataset period label in `lang`. The labels are written in Vietnamese ("9 tháng đầu năm 2024",
+    "Quý I/2026 (họp)"); in English the common forms are translated by rule ("first 9 months of 2024",
+    "Q1 2026 (meeting)"); names that are the same in both ("DTI 2022") pass unchanged."""
+    if lang == "vi" or not text:
+        return text
+    for pattern, english in _PERIOD_RULES:
+        text = pattern.sub(english, text)
+    return text
 
 
 def strip_marks(text: str) -> str:

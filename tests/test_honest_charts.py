@@ -219,3 +219,45 @@ def test_titles_and_file_names_carry_the_span_drawn_not_the_filter(real):
     line, gantt = views.timeline_specs(obs, real, state)
     assert "2014" not in line.title and "2014" not in line.filename_stem
     assert "2014" not in gantt.title
+
+
+# --- Language ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("vi, en", [
+    ("9 tháng đầu năm 2024", "first 9 months of 2024"), ("Quý I/2026 (họp)", "Q1 2026 (meeting)"),
+    ("Quý IV/2025", "Q4 2025"), ("tháng 9/2024", "Sep 2024"), ("6 tháng đầu năm 2025", "first 6 months of 2025"),
+    ("DTI 2022", "DTI 2022"), ("Vietnam ICT Index 2023", "Vietnam ICT Index 2023"),
+])
+def test_period_labels_have_an_english_form(vi, en):
+    from lib.i18n import period_label
+
+    assert period_label(vi, "en") == en and period_label(vi, "vi") == vi
+
+
+def test_no_period_of_the_dataset_stays_vietnamese_in_english(real):
+    from lib.i18n import period_label, strip_marks
+
+    left = {p for p in real.observations["period"].unique() if p and strip_marks(period_label(p, "en")) !=
+            period_label(p, "en")}
+    assert left == set()
+
+
+def test_english_hovers_tables_and_descriptions_use_english_periods(real):
+    obs, _ = boundary_observations(real, "63")
+    state = F.FilterState("63", ["quang-tri", "lang-son", "quang-nam"], (2016, 2026), "online_application_rate", "en")
+    table = views.data_table(obs, real, state)
+    assert "first 9 months of 2018" in set(table["As of"]) and not any("tháng" in x for x in table["As of"])
+    line = views.timeline_specs(obs, real, state)[0]
+    hovers = " ".join(h for tr in line.figure.data for h in (tr.hovertext or ()) if isinstance(h, str))
+    assert "tháng" not in hovers and "Quý" not in hovers
+
+
+def test_file_names_follow_the_language(real):
+    obs, _ = boundary_observations(real, "63")
+    for lang, start, words in (("vi", "xep-hang_chi-so-chuyen-doi-so", "_4-tinh_"),
+                               ("en", "ranking_provincial-digital-transformation", "_4-units_")):
+        state = F.FilterState("63", ["quang-tri", "quang-binh", "lang-son", "quang-nam"], (2016, 2025),
+                              "dti_score", lang)
+        stem = views.overview_ranking(obs, real, state)[1].filename_stem
+        assert stem.startswith(start) and words in stem, stem

@@ -14,7 +14,7 @@ from lib import citations as cite
 from lib.data import Frames, rows_by_id
 from lib.export.spec import ChartSpec, safe_filename
 from lib.filters import FilterState, unit_labels, unit_names
-from lib.i18n import fmt_date, t
+from lib.i18n import fmt_date, period_label, t
 from lib.safe_text import md_escape, plot_escape, plot_to_text
 from lib.views.describe import describe
 
@@ -97,12 +97,18 @@ def notes_text(obs: pd.DataFrame, frames: Frames, lang: str) -> str:
     return _notes(cited_sources(obs, frames, lang), lang)
 
 
-CHART_FILE_NAMES = {  # ASCII, Vietnamese words: the start of each chart's download file name
-    "overview-ranking": "xep-hang", "overview-movement": "dien-bien", "compare-bars": "so-sanh-cot",
-    "compare-heatmap": "ban-do-nhiet", "compare-radar": "radar", "compare-subindices": "chi-so-thanh-phan",
-    "compare-scatter": "tuong-quan", "timeline-lines": "dong-thoi-gian", "timeline-gantt": "thoa-thuan",
-    "overview-map": "ban-do",
+CHART_FILE_NAMES = {  # ASCII: the start of each chart's download file name, in the reader's language
+    "overview-ranking": ("xep-hang", "ranking"), "overview-movement": ("dien-bien", "movement"),
+    "compare-bars": ("so-sanh-cot", "compare-bars"), "compare-heatmap": ("ban-do-nhiet", "heatmap"),
+    "compare-radar": ("radar", "radar"), "compare-subindices": ("chi-so-thanh-phan", "sub-indices"),
+    "compare-scatter": ("tuong-quan", "scatter"), "timeline-lines": ("dong-thoi-gian", "timeline"),
+    "timeline-gantt": ("thoa-thuan", "agreements"), "overview-map": ("ban-do", "map"),
 }
+
+
+def chart_file_name(key: str, lang: str) -> str:
+    names = CHART_FILE_NAMES.get(key, (key, key))
+    return names[0] if lang == "vi" else names[1]
 
 
 def _drawn_years(obs: pd.DataFrame, state: FilterState) -> tuple[int, int]:
@@ -116,11 +122,12 @@ def _drawn_years(obs: pd.DataFrame, state: FilterState) -> tuple[int, int]:
 
 def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterState, meta: dict | None,
               title: str, years: tuple[int, int] | None = None) -> ChartSpec:
-    stem_title = meta["title_vi"] if meta else ""
+    lang = state.lang
+    stem_title = meta[f"title_{lang}"] if meta else ""
     # The chart's own name first: the ranking and the compare bars of one indicator never share a file name.
     # The period in the file name is the span of the values drawn, as in the title (never the filter's).
     drawn = years or _drawn_years(obs, state)
-    stem = safe_filename(CHART_FILE_NAMES.get(key, key), stem_title, f"{len(state.units)} tinh",
+    stem = safe_filename(chart_file_name(key, lang), stem_title, t("file_units", lang, n=len(state.units)),
                          C.period_text(drawn).replace("–", "-"), ext="").rstrip(".")
     cited = cited_sources(obs, frames, state.lang)
     # The spec's texts are plain (page text, print title, slides); the figure's labels are Plotly markup.
@@ -173,7 +180,8 @@ def overview_cards(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
         if len(g) > 1 and meta["kind"] != "milestone":
             prev = g.iloc[-2]
             diff = last["value"] - prev["value"]
-            since = t("change_since", lang, date=prev["period"] or fmt_date(prev["as_of"], prev["precision"], lang))
+            when = period_label(prev["period"], lang) or fmt_date(prev["as_of"], prev["precision"], lang)
+            since = t("change_since", lang, date=when)
             if meta["kind"] == "rank":
                 # For a rank, up means a better place: 58th → 32nd "improved 26 places", green, arrow up.
                 delta = f"{rank_change_text(prev['value'], last['value'], lang)[2:]} {since}"
@@ -187,7 +195,7 @@ def overview_cards(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
                 arrow = "off" if diff == 0 else ("up" if diff > 0 else "down")
             colour = "gray" if good is None else ("green" if good else "red")
         cards.append(Card(ind, unit, labels.get(unit, unit), value, delta, good,
-                          last["period"] or fmt_date(last["as_of"], last["precision"], lang),
+                          period_label(last["period"], lang) or fmt_date(last["as_of"], last["precision"], lang),
                           bool(last.get("derived", False)), last["confidence"] == "low",
                           int(last["year"]), arrow, colour))
     cards.sort(key=lambda c: (ind_order.get(c.indicator, 999), order.get(c.unit, 999)))
@@ -455,7 +463,7 @@ def data_table(vobs: pd.DataFrame, frames: Frames, state: FilterState, *, all_in
                                                                rows["out_of"])],
         t("col_numeric_value", lang): rows["value"].to_numpy(),
         t("col_unit_of_measure", lang): [ind.loc[i, f"unit_{lang}"] for i in rows["indicator"]],
-        t("col_as_of", lang): [p or fmt_date(a, pr, lang) for p, a, pr in
+        t("col_as_of", lang): [period_label(p, lang) or fmt_date(a, pr, lang) for p, a, pr in
                                           zip(rows["period"], rows["as_of"], rows["precision"])],
         t("col_derived", lang): [(t("derived", lang) + f" ({r})") if d else "" for d, r in
                                            zip(rows.get("derived", False), rows.get("rule", None))],
@@ -745,7 +753,8 @@ def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str,
                            sources=frames.sources, fit=fit)
     used = pd.concat([xs.loc[units].reset_index(), ys.loc[units].reset_index()]) if units else rows.iloc[0:0]
     spec = make_spec("compare-scatter", fig, used, frames, state, None, C.figure_title(fig))
-    spec.filename_stem = safe_filename(CHART_FILE_NAMES["compare-scatter"], x, y, str(year), ext="").rstrip(".")
+    spec.filename_stem = safe_filename(chart_file_name("compare-scatter", lang), mx[f"title_{lang}"],
+                                       my[f"title_{lang}"], str(year), ext="").rstrip(".")
     return spec, len(units)
 
 

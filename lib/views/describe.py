@@ -11,13 +11,13 @@ import pandas as pd
 
 from lib import charts as C
 from lib.filters import FilterState
-from lib.i18n import fmt_date, t
+from lib.i18n import fmt_date, period_label, t
 
 MAX_SELECTED = 8  # the selected units named with their values (the rest counted)
 
 
 def _when(row: dict, lang: str) -> str:
-    return row.get("period") or fmt_date(row["as_of"], row.get("precision") or "year", lang)
+    return period_label(row.get("period") or "", lang) or fmt_date(row["as_of"], row.get("precision") or "year", lang)
 
 
 def _value(row: dict, meta: dict, lang: str) -> str:
