@@ -348,7 +348,8 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
         any_uncertain = any_uncertain or any(flags)
         common = dict(
             x=[str(x) for x in xs], y=r["value"], name=name, cliponaxis=False, hoverinfo="text",
-            text=[_bar_text((_val(v, meta, lang, q) + (" *" if (pd.notna(d) and bool(d)) else "")), f)
+            text=[_bar_text((_val(v, meta, lang, q) + (" *" if (pd.notna(d) and bool(d)) else "")),
+                            f and meta["kind"] != "rank")  # dots get a ring instead
                   if pd.notna(v) else ""
                   for v, q, d, f in zip(r["value"], r["qualifier"], r.get("derived", [False] * len(r)), flags)],
             hovertext=[_hover(row, meta, lang, name, sources) if pd.notna(row["value"]) else ""
@@ -483,9 +484,11 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
         fig.update_layout(showlegend=True)
     fig.update_xaxes(side="top", tickfont={"size": 11}, showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": 10})
+    # The legend (the ring's meaning) goes under the colour bar: above the grid it would cover the unit names.
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
-                   height=max(360, 40 * len(inds) + 230), bottom=150,
-                   note=t("heatmap_note", lang))
+                   height=max(360, 40 * len(inds) + 260), bottom=180, note=t("heatmap_note", lang),
+                   legend={"orientation": "h", "x": 0, "y": -0.16 - 12 / max(360, 40 * len(inds) + 260),
+                           "yanchor": "top", "font": {"size": 11}})
 
 
 def radar_year(rows: pd.DataFrame) -> int | None:
@@ -549,7 +552,8 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
 
 def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: dict[str, str],
                     units: list[str], *, lang: str, years: tuple[int, int], sources: pd.DataFrame,
-                    history: pd.DataFrame | None = None, merger_units: Iterable[str] = ()) -> go.Figure:
+                    history: pd.DataFrame | None = None, merger_units: Iterable[str] = (),
+                    event_units: Iterable[str] = ()) -> go.Figure:
     """The indicator over time per unit (markers at as-of dates, lines only between real values),
     predecessors' lines up to the merger, and the milestones on the same time axis below. `rows`, `history`
     and `evs` are what lib.views.timeline_inputs selected: the indicator's values of `units` in the period,
@@ -599,22 +603,31 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
                          row=1, col=1)
     fig.update_yaxes(title=_unit(meta, lang) or None, row=1, col=1)
     whole_ticks(fig, meta, list(rows["value"]) + list(hist.get("value", [])), "y", row=1, col=1)
-    # Milestones: one row per unit label, a symbol per kind.
+    # Milestones: one row per unit label, a symbol per kind, each marked with its number (the events table's
+    # row below), alternately above and below the marker within a lane so that neighbours do not overlap.
     ev_rows = []
     for e in evs.to_dict("records"):
         for u in e["units"]:
-            if u in units or (len(hist) and u in set(hist["unit"])):
+            if u in units or (len(hist) and u in set(hist["unit"])) or u in set(event_units):
                 ev_rows.append((labels.get(u, u), e))
+    side: dict[str, int] = {}
+    place = []
+    for lab, _ in ev_rows:
+        side[lab] = side.get(lab, -1) + 1
+        place.append("top center" if side[lab] % 2 == 0 else "bottom center")
     for kind, sym in EVENT_SYMBOLS.items():
-        sel = [(lab, e) for lab, e in ev_rows if e["kind"] == kind]
+        sel = [(lab, e, p) for (lab, e), p in zip(ev_rows, place) if e["kind"] == kind]
         if not sel:
             continue
         fig.add_trace(dict(type="scatter",
-            x=[e["as_of"] for _, e in sel], y=[lab for lab, _ in sel], mode="markers",
+            x=[e["as_of"] for _, e, _ in sel], y=[lab for lab, _, _ in sel], mode="markers+text",
+            text=[str(e.get("number", "")) for _, e, _ in sel], textposition=[p for _, _, p in sel],
+            textfont={"size": 11, "color": "#222"}, cliponaxis=False,
             name=t(f"event_kind_{kind}", lang), marker={"symbol": sym, "size": 12, "color": "#333",
                                                  "line": {"width": 1, "color": "#fff"}},
-            hovertext=[f"<b>{plot_escape(e[f'title_{lang}'])}</b><br>{fmt_date(e['as_of'], e['precision'], lang)}"
-                       f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e in sel],
+            hovertext=[f"<b>{e.get('number', '')}. {plot_escape(e[f'title_{lang}'])}</b><br>"
+                       f"{fmt_date(e['as_of'], e['precision'], lang)}"
+                       f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e, _ in sel],
             hoverinfo="text",
         ), row=2, col=1)
     if list(merger_units):
@@ -623,7 +636,8 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
     fig.update_yaxes(type="category", row=2, col=1, tickfont={"size": 10}, tickmode="array",
                      tickvals=lanes, categoryorder="array", categoryarray=lanes)
     src = list(rows["source"]) + (list(hist["source"]) if len(hist) else []) + list(evs["source"])
-    return _finish(fig, title, source_line(src, sources, lang), lang=lang, height=max(600, 360 + 26 * len(lanes)),
+    return _finish(fig, title, source_line(src, sources, lang), lang=lang, height=max(600, 360 + 34 * len(lanes)),
+                   note=t("timeline_numbers_note", lang) if ev_rows else "",
                    bottom=110, legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
                    margin={"r": 10, "t": 60})
 
@@ -633,7 +647,10 @@ def gantt_figure(agreements: pd.DataFrame, labels: dict[str, str], units: list[s
     """Cooperation-agreement periods, a bar from start to end year for each unit of `units` an agreement
     names. `agreements`: those with a period that meets the chosen one (lib.views.agreements_in)."""
     title = f"{t('gantt_title', lang)} · {period_text(years)}"
-    rows = [(labels.get(u, u), e) for e in agreements.to_dict("records") for u in e["units"] if u in units]
+    # One row per unit and partner: two agreements of one unit that overlap in time (Đà Nẵng with FPT and
+    # Viettel) never draw one bar and its label over another.
+    rows = [(wrap(f"{labels.get(u, u)} · {plot_escape(e['partner'] or '—')}", 22), e)
+            for e in agreements.to_dict("records") for u in e["units"] if u in units]
     if not rows:
         return empty_figure(t("no_data_filters", lang), title, lang)
     drawn = span_of([e["period_start"] for _, e in rows], [e["period_end"] for _, e in rows])
@@ -647,9 +664,12 @@ def gantt_figure(agreements: pd.DataFrame, labels: dict[str, str], units: list[s
         fig.add_trace(dict(type="bar",
             y=[lab for lab, _ in sel], base=start, x=[(b - a).total_seconds() * 1000 for a, b in zip(start, end)],
             orientation="h", name=partner,
-            marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
+            marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)],
+                                                                     "fgopacity": 0.3},
                     "line": {"color": "#333", "width": 0.5}},
-            text=[f"{int(e['period_start'])}–{int(e['period_end'])}" for _, e in sel], textposition="inside",
+            # Plotly picks black or white inside each bar for contrast; the pattern is kept faint under it.
+            text=[f"{int(e['period_start'])}–{int(e['period_end'])}" for _, e in sel],
+            textposition="inside", insidetextanchor="middle", constraintext="none", textfont={"size": 12},
             hovertext=[f"<b>{plot_escape(e[f'title_{lang}'])}</b><br>"
                        f"{partner}: {int(e['period_start'])}–{int(e['period_end'])}"
                        f"<br>{fmt_date(e['as_of'], e['precision'], lang)}" for _, e in sel],
@@ -657,9 +677,9 @@ def gantt_figure(agreements: pd.DataFrame, labels: dict[str, str], units: list[s
         ))
     fig.update_layout(barmode="overlay", showlegend=True)
     fig.update_xaxes(type="date")
-    fig.update_yaxes(type="category", autorange="reversed")
+    fig.update_yaxes(type="category", autorange="reversed", tickfont={"size": 11})
     return _finish(fig, title, source_line([e["source"] for _, e in rows], sources, lang), lang=lang,
-                   height=max(280, 45 * len({lab for lab, _ in rows}) + 180))
+                   height=max(280, 48 * len({lab for lab, _ in rows}) + 180))
 
 
 def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *, lang: str,

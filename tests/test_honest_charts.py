@@ -114,11 +114,11 @@ def test_ranking_rings_the_uncertain_values_with_a_legend(shaky):
     marked = dict(zip(bar.y, bar.text))
     assert marked["Bình Bé (trước 7/2025)"].endswith("○") and marked["Cẩm Cờ"].endswith("○")
     assert not marked["Quảng Ả (trước 7/2025)"].endswith("○")
-    assert [tr.name for tr in rings(fig)] == ["○ độ tin cậy thấp hoặc trung bình"] and fig.layout.showlegend
+    assert [tr.name for tr in rings(fig)] == ["độ tin cậy thấp hoặc trung bình"] and fig.layout.showlegend
     rank = C.ranking_figure(obs[obs["indicator"] == "dti_rank"], C.meta_of(shaky.indicators, "dti_rank"), labels,
                             [], lang="en", year=2022, sources=shaky.sources)
     (ring,) = rings(rank)
-    assert len(ring.x) == 3 and ring.marker.symbol == "circle-open" and ring.name == "○ low or medium confidence"
+    assert len(ring.x) == 3 and ring.marker.symbol == "circle-open" and ring.name == "low or medium confidence"
 
 
 def test_timeline_heatmap_and_bars_ring_uncertain_values(shaky):
@@ -138,7 +138,7 @@ def test_the_printed_chart_keeps_the_ring_legend(shaky):
     state = F.FilterState("63", ["old-a", "old-b"], (2016, 2026), "vc_endpoints", "en")
     spec = views.timeline_specs(obs, shaky, state)[0]
     printed = export_figure(spec, "en")
-    assert any(tr.name == "○ low or medium confidence" and tr.showlegend for tr in printed.data)
+    assert any(tr.name == "low or medium confidence" and tr.showlegend for tr in printed.data)
 
 
 def test_data_table_names_medium_confidence_too(shaky):
@@ -261,3 +261,36 @@ def test_file_names_follow_the_language(real):
                               "dti_score", lang)
         stem = views.overview_ranking(obs, real, state)[1].filename_stem
         assert stem.startswith(start) and words in stem, stem
+
+
+# --- Timeline readable --------------------------------------------------------------------------------------
+
+
+def test_34_view_events_table_lists_the_predecessors_events_marked(real):
+    state = F.FilterState("34", ["da-nang-2025"], (2014, 2026), "dti_score", "en")
+    table = views.events_table(real, state)
+    quang_nam = table[table["Provinces"].str.contains("Quang Nam") & table["Before the merger"].astype(bool)]
+    assert len(quang_nam) >= 2  # the 2014 and 2021 VNPT agreements of the former Quảng Nam
+    assert set(quang_nam["Before the merger"]) == {"event of a former province, now part of Da Nang (from 7/2025)"}
+
+
+def test_milestones_carry_the_numbers_of_the_events_table(real):
+    obs, _ = boundary_observations(real, "34")
+    state = F.FilterState("34", ["da-nang-2025", "quang-tri-2025"], (2014, 2026), "dti_score", "vi")
+    line = views.timeline_specs(obs, real, state)[0]
+    table = views.events_table(real, state)
+    marks = [tr for tr in line.figure.data if tr.mode == "markers+text" and tr.yaxis == "y2"]
+    numbers = {int(n) for tr in marks for n in tr.text}
+    assert numbers == set(table["Số"])
+    # Neighbours in one lane alternate above and below their marker.
+    positions = [p for tr in marks for p in tr.textposition]
+    assert {"top center", "bottom center"} <= set(positions)
+    assert "Số trên mỗi mốc" in line.note
+
+
+def test_gantt_gives_each_unit_and_partner_its_own_row(real):
+    state = F.FilterState("63", ["da-nang"], (2014, 2030), "dti_score", "vi")
+    obs, _ = boundary_observations(real, "63")
+    gantt = views.timeline_specs(obs, real, state)[1].figure
+    rows = sorted({y for tr in gantt.data for y in tr.y})
+    assert len(rows) == 2 and any("FPT" in r for r in rows) and any("Viettel" in r for r in rows)
