@@ -610,24 +610,36 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
         for u in e["units"]:
             if u in units or (len(hist) and u in set(hist["unit"])) or u in set(event_units):
                 ev_rows.append((labels.get(u, u), e))
+    # One label per lane and date ("6,7,8,9" for four events of one day), alternately left and right of the
+    # marker (above or below, a label would run into the next lane).
+    groups: dict[tuple, list[int]] = {}
+    for lab, e in ev_rows:
+        groups.setdefault((lab, e["as_of"]), []).append(int(e.get("number") or 0))
     side: dict[str, int] = {}
-    place = []
-    for lab, _ in ev_rows:
+    label: dict[tuple, tuple[str, str]] = {}
+    for (lab, when), nums in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         side[lab] = side.get(lab, -1) + 1
-        place.append("top center" if side[lab] % 2 == 0 else "bottom center")
+        label[(lab, when)] = (",".join(str(n) for n in sorted(set(nums)) if n),
+                              "middle right" if side[lab] % 2 == 0 else "middle left")
+    texts, place, seen = [], [], set()
+    for lab, e in ev_rows:
+        key = (lab, e["as_of"])
+        texts.append("" if key in seen else label[key][0])
+        place.append(label[key][1])
+        seen.add(key)
     for kind, sym in EVENT_SYMBOLS.items():
-        sel = [(lab, e, p) for (lab, e), p in zip(ev_rows, place) if e["kind"] == kind]
+        sel = [(lab, e, p, x) for (lab, e), p, x in zip(ev_rows, place, texts) if e["kind"] == kind]
         if not sel:
             continue
         fig.add_trace(dict(type="scatter",
-            x=[e["as_of"] for _, e, _ in sel], y=[lab for lab, _, _ in sel], mode="markers+text",
-            text=[str(e.get("number", "")) for _, e, _ in sel], textposition=[p for _, _, p in sel],
+            x=[e["as_of"] for _, e, _, _ in sel], y=[lab for lab, _, _, _ in sel], mode="markers+text",
+            text=[x for _, _, _, x in sel], textposition=[p for _, _, p, _ in sel],
             textfont={"size": 11, "color": "#222"}, cliponaxis=False,
             name=t(f"event_kind_{kind}", lang), marker={"symbol": sym, "size": 12, "color": "#333",
                                                  "line": {"width": 1, "color": "#fff"}},
             hovertext=[f"<b>{e.get('number', '')}. {plot_escape(e[f'title_{lang}'])}</b><br>"
                        f"{fmt_date(e['as_of'], e['precision'], lang)}"
-                       f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e, _ in sel],
+                       f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e, _, _ in sel],
             hoverinfo="text",
         ), row=2, col=1)
     if list(merger_units):
@@ -636,10 +648,17 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
     fig.update_yaxes(type="category", row=2, col=1, tickfont={"size": 10}, tickmode="array",
                      tickvals=lanes, categoryorder="array", categoryarray=lanes)
     src = list(rows["source"]) + (list(hist["source"]) if len(hist) else []) + list(evs["source"])
-    return _finish(fig, title, source_line(src, sources, lang), lang=lang, height=max(600, 360 + 34 * len(lanes)),
-                   note=t("timeline_numbers_note", lang) if ev_rows else "",
-                   bottom=110, legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
-                   margin={"r": 10, "t": 60})
+    # The legend under the chart: at its side it took most of a phone's width from the plot.
+    # Entries of a fixed width: several a row on a laptop, one a row on a phone; the bottom margin makes room
+    # for one a row, so that no entry is cut on a phone.
+    n_entries = sum(1 for tr in fig.data if tr.get("showlegend", True) is not False)
+    legend_h = 24 * n_entries
+    height = max(640, 400 + 44 * len(lanes)) + legend_h
+    return _finish(fig, title, source_line(src, sources, lang), lang=lang, height=height,
+                   note=t("timeline_numbers_note", lang) if ev_rows else "", bottom=110,
+                   legend={"orientation": "h", "x": 0, "y": -45 / height, "yanchor": "top", "font": {"size": 11},
+                           "entrywidth": 200, "entrywidthmode": "pixels"},
+                   margin={"r": 10, "t": 30, "b": 70 + legend_h})
 
 
 def gantt_figure(agreements: pd.DataFrame, labels: dict[str, str], units: list[str], *, lang: str,
@@ -664,12 +683,15 @@ def gantt_figure(agreements: pd.DataFrame, labels: dict[str, str], units: list[s
         fig.add_trace(dict(type="bar",
             y=[lab for lab, _ in sel], base=start, x=[(b - a).total_seconds() * 1000 for a, b in zip(start, end)],
             orientation="h", name=partner,
-            marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)],
-                                                                     "fgopacity": 0.3},
+            # The pattern over the colour (not instead of it), faint, so Plotly's black-or-white text keeps its
+            # contrast; the text stays horizontal and full size on a phone's narrow bars.
+            marker={"color": PALETTE[k % len(PALETTE)],
+                    "pattern": {"shape": PATTERNS[k % len(PATTERNS)], "fillmode": "overlay", "fgcolor": "white",
+                                "fgopacity": 0.3},
                     "line": {"color": "#333", "width": 0.5}},
-            # Plotly picks black or white inside each bar for contrast; the pattern is kept faint under it.
             text=[f"{int(e['period_start'])}–{int(e['period_end'])}" for _, e in sel],
-            textposition="inside", insidetextanchor="middle", constraintext="none", textfont={"size": 12},
+            textposition="inside", insidetextanchor="middle", constraintext="none", textangle=0,
+            textfont={"size": 12},
             hovertext=[f"<b>{plot_escape(e[f'title_{lang}'])}</b><br>"
                        f"{partner}: {int(e['period_start'])}–{int(e['period_end'])}"
                        f"<br>{fmt_date(e['as_of'], e['precision'], lang)}" for _, e in sel],

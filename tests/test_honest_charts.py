@@ -280,11 +280,11 @@ def test_milestones_carry_the_numbers_of_the_events_table(real):
     line = views.timeline_specs(obs, real, state)[0]
     table = views.events_table(real, state)
     marks = [tr for tr in line.figure.data if tr.mode == "markers+text" and tr.yaxis == "y2"]
-    numbers = {int(n) for tr in marks for n in tr.text}
+    numbers = {int(n) for tr in marks for label in tr.text for n in label.split(",") if n}
     assert numbers == set(table["Số"])
-    # Neighbours in one lane alternate above and below their marker.
+    # Neighbours in one lane alternate right and left of their marker.
     positions = [p for tr in marks for p in tr.textposition]
-    assert {"top center", "bottom center"} <= set(positions)
+    assert {"middle right", "middle left"} <= set(positions)
     assert "Số trên mỗi mốc" in line.note
 
 
