@@ -477,17 +477,22 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
     ))
     fig.update_layout(plot_bgcolor=NO_DATA)
     xcat = [wrap(labels.get(u, u), 18) for u in units]
-    rings = [(xcat[units.index(u)], ylabels[inds.index(i)]) for (i, u), c in cells.items()
-             if i in inds and u in units and c.get("confidence") in UNCERTAIN]
-    if rings:
-        _ring(fig, [a for a, _ in rings], [b for _, b in rings], lang)
+    shaky = [(i, u) for (i, u), c in cells.items() if i in inds and u in units and c.get("confidence") in UNCERTAIN]
+    if shaky and len(units) <= HEATMAP_TEXT_MAX:  # values written in the cells: "○" after the value
+        for i, u in shaky:
+            text[inds.index(i)][units.index(u)] += " ○"
+        fig.data[0]["text"] = text
+        _ring(fig, [None], [None], lang)
+    elif shaky:  # colour only: a ring over the cell
+        _ring(fig, [xcat[units.index(u)] for _, u in shaky], [ylabels[inds.index(i)] for i, _ in shaky], lang)
+    if shaky:
         fig.update_layout(showlegend=True)
     fig.update_xaxes(side="top", tickfont={"size": 11}, showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": 10})
     # The legend (the ring's meaning) goes under the colour bar: above the grid it would cover the unit names.
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
                    height=max(360, 40 * len(inds) + 260), bottom=180, note=t("heatmap_note", lang),
-                   legend={"orientation": "h", "x": 0, "y": -0.16 - 12 / max(360, 40 * len(inds) + 260),
+                   legend={"orientation": "h", "x": 0, "y": -0.02 - 60 / max(360, 40 * len(inds) + 260),
                            "yanchor": "top", "font": {"size": 11}})
 
 

@@ -129,6 +129,9 @@ def test_timeline_heatmap_and_bars_ring_uncertain_values(shaky):
     assert sorted(ring.y) == [50, 100]  # old-b (low) and same-c (its source is medium), not old-a
     bars = views.compare_specs(obs, shaky, state)
     assert all(rings(spec.figure) for spec in bars[:2]), [spec.key for spec in bars]
+    heat = drawn(bars[1].figure)[0]
+    marked = [x for row in heat.text for x in row if x.endswith("○")]
+    assert "100 endpoints ○" in marked or "100 điểm cầu ○" in marked, heat.text
 
 
 def test_the_printed_chart_keeps_the_ring_legend(shaky):
