@@ -532,6 +532,8 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
     ringed = False
     for k, u in enumerate(units):
         r = rows[rows["unit"] == u].set_index("indicator").reindex(inds)
+        if r["score"].isna().all():  # nothing of that year: no legend entry claiming a polygon
+            continue
         name = t("radar_year_name", lang, name=labels.get(u, u), year=year)
         fig.add_trace(dict(type="scatterpolar",
             r=list(r["score"]) + [r["score"].iloc[0]], theta=theta + [theta[0]], name=name,
