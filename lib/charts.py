@@ -18,7 +18,7 @@ from lib import citations as cite
 from lib.combine import MERGER_DATE
 from lib.data import rows_by_id
 from lib.draft import Draft
-from lib.i18n import fmt_date, fmt_value, t
+from lib.i18n import fmt_date, fmt_value, period_label, t
 from lib.safe_text import plot_escape, wrap_lines
 from lib.targets import target_label
 
@@ -56,6 +56,12 @@ def _unit(meta: dict, lang: str) -> str:
 
 def ind_unit(meta: dict, lang: str) -> str:
     return meta[f"unit_{lang}"]
+
+
+def span_of(*columns: Iterable) -> tuple[int, int]:
+    """The first and last year among the values a chart draws (its title's period, not the filter's)."""
+    ys = [int(y) for col in columns for y in col if y is not None and pd.notna(y)]
+    return (min(ys), max(ys)) if ys else (0, 0)
 
 
 def period_text(years: tuple[int, int]) -> str:
@@ -201,7 +207,7 @@ def _hover(row: pd.Series, meta: dict, lang: str, name: str, sources: pd.DataFra
     parts = [f"<b>{name}</b>", _val(row["value"], meta, lang, row.get("qualifier"))]
     if meta["kind"] == "rank" and pd.notna(row.get("out_of")):
         parts[-1] += f" / {int(row['out_of'])}"
-    when = row.get("period") or fmt_date(row["as_of"], row["precision"], lang)
+    when = period_label(row.get("period") or "", lang) or fmt_date(row["as_of"], row["precision"], lang)
     parts.append(f"{t('as_of', lang)}: {plot_escape(when)}")
     if row.get("derived"):
         parts.append(f"<i>{t('derived', lang)} ({row.get('rule')})</i>")
@@ -340,6 +346,45 @@ def latest_per_unit(obs: pd.DataFrame) -> pd.DataFrame:
     return obs.sort_values("as_of").groupby(["unit", "indicator"], as_index=False).tail(1)
 
 
+# --- Low and medium confidence ---------------------------------------------------------------------
+# A value whose confidence is low or medium (its own, else its source's: lib.data.frames) is ringed on
+# every chart — a hollow circle over the dot, line point or cell, "○" after a bar's label — and the legend
+# says what the ring means, so the printed chart (PNG, SVG, packs) carries the warning too.
+
+UNCERTAIN = ("low", "medium")
+UNCERTAIN_RING = {"symbol": "circle-open", "size": 18, "color": "#D55E00", "line": {"width": 2}}
+
+
+def uncertain(rows: pd.DataFrame) -> list[bool]:
+    """Per row: is the value's confidence low or medium?"""
+    if "confidence" not in rows.columns:
+        return [False] * len(rows)
+    return [c in UNCERTAIN for c in rows["confidence"]]
+
+
+def _ring(fig: Draft, xs: list, ys: list, lang: str, *, polar: bool = False, legend: bool = True,
+          extra: dict | None = None, **where) -> None:
+    """Hollow rings over the points (xs, ys) of uncertain values, one legend entry ("○ low or medium
+    confidence"); with no point, only the legend entry when `legend` and nothing else."""
+    trace = dict(type="scatterpolar" if polar else "scatter", mode="markers", name=t("uncertain_legend", lang),
+                 marker=UNCERTAIN_RING, hoverinfo="skip", legendgroup="uncertain", showlegend=legend,
+                 **({"r": ys, "theta": xs} if polar else {"x": xs, "y": ys}), **(extra or {}))
+    fig.add_trace(trace, **where)
+
+
+def _ring_rows(fig: Draft, rows: pd.DataFrame, x: Iterable, y: Iterable, lang: str, **where) -> bool:
+    """Rings at (x, y) of the uncertain rows of `rows`; True when any was drawn."""
+    flags = uncertain(rows)
+    pts = [(a, b) for a, b, f in zip(x, y, flags) if f]
+    if pts:
+        _ring(fig, [a for a, _ in pts], [b for _, b in pts], lang, **where)
+    return bool(pts)
+
+
+def _bar_text(text: str, flag: bool) -> str:
+    return f"{text} ○" if flag and text else text
+
+
 # --- Figures ---------------------------------------------------------------------------------------
 
 
@@ -357,7 +402,7 @@ def _around(rows: pd.DataFrame, units: set[str], k: int) -> pd.DataFrame:
 
 def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highlight: Iterable[str], *,
                    lang: str, year: int, sources: pd.DataFrame, extra: dict[str, str] | None = None,
-                   targets: pd.DataFrame | None = None, around: int | None = None) -> go.Figure:
+                   targets: pd.DataFrame | None = None, around: int | None = None, printed: str = "") -> go.Figure:
     """Every unit in `rows` (the indicator's observations of `year` on one basis, as lib.views selects them;
     the newest per unit), best first; the selected ones highlighted. Each unit's position by value is written
     on the axis beside its name ("41 · Quảng Trị"), and the median of all drawn as a line (both from the known
@@ -365,7 +410,7 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
     hover (the change since the previous year). `around`: only the selected units and that many neighbours
     each side (a brief), the gaps said in the title."""
     rows = latest_per_unit(rows)
-    title = chart_title(meta, lang, (year, year))
+    title = chart_title(meta, lang, (year, year)) + (f" · {printed}" if printed else "")
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
     best_first = meta["kind"] == "rank" or not meta["higher_is_better"]
@@ -423,8 +468,16 @@ def _ranking_draft(rows: pd.DataFrame, meta: dict, labels: dict[str, str], hl: s
         fig = Draft(dict(type="scatter", mode="markers+text", textposition="middle left",
                          marker={"color": colors, "size": 10, "line": {"color": "#333", "width": 0.5}}, **common))
         fig.update_xaxes(**rank_axis(drawn.dropna(), rows["out_of"]), title=_unit(meta, lang) or None)
+        if _ring_rows(fig, rows, drawn, names, lang):
+            fig.update_layout(showlegend=True)
     else:
-        fig = Draft(dict(type="bar", orientation="h", marker={"color": colors}, textposition="outside", **common))
+        flags = uncertain(rows)
+        common["text"] = [_bar_text(x, f) for x, f in zip(common["text"], flags)]
+        fig = Draft(dict(type="bar", orientation="h", marker={"color": colors}, textposition="outside",
+                         showlegend=False, **common))
+        if any(flags):
+            _ring(fig, [None], [None], lang)
+            fig.update_layout(showlegend=True)
     # The targets still ahead of (or at) the ranking's year: a line across the ranking at each value.
     marks = add_target_marks(fig, targets, meta, lang, value_axis="x")
     if meta["kind"] != "rank":
@@ -449,7 +502,6 @@ def _bound_words(fig: Draft, names: list[str], bound, common: dict) -> None:
                        text=[x for x, b in zip(common["text"], bound) if b], cliponaxis=False,
                        hovertext=[x for x, b in zip(common["hovertext"], bound) if b], hoverinfo="text",
                        showlegend=False))
-    fig.update_layout(showlegend=False)  # one series: a second trace would make Plotly name it
 
 
 def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *,
@@ -466,15 +518,21 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
     rows, bounds = split_bounds(rows)
     if rows.empty:
         return empty_figure(bounds_note(bounds, meta, labels, lang), title, lang)
+    title = chart_title(meta, lang, span_of(rows["year"]))
     fig = Draft()
     xs = sorted(rows["year"].unique())
+    any_uncertain = ringed = False
     for i, unit in enumerate(u for u in units if u in set(rows["unit"])):
         r = rows[rows["unit"] == unit].set_index("year").reindex(xs)
         name = labels.get(unit, unit)
+        flags = [c in UNCERTAIN for c in r.get("confidence", pd.Series("", index=r.index)).fillna("")]
+        any_uncertain = any_uncertain or any(flags)
         common = dict(
             x=[str(x) for x in xs], y=r["value"], name=name, cliponaxis=False, hoverinfo="text",
-            text=[(_val(v, meta, lang, q) + (" *" if (pd.notna(d) and bool(d)) else "")) if pd.notna(v) else ""
-                  for v, q, d in zip(r["value"], r["qualifier"], r.get("derived", [False] * len(r)))],
+            text=[_bar_text((_val(v, meta, lang, q) + (" *" if (pd.notna(d) and bool(d)) else "")),
+                            f and meta["kind"] != "rank")  # dots get a ring instead
+                  if pd.notna(v) else ""
+                  for v, q, d, f in zip(r["value"], r["qualifier"], r.get("derived", [False] * len(r)), flags)],
             hovertext=[_hover(row, meta, lang, name, sources) if pd.notna(row["value"]) else ""
                        for row in r.reset_index().to_dict("records")],
         )
@@ -482,11 +540,18 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
             fig.add_scatter(mode="markers+text", textposition="middle right", offsetgroup=str(i),
                             marker={"color": PALETTE[i % len(PALETTE)], "symbol": SYMBOLS[i % len(SYMBOLS)],
                                     "size": 12, "line": {"color": "#333", "width": 0.5}}, **common)
+            pts = [(str(x), v) for x, v, f in zip(xs, r["value"], flags) if f]
+            if pts:  # the ring sits in the unit's own slot of the group
+                _ring(fig, [a for a, _ in pts], [b for _, b in pts], lang, legend=not ringed,
+                      extra={"offsetgroup": str(i)})
+                ringed = True
         else:
             fig.add_bar(marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]},
                                 "line": {"color": "#333", "width": 0.5}}, textposition="outside", **common)
     # The targets not yet past at the first year shown: a line across the years at each value.
     add_target_marks(fig, None if targets is None else targets[targets["year"] >= int(xs[0])], meta, lang)
+    if any_uncertain and not ringed:
+        _ring(fig, [None], [None], lang)
     fig.update_layout(barmode="group", scattermode="group", showlegend=True)  # one series still names itself
     if meta["kind"] == "rank":
         fig.update_yaxes(title=_unit(meta, lang) or None, **rank_axis(rows["value"], rows["out_of"]))
@@ -499,7 +564,9 @@ def grouped_bar_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], u
 
 
 def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Add `score` in 0–1 per indicator (1 = best), min–max over the units given; ties/one unit -> 0.5."""
+    """Add `score` in 0–1 per indicator (1 = best), min–max over the units given. Tied units share their
+    position; with nothing to compare (one unit, or every unit equal) the score is missing, never a made-up
+    0,5 ("average"): the chart writes the value uncoloured."""
     meta = indicators.set_index("id")
     out = latest[~is_bound(latest)].copy()  # a bound has no place on a 0–1 scale
     g = out.groupby("indicator")["value"]
@@ -508,7 +575,7 @@ def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     good = (meta["higher_is_better"].astype(bool) & (meta["kind"] != "rank"))
     good_high = out["indicator"].map(good).fillna(False).astype(bool)
     score = s.where(good_high, 1 - s)
-    out["score"] = score.mask((hi == lo) | hi.isna(), 0.5).astype(float).to_numpy()
+    out["score"] = score.mask((hi == lo) | hi.isna()).astype(float).to_numpy()
     return out
 
 
@@ -550,6 +617,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
     rows = latest
     if rows.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
+    title = f"{t('heatmap_title', lang)} · {period_text(span_of(rows['year']))}"
     metas = rows_by_id(indicators)
     inds = [i for i in indicators["id"] if i in set(rows["indicator"])]
     cells: dict[tuple[str, str], dict] = {}
@@ -567,10 +635,12 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
                 continue
             c = cells[(i, u)]
             text_hover = f"{_hover(c, m, lang, labels.get(u, u), sources)}<br>{ind_title(m, lang)}"
-            if pd.isna(c["score"]):  # another year than the row's: shown, not coloured
+            if pd.isna(c["score"]):  # another year than the row's, or nothing to compare: shown, not coloured
                 zr.append(None)
-                tr.append(f"{_val(c['value'], m, lang, c['qualifier'])} ({int(c['year'])})")
-                hr.append(f"{text_hover}<br><i>{t('heatmap_other_year', lang, year=int(c['row_year']))}</i>")
+                other = int(c["year"]) != int(c["row_year"])
+                tr.append(_val(c["value"], m, lang, c["qualifier"]) + (f" ({int(c['year'])})" if other else ""))
+                why = "heatmap_other_year" if other else "heatmap_no_comparison"
+                hr.append(f"{text_hover}<br><i>{t(why, lang, year=int(c['row_year']))}</i>")
                 continue
             zr.append(float(c["score"]))
             tr.append(_val(c["value"], m, lang, c["qualifier"]))
@@ -590,19 +660,47 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
                   "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top"},
     ))
     fig.update_layout(plot_bgcolor=NO_DATA)
+    xcat = [wrap(labels.get(u, u), 18) for u in units]
+    shaky = [(i, u) for (i, u), c in cells.items() if i in inds and u in units and c.get("confidence") in UNCERTAIN]
+    if shaky and len(units) <= HEATMAP_TEXT_MAX:  # values written in the cells: "○" after the value
+        for i, u in shaky:
+            text[inds.index(i)][units.index(u)] += " ○"
+        fig.data[0]["text"] = text
+        _ring(fig, [None], [None], lang)
+    elif shaky:  # colour only: a ring over the cell
+        _ring(fig, [xcat[units.index(u)] for _, u in shaky], [ylabels[inds.index(i)] for i, _ in shaky], lang)
+    if shaky:
+        fig.update_layout(showlegend=True)
     fig.update_xaxes(side="top", tickfont={"size": 11}, showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": 10})
+    # The legend (the ring's meaning) goes under the colour bar: above the grid it would cover the unit names.
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang,
-                   height=max(360, 40 * len(inds) + 230), bottom=150,
-                   note=t("heatmap_note", lang))
+                   height=max(360, 40 * len(inds) + 260), bottom=180, note=t("heatmap_note", lang),
+                   legend={"orientation": "h", "x": 0, "y": -0.02 - 60 / max(360, 40 * len(inds) + 260),
+                           "yanchor": "top", "font": {"size": 11}})
+
+
+def radar_year(rows: pd.DataFrame) -> int | None:
+    """The one year a radar draws: the row year (comparable_scores) with the most scored indicators, the
+    newer on a tie. A polygon that joined 2017 on one axis to 2024 on the next would read as one moment."""
+    scored = rows[rows["score"].notna()]
+    if scored.empty:
+        return None
+    n = scored.groupby("row_year")["indicator"].nunique()
+    return int(max(n.index, key=lambda y: (n[y], y)))
 
 
 def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[str, str], units: list[str], *,
                  lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
-    """Normalised indicators for up to RADAR_MAX units; an axis with no value for a unit stays a gap."""
+    """Normalised indicators of ONE year (radar_year) for up to RADAR_MAX units, the year named in each
+    polygon's legend; an axis with no score for a unit stays a gap (never 0,5)."""
     units = units[:RADAR_MAX]
-    title = f"{t('radar_title', lang)} · {period_text(years)}"
     rows = latest[latest["unit"].isin(units)]
+    year = radar_year(rows) if "row_year" in rows and len(rows) else None
+    title = f"{t('radar_title', lang)} · {year if year is not None else period_text(years)}"
+    if year is None:
+        return empty_figure(t("radar_needs_three", lang), title, lang)
+    rows = rows[(rows["row_year"] == year) & (rows["year"] == year) & rows["score"].notna()]
     # The axes: indicators most of the selected units have (at most 10), so the shape compares like with like.
     cover = rows.groupby("indicator")["unit"].nunique()
     need = max(2, (len(units) + 1) // 2) if len(units) > 1 else 1
@@ -615,19 +713,28 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
     metas = rows_by_id(indicators)
     theta = [wrap(ind_title(metas[i], lang), 28) for i in inds]
     fig = Draft()
+    ringed = False
     for k, u in enumerate(units):
         r = rows[rows["unit"] == u].set_index("indicator").reindex(inds)
+        if r["score"].isna().all():  # nothing of that year: no legend entry claiming a polygon
+            continue
+        name = t("radar_year_name", lang, name=labels.get(u, u), year=year)
         fig.add_trace(dict(type="scatterpolar",
-            r=list(r["score"]) + [r["score"].iloc[0]], theta=theta + [theta[0]], name=labels.get(u, u),
+            r=list(r["score"]) + [r["score"].iloc[0]], theta=theta + [theta[0]], name=name,
             connectgaps=False, mode="lines+markers",
             line={"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)]},
             marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 8},
-            hovertext=[f"{labels.get(u, u)}<br>{th}<br>" + (_val(v, metas[i], lang)
+            hovertext=[f"{name}<br>{th}<br>" + (_val(v, metas[i], lang)
                        if pd.notna(v) else t("no_data", lang))
                        for th, i, v in zip(theta + [theta[0]], inds + [inds[0]],
                                            list(r["value"]) + [r["value"].iloc[0]])],
             hoverinfo="text",
         ))
+        flag = [c in UNCERTAIN for c in r.get("confidence", pd.Series("", index=r.index)).fillna("")]
+        pts = [(th, sc) for th, sc, f in zip(theta, r["score"], flag) if f and pd.notna(sc)]
+        if pts:
+            _ring(fig, [a for a, _ in pts], [b for _, b in pts], lang, polar=True, legend=not ringed)
+            ringed = True
     fig.update_layout(polar={"radialaxis": {"range": [0, 1], "tickvals": [0, 0.5, 1]},
                              "angularaxis": {"tickfont": {"size": 9}}})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang, height=540, bottom=110,
@@ -637,7 +744,7 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
 def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: dict[str, str],
                     units: list[str], *, lang: str, years: tuple[int, int], sources: pd.DataFrame,
                     history: pd.DataFrame | None = None, merger_units: Iterable[str] = (),
-                    targets: pd.DataFrame | None = None) -> go.Figure:
+                    targets: pd.DataFrame | None = None, event_units: Iterable[str] = ()) -> go.Figure:
     """The indicator over time per unit (markers at as-of dates, lines only between real values),
     predecessors' lines up to the merger, and the milestones on the same time axis below. `rows`, `history`
     and `evs` are what lib.views.timeline_inputs selected: the indicator's values of `units` in the period,
@@ -647,7 +754,10 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
     rows, hist, bounds = _values_and_bounds(rows, hist)
     if rows.empty and hist.empty and evs.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
+    title = chart_title(meta, lang, span_of(rows["year"], hist.get("year", []), evs["as_of"].dt.year))
     fig = Draft.grid(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
+    both = pd.concat([rows, hist], ignore_index=True) if len(hist) else rows
+    _ring_rows(fig, both, both["as_of"], both["value"], lang, row=1, col=1)
     k = 0
     for unit in units:
         r = rows[rows["unit"] == unit].sort_values("as_of")
@@ -686,22 +796,43 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
                          row=1, col=1)
     fig.update_yaxes(title=_unit(meta, lang) or None, row=1, col=1)
     whole_ticks(fig, meta, list(rows["value"]) + list(hist.get("value", [])), "y", row=1, col=1)
-    # Milestones: one row per unit label, a symbol per kind.
+    # Milestones: one row per unit label, a symbol per kind, each marked with its number (the events table's
+    # row below), alternately above and below the marker within a lane so that neighbours do not overlap.
     ev_rows = []
     for e in evs.to_dict("records"):
         for u in e["units"]:
-            if u in units or (len(hist) and u in set(hist["unit"])):
+            if u in units or (len(hist) and u in set(hist["unit"])) or u in set(event_units):
                 ev_rows.append((labels.get(u, u), e))
+    # One label per lane and date ("6,7,8,9" for four events of one day), alternately left and right of the
+    # marker (above or below, a label would run into the next lane).
+    groups: dict[tuple, list[int]] = {}
+    for lab, e in ev_rows:
+        groups.setdefault((lab, e["as_of"]), []).append(int(e.get("number") or 0))
+    side: dict[str, int] = {}
+    label: dict[tuple, tuple[str, str]] = {}
+    for (lab, when), nums in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        side[lab] = side.get(lab, -1) + 1
+        label[(lab, when)] = (",".join(str(n) for n in sorted(set(nums)) if n),
+                              "middle right" if side[lab] % 2 == 0 else "middle left")
+    texts, place, seen = [], [], set()
+    for lab, e in ev_rows:
+        key = (lab, e["as_of"])
+        texts.append("" if key in seen else label[key][0])
+        place.append(label[key][1])
+        seen.add(key)
     for kind, sym in EVENT_SYMBOLS.items():
-        sel = [(lab, e) for lab, e in ev_rows if e["kind"] == kind]
+        sel = [(lab, e, p, x) for (lab, e), p, x in zip(ev_rows, place, texts) if e["kind"] == kind]
         if not sel:
             continue
         fig.add_trace(dict(type="scatter",
-            x=[e["as_of"] for _, e in sel], y=[lab for lab, _ in sel], mode="markers",
+            x=[e["as_of"] for _, e, _, _ in sel], y=[lab for lab, _, _, _ in sel], mode="markers+text",
+            text=[x for _, _, _, x in sel], textposition=[p for _, _, p, _ in sel],
+            textfont={"size": 11, "color": "#222"}, cliponaxis=False,
             name=t(f"event_kind_{kind}", lang), marker={"symbol": sym, "size": 12, "color": "#333",
                                                  "line": {"width": 1, "color": "#fff"}},
-            hovertext=[f"<b>{plot_escape(e[f'title_{lang}'])}</b><br>{fmt_date(e['as_of'], e['precision'], lang)}"
-                       f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e in sel],
+            hovertext=[f"<b>{e.get('number', '')}. {plot_escape(e[f'title_{lang}'])}</b><br>"
+                       f"{fmt_date(e['as_of'], e['precision'], lang)}"
+                       f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e, _, _ in sel],
             hoverinfo="text",
         ), row=2, col=1)
     if list(merger_units):
@@ -710,10 +841,17 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
     fig.update_yaxes(type="category", row=2, col=1, tickfont={"size": 10}, tickmode="array",
                      tickvals=lanes, categoryorder="array", categoryarray=lanes)
     src = list(rows["source"]) + (list(hist["source"]) if len(hist) else []) + list(evs["source"])
-    return _finish(fig, title, source_line(src, sources, lang), lang=lang, height=max(600, 360 + 26 * len(lanes)),
-                   bottom=110, note=bounds_note(bounds, meta, labels, lang),
-                   legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
-                   margin={"r": 10, "t": 60})
+    # The legend under the chart: at its side it took most of a phone's width from the plot.
+    # Entries of a fixed width: several a row on a laptop, one a row on a phone; the bottom margin makes room
+    # for one a row, so that no entry is cut on a phone.
+    n_entries = sum(1 for tr in fig.data if tr.get("showlegend", True) is not False)
+    legend_h = 24 * n_entries
+    height = max(640, 400 + 44 * len(lanes)) + legend_h
+    note = _join_notes(t("timeline_numbers_note", lang) if ev_rows else "", bounds_note(bounds, meta, labels, lang))
+    return _finish(fig, title, source_line(src, sources, lang), lang=lang, height=height, note=note, bottom=110,
+                   legend={"orientation": "h", "x": 0, "y": -45 / height, "yanchor": "top", "font": {"size": 11},
+                           "entrywidth": 200, "entrywidthmode": "pixels"},
+                   margin={"r": 10, "t": 30, "b": 70 + legend_h})
 
 
 def gantt_figure(agreements: pd.DataFrame, labels: dict[str, str], units: list[str], *, lang: str,
@@ -721,9 +859,14 @@ def gantt_figure(agreements: pd.DataFrame, labels: dict[str, str], units: list[s
     """Cooperation-agreement periods, a bar from start to end year for each unit of `units` an agreement
     names. `agreements`: those with a period that meets the chosen one (lib.views.agreements_in)."""
     title = f"{t('gantt_title', lang)} · {period_text(years)}"
-    rows = [(labels.get(u, u), e) for e in agreements.to_dict("records") for u in e["units"] if u in units]
+    # One row per unit and partner: two agreements of one unit that overlap in time (Đà Nẵng with FPT and
+    # Viettel) never draw one bar and its label over another.
+    rows = [(wrap(f"{labels.get(u, u)} · {plot_escape(e['partner'] or '—')}", 22), e)
+            for e in agreements.to_dict("records") for u in e["units"] if u in units]
     if not rows:
         return empty_figure(t("no_data_filters", lang), title, lang)
+    drawn = span_of([e["period_start"] for _, e in rows], [e["period_end"] for _, e in rows])
+    title = f"{t('gantt_title', lang)} · {period_text(drawn)}"
     partners = list(dict.fromkeys(plot_escape(e["partner"] or "—") for _, e in rows))
     fig = Draft()
     for k, partner in enumerate(partners):
@@ -733,9 +876,15 @@ def gantt_figure(agreements: pd.DataFrame, labels: dict[str, str], units: list[s
         fig.add_trace(dict(type="bar",
             y=[lab for lab, _ in sel], base=start, x=[(b - a).total_seconds() * 1000 for a, b in zip(start, end)],
             orientation="h", name=partner,
-            marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
+            # The pattern over the colour (not instead of it), faint, so Plotly's black-or-white text keeps its
+            # contrast; the text stays horizontal and full size on a phone's narrow bars.
+            marker={"color": PALETTE[k % len(PALETTE)],
+                    "pattern": {"shape": PATTERNS[k % len(PATTERNS)], "fillmode": "overlay", "fgcolor": "white",
+                                "fgopacity": 0.3},
                     "line": {"color": "#333", "width": 0.5}},
-            text=[f"{int(e['period_start'])}–{int(e['period_end'])}" for _, e in sel], textposition="inside",
+            text=[f"{int(e['period_start'])}–{int(e['period_end'])}" for _, e in sel],
+            textposition="inside", insidetextanchor="middle", constraintext="none", textangle=0,
+            textfont={"size": 12},
             hovertext=[f"<b>{plot_escape(e[f'title_{lang}'])}</b><br>"
                        f"{partner}: {int(e['period_start'])}–{int(e['period_end'])}"
                        f"<br>{fmt_date(e['as_of'], e['precision'], lang)}" for _, e in sel],
@@ -743,16 +892,17 @@ def gantt_figure(agreements: pd.DataFrame, labels: dict[str, str], units: list[s
         ))
     fig.update_layout(barmode="overlay", showlegend=True)
     fig.update_xaxes(type="date")
-    fig.update_yaxes(type="category", autorange="reversed")
+    fig.update_yaxes(type="category", autorange="reversed", tickfont={"size": 11})
     return _finish(fig, title, source_line([e["source"] for _, e in rows], sources, lang), lang=lang,
-                   height=max(280, 45 * len({lab for lab, _ in rows}) + 180))
+                   height=max(280, 48 * len({lab for lab, _ in rows}) + 180))
 
 
 def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], units: list[str], *, lang: str,
                     years: tuple[int, int], sources: pd.DataFrame, note: str = "") -> go.Figure:
     """Each year: every unit as a grey dot (the spread), the selected units as coloured lines on top.
 
-    `rows` holds one value per (unit, year) of the view's basis; the builder draws what it is given."""
+    `rows` holds one value per (unit, year) of the view's basis; the builder draws what it is given (for a
+    rank, lib.views leaves out the years whose ranking is incomplete and says so in `note`)."""
     title = f"{chart_title(meta, lang, years)}<br><sup>{t('movement_title', lang)}</sup>"
     rows, bounds = split_bounds(rows)
     note = _join_notes(note, bounds_note(bounds, meta, labels, lang))
@@ -789,6 +939,8 @@ def movement_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], unit
                            mode="lines", line={"color": "#D55E00", "dash": "dash", "width": 1.5},
                            hovertext=[f"{t('median_line', lang)} {y}: {_val(m, meta, lang)}" for y, m in zip(xs, med)],
                            hoverinfo="text"))
+    mine = rows[rows["unit"].isin(units)]
+    _ring_rows(fig, mine, [str(y) for y in mine["year"]], mine["value"], lang)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(x) for x in xs])
     fig.update_yaxes(title=_unit(meta, lang) or None,
                      **(rank_axis(allr["value"], allr.get("out_of", [])) if meta["kind"] == "rank" else {}))
@@ -809,11 +961,14 @@ def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list
     names = [wrap(plot_escape(meta.loc[c, f"title_{lang}"]).replace("DTI – ", ""), 16) for c in children]
     fig = Draft()
     src_text = _source_texts(rows, sources, lang)
+    any_uncertain = False
     for k, unit in enumerate(u for u in units if u in set(sel["unit"])):
         r = sel[sel["unit"] == unit].set_index("indicator").reindex(children)
         name = labels.get(unit, unit)
+        flags = [c in UNCERTAIN for c in r.get("confidence", pd.Series("", index=r.index)).fillna("")]
+        any_uncertain = any_uncertain or any(flags)
         fig.add_bar(
-            x=names, y=r["value"], name=name,
+            x=names, y=r["value"], name=name, text=["○" if f else "" for f in flags], textposition="outside",
             marker={"color": PALETTE[k % len(PALETTE)], "pattern": {"shape": PATTERNS[k % len(PATTERNS)]},
                     "line": {"color": "#333", "width": 0.5}},
             hovertext=[(_hover(x, meta.loc[i].to_dict() | {"id": i}, lang, name, src_text)
@@ -830,6 +985,8 @@ def subindex_figure(rows: pd.DataFrame, indicators: pd.DataFrame, children: list
         hovertext=[f"{t('median_of', lang, n=int(c) if pd.notna(c) else 0)}: {fmt_value(m, 'index', 4, '', lang)}"
                    for m, c in zip(med["median"], med["count"])], hoverinfo="text",
     )
+    if any_uncertain:
+        _ring(fig, [None], [None], lang)
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=meta.loc[children[0], f"unit_{lang}"] or None, rangemode="tozero")
     return _finish(fig, title, source_line(sel["source"], sources, lang), lang=lang, height=480, bottom=100)

@@ -93,9 +93,10 @@ def citation(src: Mapping, lang: str) -> str:
 
 
 def short_name(src: Mapping, lang: str) -> str:
-    """Whom a chart's source line names: the publisher or site; for a page that names neither, its author,
-    else the first words of its headline (as a citation puts the title first when nobody is named)."""
-    named = _text(src.get("publisher")) or site(src.get("url", "")) or _text(src.get("author"))
+    """Whom a chart's source line names: the publisher or site; for a page that names neither, the first words
+    of its headline (as a citation puts the title first when nobody is named). Never the author: a reporter
+    is not a publisher, and "Khánh Ly (2020)" under a chart reads as if a person published the figure."""
+    named = _text(src.get("publisher")) or site(src.get("url", ""))
     if named:
         return named
     words = (_text(src.get("title")) or description(src, lang)).split()

@@ -56,6 +56,36 @@ def unit_label(unit: pd.Series | dict, lang: str) -> str:
     return name
 
 
+def switch_units(units: pd.DataFrame, codes: list[str], to_view: str, memory: tuple | None = None
+                 ) -> tuple[list[str], list[tuple[str, list[str]]], tuple]:
+    """Carry a selection across the 2025 boundary: old provinces -> their successor (34), a new unit -> its
+    predecessors (63). Returns (the new selection, [(unit, the units it became)] where one became several
+    — said to the reader —, the memory of this switch).
+
+    `memory` is the previous switch's (from view, selection before, to view, selection after): switching
+    straight back (the selection untouched) restores the selection before exactly, so 63 → 34 → 63 gives
+    back the four provinces picked, not a fifth one brought in by a merger."""
+    from_view = "34" if to_view == "63" else "63"
+    if memory and memory[0] == to_view and memory[2] == from_view and list(memory[3]) == list(codes):
+        out, grew = list(memory[1]), []
+    else:
+        by_code = units.set_index("code")
+        out, grew = [], []
+        for code in codes:
+            if code not in by_code.index:
+                continue
+            row = by_code.loc[code]
+            if to_view == "34":
+                nxt = [row["successor"]] if isinstance(row["successor"], str) else [code]
+            else:
+                nxt = list(row["predecessors"]) or [code]
+            new = [c for c in nxt if c not in out]
+            if len(nxt) > 1:
+                grew.append((code, list(nxt)))
+            out += new
+    return out, grew, (from_view, list(codes), to_view, list(out))
+
+
 def unit_labels(units: pd.DataFrame, lang: str) -> dict[str, str]:
     """unit_label for every unit, vectorised."""
     name = units["name_vi"] if lang == "vi" else units["name_en"]

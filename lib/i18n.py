@@ -96,6 +96,20 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "No data for the current filters. Add provinces, widen the period or choose another indicator."},
     "no_provinces": {"vi": "Chưa chọn tỉnh nào. Hãy chọn ít nhất một tỉnh ở thanh bên.",
                      "en": "No province selected. Pick at least one in the sidebar."},
+    "alt_chart": {"vi": "Biểu đồ", "en": "Chart"},
+    "alt_counts": {"vi": "{n} giá trị của {units} tỉnh/đơn vị, {period}.",
+                   "en": "{n} values of {units} provinces/units, {period}."},
+    "alt_extremes": {"vi": "Lớn nhất: {hi_unit} {hi}; nhỏ nhất: {lo_unit} {lo}.",
+                     "en": "Largest: {hi_unit} {hi}; smallest: {lo_unit} {lo}."},
+    "alt_selected": {"vi": "Các tỉnh đã chọn: {values}.", "en": "Selected: {values}."},
+    "alt_no_data": {"vi": "Không có số liệu: {units}.", "en": "No data: {units}."},
+    "alt_matrix": {"vi": "{indicators} chỉ tiêu của {units} tỉnh/đơn vị.",
+                   "en": "{indicators} indicators of {units} provinces/units."},
+    "alt_per_unit": {"vi": "Số chỉ tiêu có số liệu: {values}.", "en": "Indicators with data: {values}."},
+    "alt_unit_count": {"vi": "{unit} {n}", "en": "{unit} {n}"},
+    "alt_events": {"vi": "{n} sự kiện.", "en": "{n} events."},
+    "switch_expanded": {"vi": "{unit} gồm nhiều tỉnh trước 7/2025: đã chọn {parts}.",
+                        "en": "{unit} was several provinces before 7/2025: selected {parts}."},
     "bad_link": {"vi": "Liên kết có giá trị không hợp lệ ({what}); đã dùng mặc định.",
                  "en": "The link had an invalid value ({what}); the default is used."},
     "dataset_broken": {"vi": "Tệp dữ liệu có lỗi nên bảng điều khiển chưa thể hiển thị. Danh sách lỗi:",
@@ -122,8 +136,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "radar_first_n": {"vi": "Biểu đồ radar chỉ vẽ {n} tỉnh đầu tiên.", "en": "The radar shows the first {n} units only."},
     "radar_needs_three": {"vi": "Cần ít nhất 3 chỉ tiêu mà phần lớn các tỉnh đã chọn đều có dữ liệu để vẽ biểu đồ radar.",
                           "en": "A radar needs at least 3 indicators that most selected units have."},
-    "heatmap_note": {"vi": "Ô xám có dấu —: không có số liệu. Số kèm (năm) trên nền xám: giá trị của năm khác, không tô màu.",
-                     "en": "Grey cell with —: no data. A number with (year) on grey: a value of another year, not coloured."},
+    "heatmap_note": {"vi": "Ô xám có dấu —: không có số liệu. Số kèm (năm) trên nền xám: giá trị của năm khác, không tô màu. "
+                           "Số trên nền xám không kèm năm: không có giá trị nào khác để so sánh (một tỉnh, hoặc mọi tỉnh bằng nhau), "
+                           "không tô màu.",
+                     "en": "Grey cell with —: no data. A number with (year) on grey: a value of another year, not coloured. "
+                           "A number on grey without a year: nothing to compare it with (one unit, or all units equal), "
+                           "not coloured."},
+    "heatmap_no_comparison": {"vi": "Không có giá trị nào khác để so sánh trong năm {year}: không tô màu",
+                              "en": "Nothing to compare with in {year}: not coloured"},
+    "radar_year_name": {"vi": "{name} ({year})", "en": "{name} ({year})"},
     "heatmap_other_year": {"vi": "Giá trị của năm khác: không tô màu (hàng này so sánh năm {year})",
                            "en": "A value of another year: not coloured (this row compares {year})"},
     "heatmap_title": {"vi": "Bản đồ nhiệt chỉ tiêu (chuẩn hóa 0–1 trong năm của mỗi hàng, 1 = tốt nhất)",
@@ -178,6 +199,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "movement_title": {"vi": "Diễn biến qua các năm: các tỉnh đã chọn trên nền tất cả các tỉnh",
                        "en": "Year by year: the selected units against all units"},
     "all_units": {"vi": "Tất cả các tỉnh/đơn vị", "en": "All units"},
+    "ranks_printed": {"vi": "{n}/{total} hạng được công bố", "en": "{n} of {total} ranks printed"},
+    "ranks_left_out": {"vi": "Không vẽ các năm mà bảng xếp hạng chưa đầy đủ: {years}.",
+                       "en": "Years whose ranking is incomplete are not drawn: {years}."},
     "method_changed": {"vi": "Phương pháp tính thay đổi giữa các năm: so sánh giữa các năm chỉ để tham khảo.",
                        "en": "The method changed between years: compare years with care."},
     "subindex_title": {"vi": "Chỉ số thành phần {year}: các tỉnh đã chọn và trung vị",
@@ -228,6 +252,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "dl_pack_pdf": {"vi": "Tải bộ báo cáo PDF", "en": "Download briefing pack (PDF)"},
     "dl_pack_help": {"vi": "Trang bìa, mỗi biểu đồ một trang kèm ghi chú, và danh sách nguồn.", "en": "A title page, one page per chart with notes, and the list of sources."},
     "dl_pack_no_browser": {"vi": "Máy chủ thiếu Chromium nên trong bộ báo cáo, ảnh biểu đồ được thay bằng một dòng thông báo; tiêu đề, ghi chú và nguồn vẫn đầy đủ.", "en": "The server has no Chromium, so the pack shows a short notice instead of each chart image; titles, notes and sources are all there."},
+    "file_units": {"vi": "{n} tinh", "en": "{n} units"},
     "dl_pack_prefix": {"vi": "bao-cao-tom-tat", "en": "briefing-pack"},
     "map_no_data": {"vi": "Không có dữ liệu", "en": "No data"},
     "map_selected": {"vi": "Đã chọn", "en": "Selected"},
@@ -249,6 +274,11 @@ STRINGS: dict[str, dict[str, str]] = {
                              "en": "the result would fall outside the indicator's bounds"},
     "col_date": {"vi": "Ngày", "en": "Date"},
     "col_event": {"vi": "Sự kiện", "en": "Event"},
+    "col_number": {"vi": "Số", "en": "No."},
+    "col_predecessor": {"vi": "Trước sáp nhập", "en": "Before the merger"},
+    "event_of_predecessor": {"vi": "sự kiện của tỉnh cũ, nay thuộc {unit}", "en": "event of a former province, now part of {unit}"},
+    "timeline_numbers_note": {"vi": "Số trên mỗi mốc sự kiện là số thứ tự trong bảng sự kiện bên dưới.",
+                              "en": "The number on each milestone is its row in the events table below."},
     "col_quote": {"vi": "Trích dẫn", "en": "Quote"},
     "col_indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
     "col_value": {"vi": "Giá trị", "en": "Value"},
@@ -269,8 +299,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "lang_name_vi": {"vi": "Tiếng Việt", "en": "Vietnamese"},
     "lang_name_en": {"vi": "Tiếng Anh", "en": "English"},
     "confidence_high": {"vi": "cao", "en": "high"},
-    "confidence_medium": {"vi": "trung bình (bản sao của bảng chính thức, đã đối chiếu)",
-                          "en": "medium (a copy of the official table, spot-checked)"},
+    "confidence_medium": {"vi": "trung bình (bản sao, đã đối chiếu khi có thể)",
+                          "en": "medium (a copy, checked where possible)"},
+    "uncertain_legend": {"vi": "độ tin cậy thấp hoặc trung bình", "en": "low or medium confidence"},
     "confidence_low": {"vi": "thấp", "en": "low"},
     "sheet_data": {"vi": "Dữ liệu", "en": "Data"},
     "sheet_sources": {"vi": "Nguồn", "en": "Sources"},
@@ -441,6 +472,34 @@ def fmt_date(value: Any, precision: str = "day", lang: str = DEFAULT_LANG) -> st
     if precision == "month":
         return f"{month} {ts.year}" if lang == "en" else f"{ts.month:02d}/{ts.year}"
     return f"{ts.day} {month} {ts.year}" if lang == "en" else f"{ts.day:02d}/{ts.month:02d}/{ts.year}"
+
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+# The common Vietnamese period labels of the dataset, each with its English form (period_label).
+_PERIOD_RULES: list[tuple[re.Pattern, Any]] = [
+    (re.compile(r"quý\s+(I{1,3}|IV)\s*/\s*(\d{4})", re.I), lambda m: f"Q{_ROMAN[m[1].upper()]} {m[2]}"),
+    (re.compile(r"quý\s+([1-4])\s*/\s*(\d{4})", re.I), lambda m: f"Q{m[1]} {m[2]}"),
+    (re.compile(r"(\d{1,2})\s+tháng\s+đầu\s+năm\s+(\d{4})", re.I), lambda m: f"first {m[1]} months of {m[2]}"),
+    (re.compile(r"(\d{1,2})\s+tháng\s+cuối\s+năm\s+(\d{4})", re.I), lambda m: f"last {m[1]} months of {m[2]}"),
+    (re.compile(r"tháng\s+(\d{1,2})\s*(?:/|năm)\s*(\d{4})", re.I),
+     lambda m: f"{_MONTHS_EN[int(m[1]) - 1]} {m[2]}" if 1 <= int(m[1]) <= 12 else m[0]),
+    (re.compile(r"cả\s+năm\s+(\d{4})", re.I), lambda m: f"full year {m[1]}"),
+    (re.compile(r"năm\s+(\d{4})", re.I), lambda m: m[1]),
+    (re.compile(r"\(\s*họp\s*\)", re.I), lambda m: "(meeting)"),
+    (re.compile(r"\(\s*ước(?: tính)?\s*\)", re.I), lambda m: "(estimate)"),
+]
+
+
+def period_label(text: str, lang: str) -> str:
+    """A dataset period label in `lang`. The labels are written in Vietnamese ("9 tháng đầu năm 2024",
+    "Quý I/2026 (họp)"); in English the common forms are translated by rule ("first 9 months of 2024",
+    "Q1 2026 (meeting)"); names that are the same in both ("DTI 2022") pass unchanged."""
+    if lang == "vi" or not text:
+        return text
+    for pattern, english in _PERIOD_RULES:
+        text = pattern.sub(english, text)
+    return text
 
 
 def strip_marks(text: str) -> str:

@@ -154,6 +154,7 @@ def read_table(path: Path, sheet: str | None = None) -> list[tuple[int, dict[str
     if not rows:
         raise SpecError(f"{path}: the table is empty")
     header = [h.strip() for h in rows[0][1]]
+    _check_widths(path, len(header), rows[1:])
     return [(n, dict(zip(header, [c.strip() for c in r]))) for n, r in rows[1:]]
 
 
@@ -183,6 +184,14 @@ def checked_rows(path: Path, sheet: str | None) -> list[tuple[int, list[str]]]:
     if problems:
         raise TableRefused(problems)
     return rows
+def _check_widths(path: Path, width: int, rows: list[tuple[int, list[str]]]) -> None:
+    """Every data row has as many fields as the header: a missing or extra comma shifts every cell after it,
+    and zip() would silently drop or misplace them. Refused with the table, each bad row and the counts."""
+    bad = [f"row {n}: {len(r)} fields, the header has {width}" for n, r in rows if len(r) != width]
+    if bad:
+        more = f" … and {len(bad) - 10} more" if len(bad) > 10 else ""
+        raise SpecError(f"{path}: {'; '.join(bad[:10])}{more} (a missing or extra comma, or a comma inside a "
+                        "cell that is not in double quotes)")
 
 
 # --- Unit names ---------------------------------------------------------------------------------------

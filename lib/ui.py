@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import sys
 import threading
 from dataclasses import fields as dataclass_fields
@@ -144,23 +145,18 @@ def _init_from_url(frames: Frames) -> None:
 
 
 def _on_view_change() -> None:
-    """Carry the selection across the 2025 boundary: old provinces -> successor, new -> predecessors."""
+    """Carry the selection across the 2025 boundary (lib.filters.switch_units): straight back restores the
+    previous selection exactly; a unit that became several is said in a notice on the next run."""
     frames = st.session_state.get("_frames")
     if frames is None:
         return
-    units = frames.units.set_index("code")
-    out: list[str] = []
-    for code in st.session_state.get("f_units", []):
-        if code not in units.index:
-            continue
-        row = units.loc[code]
-        if st.session_state.f_view == "34":
-            nxt = [row["successor"]] if isinstance(row["successor"], str) else [code]
-        else:
-            nxt = list(row["predecessors"]) or [code]
-        out += [c for c in nxt if c not in out]
+    out, grew, memory = F.switch_units(frames.units, list(st.session_state.get("f_units", [])),
+                                       st.session_state.f_view, st.session_state.get("_switch_memory"))
+    st.session_state["_switch_memory"] = memory
+    st.session_state["_switch_notice"] = grew
     st.session_state.f_units = out
-    st.session_state.f_unit = _across_boundary(units, st.session_state.get("f_unit", ""), st.session_state.f_view)
+    st.session_state.f_unit = _across_boundary(frames.units.set_index("code"), st.session_state.get("f_unit", ""),
+                                               st.session_state.f_view)
 
 
 def _across_boundary(units: pd.DataFrame, code: str, view: str) -> str:
@@ -171,6 +167,17 @@ def _across_boundary(units: pd.DataFrame, code: str, view: str) -> str:
     if view == "34":
         return row["successor"] if isinstance(row["successor"], str) else code
     return (list(row["predecessors"]) or [code])[0]
+
+
+def _switch_notice(frames: Frames, lang: str) -> None:
+    """Once, after a switch to 63 provinces: which selected unit became which provinces."""
+    grew = st.session_state.pop("_switch_notice", [])
+    if not grew:
+        return
+    labels = views.labels_for(frames, lang)
+    for code, parts in grew:
+        st.info(t("switch_expanded", lang, unit=md_escape(labels.get(code, code)),
+                  parts=md_escape(", ".join(labels.get(p, p) for p in parts))), icon=":material/call_split:")
 
 
 def _on_preset() -> None:
@@ -275,6 +282,7 @@ def sidebar(frames: Frames) -> F.FilterState:
         _filter_widget(st.radio, "f_view", lang, t("boundaries", lang), F.BOUNDARIES, then=_on_view_change,
                        format_func=lambda b: t(f"boundaries_{b}", lang))
         view = st.session_state.f_view
+        _switch_notice(frames, lang)
         lo, hi = F.year_bounds(frames)
         st.slider(t("period", lang), lo, hi, key="f_years", on_change=_picked)
         years = tuple(st.session_state.f_years)
@@ -345,6 +353,12 @@ def _leave_legacy_pages_mode() -> None:
     st.rerun()
 
 
+# The usual "visually hidden" rule: out of sight, still read by a screen reader (display:none would hide it
+# from both).
+_VISUALLY_HIDDEN = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+                    "clip:rect(0,0,0,0);white-space:nowrap;border:0")
+
+
 def chart_block(spec, lang: str) -> None:
     """A chart as a reader meets it: its title, the chart, its source line, the download buttons.
 
@@ -354,6 +368,9 @@ def chart_block(spec, lang: str) -> None:
 
     st.markdown(f"**{md_escape(spec.title)}**")
     st.plotly_chart(spec.figure, config=screen_config(), key=f"chart_{spec.key}")
+    if getattr(spec, "alt", ""):  # the chart in words, for a screen reader (visually hidden; lib.views.describe)
+        st.markdown(f'<div class="chart-alt" style="{_VISUALLY_HIDDEN}">{html.escape(spec.alt)}</div>',
+                    unsafe_allow_html=True)
     for line in (spec.note, spec.source):
         if line:
             st.caption(md_escape(line))

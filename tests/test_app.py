@@ -124,6 +124,30 @@ def test_boundaries_switch_carries_the_selection_to_successors():
     assert info.count("hợp nhất") == 2  # each merger said once
 
 
+def test_boundaries_switch_and_back_restores_the_selection_exactly():
+    """Issue 23: 63 → 34 → 63 turned four selected provinces into five (Đà Nẵng brought in by its merger)."""
+    at = app()
+    before = widget(at, "multiselect", "f_units").value
+    assert len(before) == 4
+    widget(at, "radio", "f_view").set_value("34").run()
+    widget(at, "radio", "f_view").set_value("63").run()
+    assert not at.exception
+    assert widget(at, "multiselect", "f_units").value == before
+    assert not [i for i in at.info if "gồm nhiều tỉnh" in i.value]
+
+
+def test_a_unit_that_becomes_several_provinces_is_said():
+    at = app({"view": "34", "units": "da-nang-2025"})
+    widget(at, "radio", "f_view").set_value("63").run()
+    assert not at.exception
+    assert widget(at, "multiselect", "f_units").value == ["da-nang", "quang-nam"]
+    notice = [i.value.replace("\\", "") for i in at.info if "gồm nhiều tỉnh" in i.value]
+    assert notice == ["Đà Nẵng (từ 7/2025) gồm nhiều tỉnh trước 7/2025: đã chọn Đà Nẵng (trước 7/2025), "
+                      "Quảng Nam (trước 7/2025)."]
+    at.run()  # said once, not on every rerun
+    assert not [i for i in at.info if "gồm nhiều tỉnh" in i.value]
+
+
 def test_34_view_url_round_trip_and_not_combinable_ranks():
     query = {"view": "34", "units": "quang-tri-2025,lang-son", "years": "2016-2025", "ind": "dti_rank",
              "lang": "vi"}
@@ -258,9 +282,10 @@ def test_a_view_that_reads_some_filters_is_kept_when_another_moves():
     assert len(seen) == 2 and seen[0].years is None and seen[0].lang is None and seen[0].units == ["quang-tri"]
 
 
-def test_the_overview_map_follows_the_period_in_its_file_name_not_its_drawing():
-    """Moving the start of the period keeps the overview's map figure (its year is the ranking's) but its
-    download names the new period."""
+def test_the_overview_map_is_kept_and_named_by_the_year_it_draws():
+    """Moving the start of the period keeps the overview's map figure (its year is the ranking's), and its
+    download names the year drawn, not the filter's period (issue 23: "2018–2024" on a map of 2024 claimed
+    more than it showed)."""
     at = app({"units": "lang-son", "years": "2016-2024", "ind": "dti_score"})
     before = charts(at)[1]
     at.slider(key="f_years").set_value((2018, 2024)).run()
@@ -276,7 +301,7 @@ def test_the_overview_map_follows_the_period_in_its_file_name_not_its_drawing():
     vobs, _ = boundary_observations(frames, "63")
     year = int(before["layout"]["meta"]["title"][-4:])
     spec = views.map_spec(vobs, frames, state, year, views.map_figure_of(vobs, frames, state, year))
-    assert spec.filename_stem.endswith("2018-2024"), spec.filename_stem
+    assert spec.filename_stem.endswith(f"_{year}") and "2018" not in spec.filename_stem, spec.filename_stem
 
 
 def _bound_units_script():  # runs inside AppTest: a province box bound to the URL the way Streamlit 1.67 does it
@@ -302,3 +327,12 @@ def test_streamlit_bind_carries_labels_not_codes(lang, param, selected):
     at.query_params["units"] = param
     at.run()
     assert at.session_state["units"] == selected
+
+
+@pytest.mark.parametrize("page", ["overview", "compare", "timeline"])
+def test_every_chart_has_a_text_alternative_on_the_page(page):
+    """Issue 23: a screen reader gets each chart in words (visually hidden, after the chart)."""
+    at = app({"lang": "en"}, page)
+    alts = [m.value for m in at.markdown if 'class="chart-alt"' in m.value]
+    assert len(alts) == len(at.get("plotly_chart")) > 0
+    assert all("Chart: " in a for a in alts)

@@ -97,9 +97,10 @@ def test_movement_draws_every_unit_for_the_well_covered_years_only(real):
     spread = spec.figure.data[0]
     assert sorted(set(spread.x)) == ["2022", "2023", "2024"]  # 2020/2021: a few press values, left out
     assert len(spread.y) == 3 * 63
-    assert [tr.name for tr in spec.figure.data[1:]] == ["Quảng Trị (trước 7/2025)", "Quảng Bình (trước 7/2025)",
-                                                          "Lạng Sơn", "Quảng Nam (trước 7/2025)", "Trung vị"]
-    median = spec.figure.data[-1]  # the median of every unit each year (issue 22)
+    drawn = [tr for tr in spec.figure.data[1:] if tr.legendgroup != "uncertain"]
+    assert [tr.name for tr in drawn] == ["Quảng Trị (trước 7/2025)", "Quảng Bình (trước 7/2025)",
+                                         "Lạng Sơn", "Quảng Nam (trước 7/2025)", "Trung vị"]
+    median = drawn[-1]  # the median of every unit each year (issue 22)
     med = vobs[(vobs.indicator == "dti_score") & (vobs.year == 2024) & (vobs.basis.isna() | (vobs.basis == 63))]
     assert median.y[-1] == pytest.approx(med.sort_values("as_of").groupby("unit").tail(1)["value"].median())
     assert spec.note.startswith("Phương pháp tính thay đổi giữa các năm")  # shown under the chart
@@ -110,7 +111,7 @@ def test_movement_draws_every_unit_for_the_well_covered_years_only(real):
 def test_subindices_against_the_median_of_all_34(real):
     vobs, _ = boundary_observations(real, "34")
     spec = views.subindex_spec(vobs, real, _state(real, "34", ["quang-tri-2025"]))
-    bars, median = spec.figure.data
+    bars, median = [tr for tr in spec.figure.data if tr.legendgroup != "uncertain"]
     assert bars.name == "Quảng Trị (từ 7/2025)" and len(bars.y) == 8
     assert median.name == "Trung vị (34 tỉnh/đơn vị có số liệu)"
     o = real.observations
@@ -197,7 +198,8 @@ def test_thin_coverage_is_said_where_the_chart_is(real):
         r"1/3 tỉnh có số liệu · không có số liệu: Quảng Trị \(trước 7\/2025\), Hà Giang \(trước 7\/2025\)"
     assert views.coverage_note(vobs, real, _state(real, "63", ind="dti_score")) == ""
     bars = views.compare_specs(vobs, real, state)[0]
-    assert bars.figure.layout.showlegend is True and [tr.name for tr in bars.figure.data] == ["Lạng Sơn"]
+    assert bars.figure.layout.showlegend is True and [tr.name for tr in bars.figure.data
+                                                          if tr.legendgroup != "uncertain"] == ["Lạng Sơn"]
 
 
 def test_briefing_notes_carry_no_file_path(real):

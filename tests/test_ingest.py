@@ -254,3 +254,18 @@ def test_ambiguous_thousands_are_refused_with_table_row_and_column(tmp_path, dat
     spec.write_text(text.replace("basis: 3", "basis: 63") + "decimal: ','\n", encoding="utf-8")
     plan = plan_import(read_spec(spec), data)
     assert [(o["unit"], o["value"]) for o in plan.add] == [("old-a", "2000"), ("old-b", "150")]
+@pytest.mark.parametrize("edit, fields", [("drop", -1), ("add", 1)])
+def test_a_row_with_too_few_or_too_many_fields_is_refused_with_its_row_and_counts(tmp_path, edit, fields):
+    """A missing comma used to end in "the template names a column the table lacks ('quote')", naming no row."""
+    src = IMPORTS / "tables" / "dti_2024_63provinces_premerger.csv"
+    lines = src.read_text(encoding="utf-8").splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("year,"))
+    width = len(lines[head].split(","))
+    row = head + 4
+    lines[row] = lines[row].replace(",", " ", 1) if edit == "drop" else lines[row] + ",x"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = run(str(IMPORTS / "dti_2024_63.yaml"), "--table", str(bad), "--data", str(DATA))  # a dry run
+    assert res.returncode == 1
+    assert f"{bad}: row {row + 1}: {width + fields} fields, the header has {width}" in res.stdout + res.stderr
+    assert "lacks" not in res.stdout + res.stderr and "Traceback" not in res.stdout + res.stderr

@@ -180,7 +180,8 @@ def test_grouped_bars_leave_gaps(tiny):
     fig = C.grouped_bar_figure(pick(obs, "vc_endpoints", units, (2019, 2021)), meta, F.unit_labels(tiny.units, "en"),
                                units, lang="en", years=(2019, 2021), sources=tiny.sources)
     assert [tr.name for tr in fig.data] == ["Quang A (before 7/2025)", "Binh Be (before 7/2025)", "Cam Co"]
-    assert C.figure_title(fig) == "Endpoints (endpoints) · 2019–2021"
+    # The period of the values drawn (2020), not the filter's 2019–2021 (issue 23).
+    assert C.figure_title(fig) == "Endpoints (endpoints) · 2020"
 
 
 def test_timeline_in_34_view_draws_predecessors_and_derived(tiny):

@@ -13,11 +13,15 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
 
+import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from lib.data.meaning import check_meaning
-from lib.data.read import MAX_PROBLEMS, DatasetError, Problem, RawDocument, dotted, quoted, read_document
+from lib.data.read import MAX_PROBLEMS, ROOT, DatasetError, Problem, RawDocument, dotted, quoted, read_document
 from lib.data.schema import (
     ADMIN_CODE_PATTERN,
     DATE_PATTERN,
@@ -319,13 +323,46 @@ def check_indicators(c: Checks) -> None:
             c.add(loc + ("combine", "rule"), f"a {ind.kind} can never be combined: use rule none")
 
 
+NON_PUBLISHERS_PATH = ROOT / "data" / "non_publishers.yaml"
+
+
+@lru_cache(maxsize=4)
+def non_publishers(path: Path = NON_PUBLISHERS_PATH) -> dict[str, str]:
+    """The hosts that are not publishers of record (data/non_publishers.yaml): {host: why}. A project file,
+    not user input; a missing file is an empty list."""
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return {}
+    return {str(h["host"]).lower(): str(h.get("why", "")) for h in doc.get("hosts", [])}
+
+
+def non_publisher_of(url: str | None) -> tuple[str, str] | None:
+    """(host, why) when the URL's host (or a domain above it) is on the non-publisher list."""
+    try:
+        host = (urlsplit(url or "").hostname or "").lower()
+    except ValueError:
+        return None
+    listed = non_publishers()
+    parts = host.split(".")
+    for n in range(len(parts) - 1):
+        name = ".".join(parts[n:])
+        if name in listed:
+            return name, listed[name]
+    return None
+
+
 def check_sources(c: Checks) -> None:
-    """Real dates; a place to find the source (a URL or a stored file)."""
+    """Real dates; a place to find the source (a URL or a stored file); never a host that is not a publisher."""
     for i, src in enumerate(c.ds.sources):
         c.date(("sources", i, "published"), src.published)
         c.date(("sources", i, "accessed"), src.accessed)
         if not src.url and not src.file:
             c.add(("sources", i, "url"), "a source needs a `url` or, for a stored article, a `file`")
+        listed = non_publisher_of(src.url)
+        if listed:
+            c.add(("sources", i, "url"), f"{listed[0]} is not a publisher of record ({listed[1]}; "
+                  "data/non_publishers.yaml): cite the original page, or leave the value out")
 
 
 def check_units(c: Checks) -> None:

@@ -110,6 +110,7 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
     # Built column by column (a list of dicts costs twice as much); dates parsed once per distinct text.
     spans = {d: parse_date(d) for d in {o.date for o in ds.observations}}
     as_of = {d: np.datetime64(plot_date(sp), "ns") for d, sp in spans.items()}
+    src_conf = {s.id: "" if s.confidence == "high" else s.confidence for s in ds.sources}
     obs = sorted(ds.observations, key=lambda o: (o.indicator, o.unit, as_of[o.date]))  # stable, as before
 
     def text(values: list) -> pd.Series:
@@ -133,7 +134,9 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
         "basis": pd.array([o.basis or (o.out_of if o.out_of in BASES else None) for o in obs], dtype="Int64"),
         "source": key([o.source for o in obs]), "quote": text([o.quote for o in obs]),
         "qualifier": text([o.qualifier or "" for o in obs]),
-        "confidence": text([o.confidence or "" for o in obs]),
+        # The value's own confidence, else its source's: a value read on a copy is as uncertain as the copy.
+        # "" is high (the default), so `confidence in ("low", "medium")` marks what a chart must mark.
+        "confidence": text([o.confidence or src_conf.get(o.source, "") for o in obs]),
         "note": text([o.note or "" for o in obs]),
     })
     events = pd.DataFrame([{

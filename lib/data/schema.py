@@ -131,6 +131,10 @@ class Source(Strict):
     published_note: Text | None = None
     accessed: DateText
     language: Literal["vi", "en"]
+    # Who prints it: a government body (ministry, provincial portal, party committee), state media (a
+    # national or provincial broadcaster, the Party's paper), the press, a company (a telecom group, a legal
+    # database, a press-release wire), or other (an aggregator, a page whose publisher is not named).
+    publisher_kind: Literal["government", "state_media", "press", "company", "other"] | None = None
     # medium: an official table read through a secondary copy (checked where possible, see `checks`).
     confidence: Literal["high", "medium", "low"] = "high"
     confidence_note: Text | None = None

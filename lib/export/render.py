@@ -21,8 +21,10 @@ import io
 import logging
 import os
 import shutil
+import struct
 import threading
 import warnings
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -187,13 +189,47 @@ def to_png(spec: ChartSpec, lang: str, scale: float = EXPORT_SCALE, *,
            width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT) -> bytes:
     """PNG of the print figure, ``width*scale`` × ``height*scale`` pixels. Raises RuntimeError without a browser."""
     fig = export_figure(spec, lang, width=width, height=height)
-    return RENDERER.to_image(fig, "png", width, int(fig.layout.height), scale)
+    return png_with_description(RENDERER.to_image(fig, "png", width, int(fig.layout.height), scale), spec, lang)
 
 
 def to_svg(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT) -> bytes:
     """SVG of the print figure (text stays text). Raises RuntimeError without a browser."""
     fig = export_figure(spec, lang, width=width, height=height)
-    return RENDERER.to_image(fig, "svg", width, int(fig.layout.height), 1)
+    return svg_with_description(RENDERER.to_image(fig, "svg", width, int(fig.layout.height), 1), spec, lang)
+
+
+def svg_with_description(svg: bytes, spec: ChartSpec, lang: str) -> bytes:
+    """The SVG with its text alternative: <title> (the chart's title) and <desc> (lib.views.describe) as the
+    root's first children, which screen readers and image viewers read, and the language it is in."""
+    text = svg.decode("utf-8")
+    start = text.find("<svg")
+    end = text.find(">", start)
+    if start < 0 or end < 0:
+        return svg
+    head = text[start:end]
+    self_closing = head.endswith("/")
+    lang_attr = "" if " xml:lang=" in head else f' xml:lang="{html.escape(lang)}"'
+    inner = f"<title>{html.escape(spec.title)}</title><desc>{html.escape(spec.alt or spec.title)}</desc>"
+    if self_closing:
+        return svg
+    return (text[:end] + lang_attr + ">" + inner + text[end + 1:]).encode("utf-8")
+
+
+def png_with_description(png: bytes, spec: ChartSpec, lang: str) -> bytes:
+    """The PNG with iTXt chunks "Title" and "Description" (UTF-8, the reader's language) after its header:
+    the PNG standard's place for an image's text alternative."""
+    if not png.startswith(b"\x89PNG\r\n\x1a\n"):
+        return png
+    ihdr_end = 8 + 4 + 4 + 13 + 4  # signature, then the IHDR chunk (length, type, 13 bytes, CRC)
+    chunks = b"".join(_itxt(key, text, lang) for key, text in (("Title", spec.title),
+                                                                ("Description", spec.alt or spec.title)))
+    return png[:ihdr_end] + chunks + png[ihdr_end:]
+
+
+def _itxt(keyword: str, text: str, lang: str) -> bytes:
+    data = keyword.encode("latin-1") + b"\0\0\0" + lang.encode("ascii") + b"\0\0" + text.encode("utf-8")
+    body = b"iTXt" + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
 
 
 def to_html(spec: ChartSpec, lang: str) -> bytes:
@@ -264,7 +300,7 @@ def placeholder_svg(spec: ChartSpec, lang: str) -> bytes:
 def png_or_placeholder(spec: ChartSpec, lang: str) -> tuple[bytes, str]:
     """The chart's PNG and its alt text; if it cannot be rendered, the placeholder and an alt text that says so."""
     try:
-        return to_png(spec, lang), f"{spec.title}. {spec.filters}"
+        return to_png(spec, lang), spec.alt or f"{spec.title}. {spec.filters}"
     except Exception:  # noqa: BLE001 - a pack without one image beats no pack
         _LOG.exception("PNG export failed for %s; using a placeholder image", spec.key)
         return placeholder_png(spec, lang, scale=EXPORT_SCALE), f"{spec.title}. {t('export_failed', lang)}"

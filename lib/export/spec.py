@@ -39,6 +39,7 @@ class ChartSpec:
     cited: tuple[str, ...] = ()  # each source behind the chart as a reader cites it (lib.citations.citation)
     message: str = ""  # one sentence: what the chart shows (printed above it in the packs)
     table: tuple = ()  # its numbers for print: (header, rows), each a tuple of plain strings; () when none
+    alt: str = ""  # the text alternative (lib.views.describe): on the page for screen readers, SVG <desc>, PNG
 
 
 # --- File names -----------------------------------------------------------------------------------------------------

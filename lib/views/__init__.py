@@ -14,8 +14,9 @@ from lib import citations as cite
 from lib.data import Frames, rows_by_id
 from lib.export.spec import ChartSpec, safe_filename
 from lib.filters import FilterState, unit_labels, unit_names
-from lib.i18n import STRINGS, fmt_date, t
+from lib.i18n import STRINGS, fmt_date, period_label, t
 from lib.safe_text import md_escape, plot_escape, plot_to_text
+from lib.views.describe import describe
 
 # Display limits of a chart's filter and as-of lines (the rest is counted: "(+3)").
 NAMES_SHOWN = 6
@@ -101,11 +102,12 @@ def notes_text(obs: pd.DataFrame, frames: Frames, lang: str) -> str:
     return _notes(cited_sources(obs, frames, lang), lang)
 
 
-CHART_FILE_NAMES = {  # ASCII, Vietnamese words: the start of each chart's download file name
-    "overview-ranking": "xep-hang", "overview-movement": "dien-bien", "compare-bars": "so-sanh-cot",
-    "compare-heatmap": "ban-do-nhiet", "compare-radar": "radar", "compare-subindices": "chi-so-thanh-phan",
-    "compare-scatter": "tuong-quan", "timeline-lines": "dong-thoi-gian", "timeline-gantt": "thoa-thuan",
-    "overview-map": "ban-do",
+CHART_FILE_NAMES = {  # ASCII: the start of each chart's download file name, in the reader's language
+    "overview-ranking": ("xep-hang", "ranking"), "overview-movement": ("dien-bien", "movement"),
+    "compare-bars": ("so-sanh-cot", "compare-bars"), "compare-heatmap": ("ban-do-nhiet", "heatmap"),
+    "compare-radar": ("radar", "radar"), "compare-subindices": ("chi-so-thanh-phan", "sub-indices"),
+    "compare-scatter": ("tuong-quan", "scatter"), "timeline-lines": ("dong-thoi-gian", "timeline"),
+    "timeline-gantt": ("thoa-thuan", "agreements"), "overview-map": ("ban-do", "map"),
 }
 
 
@@ -133,15 +135,32 @@ def numbers_table(obs: pd.DataFrame, frames: Frames, state: FilterState) -> tupl
     return ((t("col_unit", lang), t("col_year", lang), t("col_value", lang)), body) if body else ()
 
 
+def chart_file_name(key: str, lang: str) -> str:
+    names = CHART_FILE_NAMES.get(key, (key, key))
+    return names[0] if lang == "vi" else names[1]
+
+
+def _drawn_years(obs: pd.DataFrame, state: FilterState) -> tuple[int, int]:
+    """The span of the years of the values (or events) a chart draws; the filter's only when it draws none."""
+    cols = [obs[c] for c in ("year",) if c in obs]
+    if "date" in obs:
+        cols.append([int(d[:4]) for d in obs["date"] if isinstance(d, str) and d[:4].isdigit()])
+    span = C.span_of(*cols)
+    return span if span != (0, 0) else state.years
+
+
 def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterState, meta: dict | None,
-              title: str) -> ChartSpec:
-    stem_title = meta["title_vi"] if meta else ""
+              title: str, years: tuple[int, int] | None = None) -> ChartSpec:
+    lang = state.lang
+    stem_title = meta[f"title_{lang}"] if meta else ""
     # The chart's own name first: the ranking and the compare bars of one indicator never share a file name.
-    stem = safe_filename(CHART_FILE_NAMES.get(key, key), stem_title, f"{len(state.units)} tinh",
-                         C.period_text(state.years).replace("–", "-"), ext="").rstrip(".")
+    # The period in the file name is the span of the values drawn, as in the title (never the filter's).
+    drawn = years or _drawn_years(obs, state)
+    stem = safe_filename(chart_file_name(key, lang), stem_title, t("file_units", lang, n=len(state.units)),
+                         C.period_text(drawn).replace("–", "-"), ext="").rstrip(".")
     cited = cited_sources(obs, frames, state.lang)
     message = t(f"msg_{key}", state.lang, n=obs["unit"].nunique() if "unit" in obs else 0,
-                period=C.period_text(state.years)) if f"msg_{key}" in STRINGS else ""
+                period=C.period_text(drawn)) if f"msg_{key}" in STRINGS else ""
     # The spec's texts are plain (page text, print title, slides); the figure's labels are Plotly markup.
     return ChartSpec(key=key, figure=fig, title=plot_to_text(title), filename_stem=stem,
                      filters=filters_line(frames, state),
@@ -149,7 +168,8 @@ def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterSta
                      if len(obs) else "",
                      as_of=as_of_text(obs, state.lang), notes=_notes(cited, state.lang),
                      note=plot_to_text(C.figure_note(fig), sep=" ") if hasattr(fig, "layout") else "",
-                     cited=tuple(c for c, _ in cited), message=message, table=numbers_table(obs, frames, state))
+                     cited=tuple(c for c, _ in cited), message=message, table=numbers_table(obs, frames, state),
+                     alt=describe(plot_to_text(title), obs, meta, labels_for(frames, state.lang), state))
 
 
 # --- Overview --------------------------------------------------------------------------------------
@@ -191,7 +211,8 @@ def overview_cards(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
         if len(g) > 1 and meta["kind"] != "milestone":
             prev = g.iloc[-2]
             diff = last["value"] - prev["value"]
-            since = t("change_since", lang, date=prev["period"] or fmt_date(prev["as_of"], prev["precision"], lang))
+            when = period_label(prev["period"], lang) or fmt_date(prev["as_of"], prev["precision"], lang)
+            since = t("change_since", lang, date=when)
             if meta["kind"] == "rank":
                 # For a rank, up means a better place: 58th → 32nd "improved 26 places", green, arrow up.
                 delta = f"{rank_change_text(prev['value'], last['value'], lang)[2:]} {since}"
@@ -205,7 +226,7 @@ def overview_cards(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
                 arrow = "off" if diff == 0 else ("up" if diff > 0 else "down")
             colour = "gray" if good is None else ("green" if good else "red")
         cards.append(Card(ind, unit, labels.get(unit, unit), value, delta, good,
-                          last["period"] or fmt_date(last["as_of"], last["precision"], lang),
+                          period_label(last["period"], lang) or fmt_date(last["as_of"], last["precision"], lang),
                           bool(last.get("derived", False)), last["confidence"] == "low",
                           int(last["year"]), arrow, colour))
     cards.sort(key=lambda c: (ind_order.get(c.indicator, 999), order.get(c.unit, 999)))
@@ -272,9 +293,19 @@ def ranking_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState,
     year = int((mine if len(mine) else rows)["year"].max()) if len(rows) else state.years[1]
     shown = rows[rows["year"] == year]
     fig = C.ranking_figure(shown, meta, plot_labels(frames, lang), state.units, lang=lang, year=year,
-                           sources=frames.sources, extra=changes, targets=targets_of(frames, state.indicator))
-    title = C.chart_title(meta, lang, (year, year))
-    return make_spec("overview-ranking", fig, shown, frames, state, meta, title), shown["unit"].nunique(), year
+                           sources=frames.sources, extra=changes, targets=targets_of(frames, state.indicator),
+                           printed=ranks_printed(shown, meta, lang))
+    return (make_spec("overview-ranking", fig, shown, frames, state, meta, C.figure_title(fig)),
+            shown["unit"].nunique(), year)
+
+
+def ranks_printed(rows: pd.DataFrame, meta: dict, lang: str) -> str:
+    """For a rank indicator whose year's ranking is incomplete: "13 of 63 ranks printed" (said on the chart
+    itself, so a leader never reads 13 dots as the whole ranking); "" otherwise."""
+    if meta["kind"] != "rank" or rows.empty or rows["out_of"].isna().all():
+        return ""
+    n, total = rows["unit"].nunique(), int(rows["out_of"].max())
+    return t("ranks_printed", lang, n=n, total=total) if n < total else ""
 
 
 def overview_ranking(vobs: pd.DataFrame, frames: Frames, state: FilterState
@@ -332,6 +363,15 @@ def latest_normalised(vobs: pd.DataFrame, frames: Frames, state: FilterState) ->
     return C.comparable_scores(rows, frames.indicators, state.units)
 
 
+def _radar_rows(sel: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """The values a radar draws: the selected units' scored values of its one year (charts.radar_year)."""
+    mine = sel[sel["unit"].isin(state.units[:C.RADAR_MAX])]
+    year = C.radar_year(mine) if len(mine) else None
+    if year is None:
+        return mine.iloc[0:0]
+    return mine[(mine["row_year"] == year) & (mine["year"] == year) & mine["score"].notna()]
+
+
 def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> list[ChartSpec]:
     lang = state.lang
     labels = plot_labels(frames, lang)
@@ -347,9 +387,9 @@ def compare_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> lis
     radar = C.radar_figure(latest, frames.indicators, labels, state.units, lang=lang, years=state.years,
                            sources=frames.sources)
     return [
-        make_spec("compare-bars", bars, bar_obs, frames, state, meta, C.chart_title(meta, lang, state.years)),
+        make_spec("compare-bars", bars, bar_obs, frames, state, meta, C.figure_title(bars)),
         make_spec("compare-heatmap", heat, sel, frames, state, None, C.figure_title(heat)),
-        make_spec("compare-radar", radar, sel, frames, state, None, C.figure_title(radar)),
+        make_spec("compare-radar", radar, _radar_rows(sel, state), frames, state, None, C.figure_title(radar)),
     ]
 
 
@@ -362,16 +402,31 @@ def events_of(events: pd.DataFrame, units: set[str] | list[str]) -> pd.DataFrame
     return events[pd.Series([any(u in units for u in us) for us in events["units"]], index=events.index, dtype=bool)]
 
 
+def timeline_units(frames: Frames, state: FilterState) -> list[str]:
+    """The units whose events the timeline shows: the selected ones and, in the 34-unit view, their
+    predecessors (the Gantt and the events table list the same)."""
+    if state.boundaries != "34":
+        return list(state.units)
+    preds = frames.units.set_index("code")["predecessors"]
+    return list(dict.fromkeys([*state.units, *(p for u in state.units if u in preds.index for p in preds[u])]))
+
+
+def numbered_events(frames: Frames, state: FilterState) -> pd.DataFrame:
+    """The events of the timeline's units in the period, by date, each with its `number` (the label of its
+    marker on the chart and of its row in the events table)."""
+    evs = frames.events[frames.events["as_of"].dt.year.between(*state.years)]
+    evs = events_of(evs, timeline_units(frames, state)).sort_values(["as_of", "id"], kind="stable")
+    return evs.assign(number=range(1, len(evs) + 1))
+
+
 def timeline_inputs(vobs: pd.DataFrame, frames: Frames, state: FilterState, history: pd.DataFrame | None
                     ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
     """What the timeline draws, selected once: the indicator's values of the selected units in the period,
-    their predecessors' values in the period (34-unit view: `history`), and the events of either in the
-    period."""
+    their predecessors' values in the period (34-unit view: `history`), and the numbered events of either
+    in the period."""
     rows = in_period(vobs[(vobs["indicator"] == state.indicator) & vobs["unit"].isin(state.units)], state)
     hist = None if history is None else in_period(history[history["indicator"] == state.indicator], state)
-    evs = frames.events[frames.events["as_of"].dt.year.between(*state.years)]
-    evs = events_of(evs, set(state.units) | set(hist["unit"] if hist is not None else ()))
-    return rows, hist, evs
+    return rows, hist, numbered_events(frames, state)
 
 
 def agreements_in(events: pd.DataFrame, units: list[str], years: tuple[int, int]) -> pd.DataFrame:
@@ -392,7 +447,7 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     rows, hist, evs = timeline_inputs(vobs, frames, state, history)
     line = C.timeline_figure(rows, evs, meta, labels, state.units, lang=lang, years=state.years,
                              sources=frames.sources, history=hist, merger_units=merged,
-                             targets=targets_of(frames, state.indicator))
+                             targets=targets_of(frames, state.indicator), event_units=timeline_units(frames, state))
     # In the 34-unit view a new unit's agreements include its predecessors' (drawn on their own rows).
     gantt_units = list(state.units) + (sorted(set(history["unit"])) if history is not None and len(history)
                                        else [p for u in state.units for p in
@@ -405,28 +460,38 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     return [
         make_spec("timeline-lines", line, used, frames, state, meta, C.figure_title(line)),
         make_spec("timeline-gantt", gantt, ag[["source", "date", "precision"]], frames, state, None,
-                  C.figure_title(gantt)),
+                  C.figure_title(gantt), years=C.span_of(ag["period_start"], ag["period_end"]) if len(ag) else None),
     ]
 
 
-def _events_in_view(frames: Frames, state: FilterState) -> pd.DataFrame:
-    """The events of the selected units in the period, by date."""
-    ev = events_of(frames.events, state.units)
-    return ev[ev["as_of"].dt.year.between(*state.years)].sort_values("as_of")
-
-
 def events_table(frames: Frames, state: FilterState) -> pd.DataFrame:
+    """The events the timeline marks, numbered as on the chart; in the 34-unit view the predecessors'
+    events too, each marked with the unit it belongs to now."""
     lang = state.lang
     labels = labels_for(frames, lang)
-    ev = _events_in_view(frames, state)
+    ev = numbered_events(frames, state)
     src = cite.by_id(frames.sources)
-    return pd.DataFrame({
+    successor = frames.units.set_index("code")["successor"]
+    chosen = set(state.units)
+
+    def mark(units: tuple) -> str:
+        if state.boundaries != "34" or any(u in chosen for u in units):
+            return ""
+        now = [successor[u] for u in units if isinstance(successor.get(u), str) and successor[u] in chosen]
+        return t("event_of_predecessor", lang, unit=", ".join(dict.fromkeys(labels.get(u, u) for u in now)))
+
+    table = pd.DataFrame({
+        t("col_number", lang): ev["number"].to_numpy(),
         t("col_date", lang): [fmt_date(a, p, lang) for a, p in zip(ev["as_of"], ev["precision"])],
-        t("col_event", lang): ev[f"title_{lang}"],
+        t("col_event", lang): ev[f"title_{lang}"].to_numpy(),
         (t("provinces", lang)): [", ".join(labels.get(u, u) for u in us) for us in ev["units"]],
+        t("col_predecessor", lang): [mark(us) for us in ev["units"]],
         (t("source", lang)): [cite.short(src[s], lang) if s in src else "" for s in ev["source"]],
-        t("col_quote", lang): ev["quote"],
+        t("col_quote", lang): ev["quote"].to_numpy(),
     })
+    if not table[t("col_predecessor", lang)].astype(bool).any():
+        table = table.drop(columns=[t("col_predecessor", lang)])
+    return table
 
 
 # --- Sources & data --------------------------------------------------------------------------------
@@ -454,7 +519,7 @@ def data_table(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.Dat
                                                                rows["out_of"])],
         t("col_numeric_value", lang): rows["value"].to_numpy(),
         t("col_unit_of_measure", lang): [ind.loc[i, f"unit_{lang}"] for i in rows["indicator"]],
-        t("col_as_of", lang): [p or fmt_date(a, pr, lang) for p, a, pr in
+        t("col_as_of", lang): [period_label(p, lang) or fmt_date(a, pr, lang) for p, a, pr in
                                           zip(rows["period"], rows["as_of"], rows["precision"])],
         t("col_derived", lang): [(t("derived", lang) + f" ({r})") if d else "" for d, r in
                                            zip(rows.get("derived", False), rows.get("rule", None))],
@@ -463,7 +528,7 @@ def data_table(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.Dat
         t("col_date_published", lang): [src_field(s, cite.when) for s in rows["source"]],
         t("col_link", lang): [src_field(s, cite.link) for s in rows["source"]],
         t("col_quote", lang): rows["quote"].to_numpy(),
-        t("col_confidence", lang): [t("low_confidence", lang) if c == "low" else "" for c in rows["confidence"]],
+        t("col_confidence", lang): [t(f"confidence_{c}", lang) if c in C.UNCERTAIN else "" for c in rows["confidence"]],
     })
 
 
@@ -487,7 +552,7 @@ def sources_table(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.
     """Every source behind the filters: of the values and of the events (the timeline names an event's source
     only by publisher and year; its full citation is here and in the downloads' sources sheet)."""
     rows = in_period(vobs[vobs["unit"].isin(state.units)], state)
-    ids = set(C.source_ids(rows["source"])) | set(_events_in_view(frames, state)["source"])
+    ids = set(C.source_ids(rows["source"])) | set(numbered_events(frames, state)["source"])
     return frames.sources[frames.sources["id"].isin(ids)].reset_index(drop=True)
 
 
@@ -681,9 +746,20 @@ def movement_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> Cha
     # The spread of a year means something only when most units have a value that year: a year with a
     # handful of press figures (DTI 2020, 2021) is left out rather than drawn as "all provinces".
     per_year = rows.groupby("year")["unit"].nunique()
-    rows = rows[rows["year"].isin(per_year[per_year >= MOVEMENT_MIN_SHARE * per_year.max()].index)]
+    keep = per_year[per_year >= MOVEMENT_MIN_SHARE * per_year.max()].index
+    notes = []
+    if meta["kind"] == "rank" and len(rows):  # a rank's spread only means something when every place is printed
+        total = rows.groupby("year")["out_of"].max()
+        partial = [y for y in per_year.index if pd.notna(total[y]) and per_year[y] < int(total[y])]
+        keep = [y for y in keep if y not in partial]
+        if partial:
+            notes.append(t("ranks_left_out", lang, years=", ".join(
+                f"{y} ({t('ranks_printed', lang, n=int(per_year[y]), total=int(total[y]))})" for y in partial)))
+    rows = rows[rows["year"].isin(keep)]
     years = (int(rows["year"].min()), int(rows["year"].max())) if len(rows) else state.years
-    note = t("method_changed", lang) if meta["kind"] == "index" and rows["year"].nunique() > 1 else ""
+    if meta["kind"] == "index" and rows["year"].nunique() > 1:
+        notes.append(t("method_changed", lang))
+    note = " ".join(notes)
     fig = C.movement_figure(rows, meta, plot_labels(frames, lang), state.units, lang=lang, years=years,
                             sources=frames.sources, note=note)
     return make_spec("overview-movement", fig, rows, frames, state, meta, C.chart_title(meta, lang, years))
@@ -756,7 +832,8 @@ def scatter_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, x: str,
                            sources=frames.sources, fit=fit)
     used = pd.concat([xs.loc[units].reset_index(), ys.loc[units].reset_index()]) if units else rows.iloc[0:0]
     spec = make_spec("compare-scatter", fig, used, frames, state, None, C.figure_title(fig))
-    stem = safe_filename(CHART_FILE_NAMES["compare-scatter"], x, y, str(year), ext="").rstrip(".")
+    stem = safe_filename(chart_file_name("compare-scatter", lang), mx[f"title_{lang}"], my[f"title_{lang}"],
+                         str(year), ext="").rstrip(".")
     return replace(spec, filename_stem=stem), len(units)
 
 

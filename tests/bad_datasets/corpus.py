@@ -215,6 +215,10 @@ CASES: tuple[Case, ...] = (
           E(19, "sources.1.url", "a URL must start with http:// or https:// (got 'file:///etc/passwd')")),
          edits=((18, "url: 'https://example.org/1'", "url: 'javascript:alert(1)'"),
                 (19, "url: 'https://example.org/2'", "url: 'file:///etc/passwd'"))),
+    Case("non-publisher", "a source URL on a host that is not a publisher of record (data/non_publishers.yaml)",
+         (E(19, "sources.1.url", "xosobinhdinh.org is not a publisher of record (lottery-results site"),),
+         edits=((19, "url: 'https://example.org/2'",
+                 "url: 'https://www.xosobinhdinh.org/chuyen-bien-tich-cuc-20231019142505201.htm'"),)),
     # --- Shape -----------------------------------------------------------------------------------
     Case("unknown-key", "a misspelt key", (E(21, "observations.0.valeu", "unknown key"),),
          edits=((21, "source: s1,", "source: s1, valeu: 3,"),)),
