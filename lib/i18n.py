@@ -56,6 +56,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "target_not_met": {"vi": "chưa đạt", "en": "not met"},
     "target_not_yet_due": {"vi": "chưa đến hạn", "en": "not yet due"},
     "target_no_data": {"vi": "không có số liệu", "en": "no data"},
+    "target_no_data_year": {"vi": "chưa có số liệu năm {year}", "en": "no {year} value"},
     "target_partial": {"vi": "chỉ tiêu gần đúng", "en": "closest indicator"},
     "target_national": {"vi": "mục tiêu quốc gia, không phải nghĩa vụ của tỉnh",
                         "en": "national target, not a provincial obligation"},
@@ -322,11 +323,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "profile_position": {"vi": "Vị trí theo giá trị", "en": "Position by value"},
     "profile_published_rank": {"vi": "Hạng công bố", "en": "Published rank"},
     "profile_position_help": {
-        "vi": "«Vị trí theo giá trị» do bảng điều khiển tính từ giá trị của mọi đơn vị có số liệu năm đó (41/63: 40 đơn "
-              "vị có giá trị cao hơn). «Hạng công bố» là hạng do Bộ in trong bảng xếp hạng; khi Bộ không in thì ghi "
+        "vi": "«Vị trí theo giá trị» do bảng điều khiển tính từ giá trị của mọi đơn vị có số liệu năm đó ({pos}/{n}: {better} "
+              "đơn vị có giá trị tốt hơn). «Hạng công bố» là hạng do Bộ in trong bảng xếp hạng; khi Bộ không in thì ghi "
               "«không công bố».",
         "en": "«Position by value» is computed by the dashboard from the values of every unit with data that year "
-              "(41/63: 40 units have a higher value). «Published rank» is the rank the ministry printed; where it "
+              "({pos}/{n}: {better} units have a better value). «Published rank» is the rank the ministry printed; where it "
               "printed none it says «not published»."},
     "profile_shared": {"vi": "đồng hạng", "en": "shared"},
     "profile_pos": {"vi": "xếp {ord}/{n} theo giá trị", "en": "{ord} of {n} by value"},

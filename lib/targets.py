@@ -148,11 +148,19 @@ def targets_table(frames, units: list[str], lang: str, *, obs: pd.DataFrame | No
     return pd.DataFrame(out, columns=[t(c, lang) for c in COLUMNS])
 
 
+def _status_text(st: Standing, tg: dict, lang: str) -> str:
+    """The status in words; "no data" beside a value of another year says which year is missing, so a leader
+    does not read "68,54 % (2024) · no data" as a contradiction."""
+    if st.status == NO_DATA and st.value is not None:
+        return t("target_no_data_year", lang, year=int(tg["year"]))
+    return t(f"target_{st.status}", lang)
+
+
 def _row(unit_label: str, tg: dict, meta: dict, st: Standing, lang: str) -> dict:
     latest = (f"{_fmt(st.value, meta, lang, st.qualifier or None)} ({st.year})" if st.value is not None
               else t("no_data", lang))
     partial = f"; {t('target_partial', lang)}" if tg.get("mapping") == "partial" else ""
     values = [unit_label, meta[f"title_{lang}"], f"{target_text(tg, meta, lang)} ({tg[f'doc_short_{lang}']}{partial})",
-              int(tg["year"]), latest, t(f"target_{st.status}", lang), gap_text(st.gap, meta, lang),
+              int(tg["year"]), latest, _status_text(st, tg, lang), gap_text(st.gap, meta, lang),
               t("target_national" if tg["scope"] == "national" else "target_province", lang)]
     return dict(zip([t(c, lang) for c in COLUMNS], values))

@@ -21,12 +21,14 @@ if prof.facts:
         col.caption(md_escape(where))
 
 if prof.headline is not None:
+    h = prof.headline
+    position_help = t("profile_position_help", lang, pos=h.position, n=h.n, better=h.position - 1)
     st.header(t("profile_headline", lang))
     for col, (label, value, delta) in zip(st.columns(3), prof.metrics):
         col.metric(md_escape(label), md_escape(value), delta=md_escape(delta) if delta else None, delta_color="off",
-                   help=t("profile_position_help", lang))
+                   help=position_help)
     st.markdown("  \n".join(md_escape(s) for s in prof.sentences))
-    st.caption(t("profile_position_help", lang))
+    st.caption(position_help)
 
 if prof.sub is not None:
     st.header(t("profile_subindices", lang, year=prof.sub.year))

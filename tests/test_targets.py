@@ -82,14 +82,14 @@ def test_targets_table_in_both_languages(frames):
     rows = vi.to_dict("records")
     assert rows[0]["Mục tiêu"] == "≥ 80 % (QĐ 942)" and rows[0]["Năm"] == 2025
     assert rows[0]["Giá trị gần nhất"] == "68,54 % (2024)"
-    assert rows[0]["Tình trạng"] == "không có số liệu" and rows[0]["Khoảng cách (giá trị − mục tiêu)"] == "−11,46 %"
+    assert rows[0]["Tình trạng"] == "chưa có số liệu năm 2025" and rows[0]["Khoảng cách (giá trị − mục tiêu)"] == "−11,46 %"
     assert rows[0]["Phạm vi"] == "mục tiêu quốc gia, không phải nghĩa vụ của tỉnh"
     assert rows[1]["Tình trạng"] == "chưa đến hạn" and rows[1]["Phạm vi"] == "áp dụng cho từng tỉnh"
     # The bound: shown as printed, judged "not met" against ≥ 80 %, and no gap computed from it.
     assert rows[2]["Giá trị gần nhất"] == "< 10 % (2025)" and rows[2]["Tình trạng"] == "chưa đạt"
     assert rows[2]["Khoảng cách (giá trị − mục tiêu)"] == "—"
     en = targets_table(frames, ["same-c"], "en", today=TODAY)
-    assert en.iloc[0]["Status"] == "no data" and en.iloc[0]["Scope"] == "national target, not a provincial obligation"
+    assert en.iloc[0]["Status"] == "no 2025 value" and en.iloc[0]["Scope"] == "national target, not a provincial obligation"
 
 
 def test_only_indicators_with_data_and_labels(frames):
@@ -171,7 +171,7 @@ def test_the_briefing_packs_carry_the_targets_table(tmp_path):
     # The 942 target is measured by the closest indicator the dataset has (mapping: partial): the table says so.
     assert lines == ["Hà Nam — Tỷ lệ hồ sơ xử lý trực tuyến toàn trình: ≥ 80 % (QĐ 942; chỉ tiêu gần đúng), 2025 — "
                      "Giá trị gần nhất: "
-                     "68,54 % (2024) — không có số liệu — Khoảng cách (giá trị − mục tiêu): −11,46 % — mục tiêu quốc "
+                     "68,54 % (2024) — chưa có số liệu năm 2025 — Khoảng cách (giá trị − mục tiêu): −11,46 % — mục tiêu quốc "
                      "gia, không phải nghĩa vụ của tỉnh"]
     kw = {"title": "T", "subtitle": "S", "generated": "03/12/2026", "sources": ["x"], "lang": "vi", "targets": lines}
     deck = Presentation(io.BytesIO(packs.build_pptx([], **kw)))

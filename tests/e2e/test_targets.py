@@ -36,7 +36,7 @@ def test_targets_table_for_ha_nam_on_the_compare_page(page: Page, app_url: str) 
     expect(box.get_by_role("heading", name="Mục tiêu của Nhà nước")).to_be_visible()
     row = box.get_by_role("row").filter(has_text="Hà Nam").filter(has_text="≥ 80 % (QĐ 942; chỉ tiêu gần đúng)")
     expect(row).to_have_count(1)
-    for cell in ("2025", "68,54 % (2024)", "không có số liệu", "−11,46 %",
+    for cell in ("2025", "68,54 % (2024)", "chưa có số liệu năm 2025", "−11,46 %",
                  "mục tiêu quốc gia, không phải nghĩa vụ của tỉnh"):
         expect(row).to_contain_text(cell)
     # Must NOT happen: the 2024 value judged as if it were 2025's ("chưa đạt" / "đạt" from another year).
