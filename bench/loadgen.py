@@ -700,9 +700,10 @@ def settle(processes: dict[str, int], limit: float = 20, idle_pct: float = 15) -
 
 
 def measure(replicas: list[int], sessions: list[int], seconds: dict[int, float], *, think=(5.0, 15.0),
-            max_requests: int = 5000, timeout: float = 60.0, log=print) -> dict:
+            max_requests: int = 5000, timeout: float = 60.0, log=print, repeat: dict | None = None) -> dict:
     """For each replica count: start the servers (lib.replicas: nginx in front, even of one replica, so both
-    counts pay the same proxy), warm them, then one bounded run per session count."""
+    counts pay the same proxy), warm them, then one bounded run per session count; `repeat` {(replicas,
+    sessions): n}: n consecutive runs of that count (`repeats`; `runs` holds the first)."""
     out: dict = {"think_s": list(think), "timeout_s": timeout, "replicas": {}}
     for n in replicas:
         log(f"load: {n} replica(s) behind nginx")
@@ -713,10 +714,15 @@ def measure(replicas: list[int], sessions: list[int], seconds: dict[int, float],
                 log("load: a control inside a fragment vs the same click as a page rerun")
                 out["local_control"] = asyncio.run(local_control(srv.replicas[0][0], timeout=timeout))
             for k in sessions:
-                settle(srv.processes())
-                log(f"load: {n} replica(s), {k} sessions, {seconds[k]:.0f} s")
-                res["runs"][str(k)] = asyncio.run(run_load(srv.url, k, seconds[k], think=think, timeout=timeout,
-                                                           max_requests=max_requests, processes=srv.processes()))
+                every = []
+                for i in range((repeat or {}).get((n, k), 1)):
+                    settle(srv.processes())
+                    log(f"load: {n} replica(s), {k} sessions, {seconds[k]:.0f} s (run {i + 1})")
+                    every.append(asyncio.run(run_load(srv.url, k, seconds[k], think=think, timeout=timeout,
+                                                      max_requests=max_requests, processes=srv.processes())))
+                res["runs"][str(k)] = every[0]
+                if len(every) > 1:
+                    res.setdefault("repeats", {})[str(k)] = every
             out["replicas"][str(n)] = res
         finally:
             srv.stop()
@@ -730,7 +736,7 @@ def lines(result: dict) -> list[str]:
     L = [f"{'replicas':>8}{'sessions':>9}{'runs':>6}{'runs/s':>7}{'p50':>8}{'p95':>8}{'clicks p95':>11}"
          f"{'errors':>7}{'server CPU':>11}{'RSS/replica':>12}{'PSS all':>9}{'loadgen':>8}  load avg"]
     for n, res in result.get("replicas", {}).items():
-        for k, r in res["runs"].items():
+        for k, r in [(c, x) for c, r0 in res["runs"].items() for x in res.get("repeats", {}).get(c, [r0])]:
             srv = r["server"]
             cpu = sum(srv["cpu_pct_of_one_core"].values())
             rss = max([v for name, v in srv["peak_rss_bytes"].items() if name.startswith("replica")], default=0)
