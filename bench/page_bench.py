@@ -118,7 +118,7 @@ def _capture_all(data_path: str, units: list[str], out: Path) -> dict:
     return res
 
 
-def _measure(pw, servers: dict, units: list[str], repeats: int) -> dict:
+def _measure(pw, servers: dict, units: list[str], repeats: int, log=print) -> dict:
     browser = B.launch(pw)
     out: dict = {}
     try:
@@ -128,6 +128,7 @@ def _measure(pw, servers: dict, units: list[str], repeats: int) -> dict:
             for what, url in (("app", B.app_url(servers["app"], name, units)),
                               ("replay", f"{servers['replay'].url}?page={name}"),
                               ("bare", servers["bare"].url)):
+                log(f"page {name}: {what}")
                 try:
                     r[what] = changes(context, url, repeats)
                 except Exception as exc:  # noqa: BLE001 - say so, go on
@@ -150,7 +151,7 @@ def measure(pw, data_path: str, units: list[str], repeats: int, log=print) -> di
         for s in servers.values():
             s.wait_healthy()
         log("replay floor: timing app, replay and bare app per page")
-        res = _measure(pw, servers, units, repeats)
+        res = _measure(pw, servers, units, repeats, log)
     finally:
         for s in servers.values():
             s.stop()
@@ -168,7 +169,8 @@ if __name__ == "__main__":  # python -m bench.page_bench [repeats]: this part al
 
     _quiet_streamlit()
     with sync_playwright() as pw:
-        res = measure(pw, str(REAL), REAL_UNITS, int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+        res = measure(pw, str(REAL), REAL_UNITS, int(sys.argv[1]) if len(sys.argv) > 1 else 5,
+                      log=lambda m: print(m, file=sys.stderr, flush=True))
     import json
 
     print(json.dumps(res, indent=1))
