@@ -9,6 +9,7 @@ script run has ended. The settled texts are recorded by one untimed change each 
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import tempfile
 import time
@@ -108,22 +109,22 @@ def changes(context, url: str, n: int) -> dict:
         page.close()
 
 
-def _capture_all(data_path: str, units: list[str], out: Path) -> dict:
+def _capture_all(data_path: str, units: list[str], out: Path, pages: list[str]) -> dict:
     end = int(B.PERIOD.split("-")[1])
     start = int(B.PERIOD.split("-")[0])
     res = {}
-    for name in CHART_PAGES:
+    for name in pages:
         res[name] = replay.capture(data_path, f"pages/{name}.py", units, [(start, end), (start, end - 1)],
                                    out / f"{name}.json")
     return res
 
 
-def _measure(pw, servers: dict, units: list[str], repeats: int, log=print) -> dict:
+def _measure(pw, servers: dict, units: list[str], repeats: int, pages: list[str], log=print) -> dict:
     browser = B.launch(pw)
     out: dict = {}
     try:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
-        for name in CHART_PAGES:
+        for name in pages:
             r = out.setdefault(name, {})
             for what, url in (("app", B.app_url(servers["app"], name, units)),
                               ("replay", f"{servers['replay'].url}?page={name}"),
@@ -139,19 +140,24 @@ def _measure(pw, servers: dict, units: list[str], repeats: int, log=print) -> di
     return out
 
 
-def measure(pw, data_path: str, units: list[str], repeats: int, log=print) -> dict:
+def measure(pw, data_path: str, units: list[str], repeats: int, log=print, pages: list[str] | None = None) -> dict:
     """Capture the replays (AppTest, this process), start the three servers, time every chart page."""
     tmp = Path(tempfile.mkdtemp(prefix="provinces-replay-"))
     log("replay floor: capturing the pages' figures and tables")
-    captured = _capture_all(data_path, units, tmp)
-    servers = {"app": B.Server(B.APP, data_path), "replay": B.Server(str(B.BENCH / "replay_app.py"),
+    pages = pages or CHART_PAGES
+    captured = _capture_all(data_path, units, tmp, pages)
+    # The replay script beside the app's static/ (Streamlit serves static/ beside the main script), so the
+    # replayed map fetches its shapes from the same address as the app's.
+    shutil.copy(B.BENCH / "replay_app.py", tmp / "replay_app.py")
+    (tmp / "static").symlink_to(B.ROOT / "static", target_is_directory=True)
+    servers = {"app": B.Server(B.APP, data_path), "replay": B.Server(str(tmp / "replay_app.py"),
                                                                      env={"REPLAY_DIR": str(tmp)}),
                "bare": B.Server(B.FLOOR)}
     try:
         for s in servers.values():
             s.wait_healthy()
         log("replay floor: timing app, replay and bare app per page")
-        res = _measure(pw, servers, units, repeats, log)
+        res = _measure(pw, servers, units, repeats, pages, log)
     finally:
         for s in servers.values():
             s.stop()
@@ -160,7 +166,7 @@ def measure(pw, data_path: str, units: list[str], repeats: int, log=print) -> di
     return res
 
 
-if __name__ == "__main__":  # python -m bench.page_bench [repeats]: this part alone, on the real data
+if __name__ == "__main__":  # python -m bench.page_bench [repeats [page …]]: this part alone, on the real data
     import sys
 
     from playwright.sync_api import sync_playwright
@@ -170,7 +176,7 @@ if __name__ == "__main__":  # python -m bench.page_bench [repeats]: this part al
     _quiet_streamlit()
     with sync_playwright() as pw:
         res = measure(pw, str(REAL), REAL_UNITS, int(sys.argv[1]) if len(sys.argv) > 1 else 5,
-                      log=lambda m: print(m, file=sys.stderr, flush=True))
+                      log=lambda m: print(m, file=sys.stderr, flush=True), pages=sys.argv[2:] or None)
     import json
 
     print(json.dumps(res, indent=1))

@@ -52,7 +52,7 @@ def capture(data_path: str, page: str, units: list[str], periods: list[tuple[int
         at.slider(key="f_years").set_value(years)
         at.run()
         states[_key(years)] = _elements(at)
-    res = {"page": page, "slider": {"label": slider.label, "min": slider.min, "max": slider.max,
+    res = {"page": page, "slider": {"label": slider.label, "min": int(slider.min), "max": int(slider.max),
                                      "value": list(periods[0])}, "states": states}
     out.write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
     return {"charts": sum(e["kind"] == "chart" for e in states[_key(periods[0])]),

@@ -29,7 +29,7 @@ def load(page: str) -> tuple[dict, dict]:
 st.set_page_config(page_title="Replay floor", layout="wide")
 slider, states = load(st.query_params.get("page", "overview"))
 with st.sidebar:
-    lo, hi = st.slider(slider["label"], slider["min"], slider["max"], tuple(slider["value"]), key="f_years")
+    lo, hi = st.slider(slider["label"], int(slider["min"]), int(slider["max"]), tuple(slider["value"]), key="f_years")
 elements = states.get(f"{lo}-{hi}") or next(iter(states.values()))
 for i, (kind, obj, config) in enumerate(elements):
     if kind == "chart":
