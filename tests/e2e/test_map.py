@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Route, expect  # noqa: E402
 from lib.charts_map import map_figure  # noqa: E402
 from lib.data import DEFAULT_PATH, load_frames  # noqa: E402
 
-from .conftest import ARTIFACTS, open_app, wait_for_app  # noqa: E402
+from .conftest import ARTIFACTS, wait_for_app  # noqa: E402
 
 META = {"id": "share", "kind": "percent", "higher_is_better": True, "decimals": 1, "title_vi": "Tỷ lệ hộ có Internet",
         "title_en": "Households online", "unit_vi": "%", "unit_en": "%"}
@@ -71,7 +71,17 @@ LOCS = """sel => [...new Set([...document.querySelectorAll(sel)].map(p => p.__da
                 .filter(Boolean).length"""
 
 
-def test_app_map_fetches_its_shapes_once_from_the_app_and_hovers(page, app_url: str) -> None:
+def test_app_map_fetches_its_shapes_once_from_the_app_and_hovers(browser: Browser, app_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1600}, locale="vi-VN")  # its own cache
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        _app_map(page, app_url)
+    finally:
+        context.close()
+
+
+def _app_map(page, app_url: str) -> None:
     outside: list[str] = []
     shapes: list[str] = []
 
@@ -86,13 +96,14 @@ def test_app_map_fetches_its_shapes_once_from_the_app_and_hovers(page, app_url: 
         route.continue_()
 
     page.route("**/*", only_the_app)
-    open_app(page, f"{app_url}/?lang=vi&view=63&units=ha-nam,bac-ninh&years=2016-2024&ind=dti_score")
+    page.goto(f"{app_url}/?lang=vi&view=63&units=ha-nam,bac-ninh&years=2016-2024&ind=dti_score")
+    wait_for_app(page, 120_000)
     page.wait_for_selector(".js-plotly-plot g.geo2 path.choroplethlocation", timeout=60_000)
     assert page.evaluate(LOCS, MAP_MAIN) == 63  # every province drawn, each from the shared file
     thumb = page.get_by_test_id("stSlider").get_by_role("slider").last
     thumb.focus()
     page.keyboard.press("ArrowLeft")  # another year on the map: new values, the same shapes
-    wait_for_app(page)
+    wait_for_app(page, 120_000)
     expect(page.get_by_text("DTI 2023").first).to_be_attached(timeout=30_000)
     page.wait_for_selector(".js-plotly-plot g.geo2 path.choroplethlocation", timeout=60_000)
     assert page.evaluate(LOCS, MAP_MAIN) == 63
@@ -102,7 +113,7 @@ def test_app_map_fetches_its_shapes_once_from_the_app_and_hovers(page, app_url: 
         if (p.__data__ && p.__data__.loc === 'hung-yen') { const r = p.getBoundingClientRect();
           return [r.x + r.width / 2, r.y + r.height / 2, r.width]; } } return null; }""")
     page.mouse.move(x, y)
-    expect(page.locator(".hoverlayer .hovertext").first).to_contain_text("Hưng Yên", timeout=5_000)
+    expect(page.locator(".hoverlayer .hovertext").first).to_contain_text("Hưng Yên", timeout=20_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map_app_hover.png"))
     assert outside == []
