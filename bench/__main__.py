@@ -29,6 +29,8 @@ os.environ.setdefault("PROVINCES_MAX_BYTES", str(10**12))  # the size limit must
 warnings.filterwarnings("ignore")
 
 from bench import machine, synth  # noqa: E402
+from bench.fmt import fmt_b, fmt_s  # noqa: E402
+from bench.targets import targets  # noqa: E402
 
 REAL = ROOT / "data" / "provinces.yaml"
 REAL_UNITS = ["quang-tri", "quang-binh", "lang-son", "quang-nam"]  # the founding preset of the 63 view
@@ -58,19 +60,7 @@ def _log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def _fmt_s(x) -> str:
-    if x is None:
-        return "—"
-    return f"{x * 1000:.2f} ms" if x < 0.01 else f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
-
-
-def _fmt_b(x) -> str:
-    if x is None:
-        return "—"
-    for unit in ("B", "KB", "MB", "GB"):
-        if x < 1024 or unit == "GB":
-            return f"{x:.0f} {unit}" if unit == "B" else f"{x:.1f} {unit}"
-        x /= 1024
+_fmt_s, _fmt_b = fmt_s, fmt_b
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,12 +187,20 @@ def _browser_part(result: dict, paths: dict, units_by: dict, args) -> None:
                 browser_res[name] = r
             finally:
                 srv.stop()
+        from bench import page_bench
+
+        _log("browser, per page: app, replay floor and one-chart bare app")
+        try:
+            result["browser_pages"] = page_bench.measure(pw, str(REAL), REAL_UNITS, 3 if args.quick else 5, log=_log)
+        except Exception as exc:  # noqa: BLE001 - say so, keep the other figures
+            result["browser_pages"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
     result["browser"] = browser_res
     shutil.rmtree(logs, ignore_errors=True)
 
 
 LOAD_SECONDS = {10: 15, 50: 25, 200: 30}  # per session count: sessions arrive over the first third
 LOAD_QUICK_SECONDS = {10: 10}
+LOAD_REPEAT = {(1, 50): 3}  # (replicas, sessions): consecutive runs, each printed and held to the target
 
 
 def _load_part(result: dict, args) -> None:
@@ -212,136 +210,57 @@ def _load_part(result: dict, args) -> None:
 
     seconds = LOAD_QUICK_SECONDS if args.quick else LOAD_SECONDS
     try:
-        result["load"] = loadgen.measure([1, 2], list(seconds), seconds, log=_log)
+        result["load"] = loadgen.measure([1, 2], list(seconds), seconds, log=_log,
+                                         repeat={} if args.quick else LOAD_REPEAT)
     except Exception as exc:  # noqa: BLE001 - e.g. nginx missing: say so, keep the other figures
         result["load"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
 
 
-# --- Targets and table --------------------------------------------------------------------------------
-
-
-def targets(r: dict) -> list[dict]:
-    out = []
-    floor = r.get("floor_apptest", {}).get("filter_change_s")
-
-    def add(name, value, limit, met, note="", unit="s"):
-        out.append({"target": name, "value": value, "limit": limit, "unit": unit,
-                     "status": "n/a" if met is None else ("MET" if met else "MISSED"), "note": note})
-
-    for ds, limit in (("real", 1.25), ("synth-63", 1.25), ("synth-3321", 2.0)):
-        at = r["datasets"].get(ds, {}).get("apptest", {})
-        for page, p in at.get("pages", {}).items():
-            if "floor_ratio" in p:
-                add(f"period change ≤ {limit}× delivery floor ({ds}, {page.split('/')[-1]})", p["floor_ratio"], limit,
-                    p["floor_ratio"] <= limit and not p["errors"],
-                    f"{_fmt_s(p['filter_change_s'])} vs floor {_fmt_s(p['delivery_floor_s'])}", unit="×")
-            if "indicator_ratio" in p:
-                add(f"indicator change ≤ {limit}× delivery floor ({ds}, {page.split('/')[-1]})", p["indicator_ratio"],
-                    limit, p["indicator_ratio"] <= limit and not p["errors"],
-                    f"{_fmt_s(p['indicator_change_s'])} vs floor {_fmt_s(p['indicator_floor_s'])}", unit="×")
-    for ds in ("real", "synth-63"):
-        at = r["datasets"].get(ds, {}).get("apptest", {})
-        for page, p in at.get("pages", {}).items():
-            v = p["filter_change_s"]
-            add(f"page script ≤ 2× floor ({ds}, {page.split('/')[-1]})", v, 2 * floor if floor else None,
-                (v <= 2 * floor and not p["errors"]) if floor else None, f"{v / floor:.1f}× floor" if floor else "")
-    at = r["datasets"].get("synth-3321", {}).get("apptest")
-    if at is None:
-        add("page script ≤ 0.5 s at commune scale (synth-3321)", None, 0.5, None, "size not run (--quick)")
-    elif "pages" not in at:
-        add("page script ≤ 0.5 s at commune scale (synth-3321)", None, 0.5, False, "; ".join(at.get("errors", [])))
-    else:
-        for page, p in at["pages"].items():
-            add(f"page script ≤ 0.5 s at commune scale ({page.split('/')[-1]})", p["filter_change_s"], 0.5,
-                p["filter_change_s"] <= 0.5 and not p["errors"])
-    big = r["datasets"].get("synth-3321", {}).get("cold")
-    if big:
-        add("cold start at commune scale with the compiled copy ≤ 1.5 s (load + imports)",
-            big["hit_load_s"] + big["import_s"], 1.5, big["hit_load_s"] + big["import_s"] <= 1.5)
-    for name, d in r["datasets"].items():
-        c = d.get("cold")
-        if c:
-            add(f"cache miss no slower than the YAML alone ({name}, ±10 %)", c["miss_load_s"],
-                1.1 * c["yaml_only_load_s"], c["miss_load_s"] <= 1.1 * c["yaml_only_load_s"])
-    ex = r.get("export", {})
-    if "error" in ex and not ex.get("charts"):
-        add("warm PNG export ≤ 0.5 s per chart", None, 0.5, None, ex["error"])
-    for key, c in ex.get("charts", {}).items():
-        add(f"warm PNG export ≤ 0.5 s ({key})", c["warm_s"], 0.5, c["warm_s"] <= 0.5)
-    br = r.get("browser")
-    if br:
-        for key, what, limit in (("nav_warm_s", "first chart", 1.5),
-                                 ("filter_change_s", "filter change → updated charts", 1.3)):
-            f = br.get("floor", {}).get(key)
-            for ds, b in br.items():
-                if ds == "floor":
-                    continue
-                v = b.get(key)
-                add(f"browser {what} ≤ {limit}× bare app ({ds})", v, limit * f if f else None,
-                    (v is not None and f is not None and v <= limit * f),
-                    b.get("error") or (f"{_fmt_s(v)} vs bare app {_fmt_s(f)}: {v / f:.1f}×" if v and f else ""))
-    else:
-        add("browser first chart ≤ 1.5× bare app", None, None, None, "browser skipped")
-    ld = (r.get("load") or {}).get("replicas", {})
-    one, two = ld.get("1", {}).get("runs", {}).get("50"), ld.get("2", {}).get("runs", {}).get("200")
-    if one:
-        add("50 sessions on one process: p95 ≤ 1 s, no error", one["run_p95_s"], 1.0,
-            one["run_p95_s"] is not None and one["run_p95_s"] <= 1.0 and one["errors"] == 0,
-            f"{one['errors']} errors; clicks p95 {_fmt_s(one['click_p95_s'])}; {one['throughput_runs_per_s']:.2f} "
-            f"runs/s")
-    else:
-        add("50 sessions on one process: p95 ≤ 1 s, no error", None, 1.0, None,
-            (r.get("load") or {}).get("error", "not in this run" if ld else "not run"))
-    if two:
-        add("200 sessions on 2 replicas: no error (p95 reported)", two["errors"], 0, two["errors"] == 0,
-            f"p95 {_fmt_s(two['run_p95_s'])}, clicks p95 {_fmt_s(two['click_p95_s'])}, "
-            f"{two['throughput_runs_per_s']:.2f} runs/s")
-    else:
-        add("200 sessions on 2 replicas: no error (p95 reported)", None, 0, None,
-            "not in this run" if ld else "not run")
-    add("full benchmark run ≤ ~10 min", r.get("wall_s"), 600, r.get("wall_s", 0) <= 660)
-    return out
+# --- Table ----------------------------------------------------------------------------------------------
 
 
 def _map_lines(r: dict) -> list[str]:
     mp = r.get("map") or {}
     return ["MAP (overview choropleth, real data, median build on a rerun; bytes of the figure JSON sent)"] + [
-        f"  {view} view: build {_fmt_s(m['build_s'])}, figure JSON {_fmt_b(m['json_bytes'])}" for view, m in mp.items()]
+        f"  {view} view: build {_fmt_s(m['build_s'])}, figure JSON {_fmt_b(m['json_bytes'])}"
+        + (f", on screen (geometry by URL) {_fmt_b(m['screen_json_bytes'])}" if "screen_json_bytes" in m else "")
+        for view, m in mp.items()]
 
 
-def table(r: dict) -> str:
-    L = []
+def _head_lines(r: dict) -> list[str]:
     m = r["machine"]
-    L.append(f"Benchmark ({r['mode']}) · {m['date']} · {m['cpu_model']} · {m['cores']} cores · "
-             f"{_fmt_b(m['ram_bytes'])} RAM · Python {m['python']} · load avg at start "
-             f"{', '.join(f'{x:.1f}' for x in m['load_average_at_start'])}")
-    L.append("packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + f" · {m.get('chromium')}")
-    L.append("")
-    L.append("1. LOAD  (median; ratio = load_frames / raw yaml.load CSafeLoader of the same file)")
-    L.append(f"{'dataset':<12}{'file':>10}{'units':>7}{'obs':>9}{'raw parse':>11}{'load_frames':>13}{'ratio':>7}"
-             f"{'cache hit':>11}  note")
+    return [f"Benchmark ({r['mode']}) · {m['date']} · {m['cpu_model']} · {m['cores']} cores · "
+            f"{_fmt_b(m['ram_bytes'])} RAM · Python {m['python']} · load avg at start "
+            f"{', '.join(f'{x:.1f}' for x in m['load_average_at_start'])}",
+            "packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + f" · {m.get('chromium')}", ""]
+
+
+def _load_lines(r: dict) -> list[str]:
+    L = ["1. LOAD  (median; ratio = load_frames / raw yaml.load CSafeLoader of the same file)",
+         f"{'dataset':<12}{'file':>10}{'units':>7}{'obs':>9}{'raw parse':>11}{'load_frames':>13}{'ratio':>7}"
+         f"{'cache hit':>11}  note"]
     for name, d in r["datasets"].items():
         ld = d.get("load", {})
-        note = []
-        if ld.get("error"):
-            note.append("ERROR " + ld["error"][:80])
-        note.append(f"n={len(ld.get('load_runs', []))}")
+        note = (["ERROR " + ld["error"][:80]] if ld.get("error") else []) + [f"n={len(ld.get('load_runs', []))}"]
         L.append(f"{name:<12}{_fmt_b(ld.get('bytes')):>10}{ld.get('units', '—'):>7}{ld.get('observations', '—'):>9}"
                  f"{_fmt_s(ld.get('raw_parse_s')):>11}{_fmt_s(ld.get('load_frames_s')):>13}"
                  f"{ld.get('ratio_vs_raw', 0):>6.1f}×{_fmt_s(ld.get('cached_reload', {}).get('hit_s')):>11}"
                  f"  {'; '.join(note)}")
     L.append("   cache hit = lib.ui.get_frames() (argv parse + stat + st.cache_resource lookup) outside a script run")
-    L.append("1b. COLD START of a new process (load to the first Frames; imports apart), lib/data/cache.py")
-    L.append(f"{'dataset':<12}{'YAML only':>11}{'cache miss':>12}{'cache hit':>11}{'imports':>9}{'RSS YAML':>10}"
-             f"{'RSS hit':>9}")
+    return L
+
+
+def _cold_lines(r: dict) -> list[str]:
+    L = ["1b. COLD START of a new process (load to the first Frames; imports apart), lib/data/cache.py",
+         f"{'dataset':<12}{'YAML only':>11}{'cache miss':>12}{'cache hit':>11}{'imports':>9}{'RSS YAML':>10}"
+         f"{'RSS hit':>9}"]
     for name, d in r["datasets"].items():
         c = d.get("cold")
         if c:
             L.append(f"{name:<12}{_fmt_s(c['yaml_only_load_s']):>11}{_fmt_s(c['miss_load_s']):>12}"
                      f"{_fmt_s(c['hit_load_s']):>11}{_fmt_s(c['import_s']):>9}{c['yaml_only_peak_rss_mb']:>8.0f}MB"
                      f"{c['hit_peak_rss_mb']:>7.0f}MB")
-    L.append("")
-    L.append("1b. 34-UNIT VIEW: lib.combine.combine_predecessors, once per dataset (then cached)")
+    L += ["", "1b. 34-UNIT VIEW: lib.combine.combine_predecessors, once per dataset (then cached)"]
     for name, d in r["datasets"].items():
         c = d.get("combine34")
         if c:
@@ -351,85 +270,123 @@ def table(r: dict) -> str:
         c = d.get("normalise")
         if c:
             L.append(f"{name:<12} rows {c['rows']:>6}  {_fmt_s(c['seconds']):>9}")
-    L.append("")
+    return L + [""]
+
+
+def _apptest_rows(label: str, at: dict, fl: dict) -> list[str]:
+    if "pages" not in at:
+        return [f"{label:<14}{'—':<12} {'; '.join(at.get('errors', []))[:100]}"]
+    L = []
+    for page, p in at["pages"].items():
+        ratio = p["filter_change_s"] / fl["filter_change_s"] if fl.get("filter_change_s") else 0
+        L.append(f"{label:<14}{page.split('/')[-1][:-3]:<12}{_fmt_s(p['filter_change_s']):>9}{ratio:>8.1f}×"
+                 f"{_fmt_s(p.get('delivery_floor_s')):>9}{p.get('floor_ratio', 0):>8.2f}×"
+                 f"{_fmt_s(p['switch_s']):>9}{p['charts']:>7}{_fmt_b(p['fig_bytes']):>10}  "
+                 f"{len(p['errors']) or ''}")
+    if "switch_view_s" in at:
+        L.append(f"{'':<14}first switch to the 34 view (computes combined values): {_fmt_s(at['switch_view_s'])}")
+    return L
+
+
+def _apptest_lines(r: dict) -> list[str]:
     fl = r.get("floor_apptest", {})
-    L.append(f"2/3. PAGE SCRIPT after a filter change (AppTest .run(), median)  floor = bare page with one chart: "
-             f"{_fmt_s(fl.get('filter_change_s'))}, {_fmt_b(fl.get('fig_bytes'))} figure JSON")
-    L.append("   delivery floor = the same page rerun, every chart replayed (lib.ui.computed): Streamlit's own cost")
-    L.append(f"{'dataset':<14}{'page':<12}{'script':>9}{'× floor':>9}{'deliv.':>9}{'× deliv':>9}{'switch':>9}"
-             f"{'charts':>7}{'fig JSON':>10}  errors")
+    L = [f"2/3. PAGE SCRIPT after a filter change (AppTest .run(), median)  floor = bare page with one chart: "
+         f"{_fmt_s(fl.get('filter_change_s'))}, {_fmt_b(fl.get('fig_bytes'))} figure JSON",
+         "   delivery floor = the same page rerun, every chart replayed (lib.ui.computed): Streamlit's own cost",
+         f"{'dataset':<14}{'page':<12}{'script':>9}{'× floor':>9}{'deliv.':>9}{'× deliv':>9}{'switch':>9}"
+         f"{'charts':>7}{'fig JSON':>10}  errors"]
     for name, d in r["datasets"].items():
         for key in ("apptest", "apptest34"):
-            at = d.get(key)
-            if not at:
-                continue
-            label = name + (" (34)" if key == "apptest34" else "")
-            if "pages" not in at:
-                L.append(f"{label:<14}{'—':<12} {'; '.join(at.get('errors', []))[:100]}")
-                continue
-            for page, p in at["pages"].items():
-                ratio = p["filter_change_s"] / fl["filter_change_s"] if fl.get("filter_change_s") else 0
-                L.append(f"{label:<14}{page.split('/')[-1][:-3]:<12}{_fmt_s(p['filter_change_s']):>9}{ratio:>8.1f}×"
-                         f"{_fmt_s(p.get('delivery_floor_s')):>9}{p.get('floor_ratio', 0):>8.2f}×"
-                         f"{_fmt_s(p['switch_s']):>9}{p['charts']:>7}{_fmt_b(p['fig_bytes']):>10}  "
-                         f"{len(p['errors']) or ''}")
-            if key == "apptest34" and "switch_view_s" in at:
-                L.append(f"{'':<14}first switch to the 34 view (computes combined values): "
-                         f"{_fmt_s(at['switch_view_s'])}")
-    L.append("")
+            if d.get(key):
+                L += _apptest_rows(name + (" (34)" if key == "apptest34" else ""), d[key], fl)
     ex = r.get("export", {})
-    L.append(f"4. PNG EXPORT (lib.export.to_png, 2400×1350, real data, warm median)  cold first: "
-             f"{_fmt_s(ex.get('cold_first_s'))}{'  ERROR ' + ex['error'] if ex.get('error') else ''}")
+    L += ["", f"4. PNG EXPORT (lib.export.to_png, 2400×1350, real data, warm median)  cold first: "
+              f"{_fmt_s(ex.get('cold_first_s'))}{'  ERROR ' + ex['error'] if ex.get('error') else ''}"]
     for key, c in ex.get("charts", {}).items():
         L.append(f"   {key:<20}{_fmt_s(c['warm_s']):>9}{_fmt_b(c['png_bytes']):>10}")
-    L.append("")
-    br = r.get("browser")
-    if br:
-        L.append("5/6. SERVER + BROWSER (streamlit run on 127.0.0.1; Chromium via Playwright; warm = new tab, "
-                 "server caches warm)")
-        L.append(f"{'server':<12}{'RSS idle':>10}{'peak RSS':>10}{'nav cold':>10}{'nav warm':>10}{'× bare':>8}"
-                 f"{'filter→chart':>14}{'× bare':>8}  note")
-        f = br.get("floor", {})
-        for name, b in br.items():
-            nw, fc = b.get("nav_warm_s"), b.get("filter_change_s")
-            rn = nw / f["nav_warm_s"] if nw and f.get("nav_warm_s") else None
-            rf = fc / f["filter_change_s"] if fc and f.get("filter_change_s") else None
-            note = b.get("error") or ""
-            if b.get("exceptions"):
-                note += f" {b['exceptions']} stException"
-            L.append(f"{name:<12}{_fmt_b(b.get('rss_idle', {}).get('VmRSS')):>10}"
-                     f"{_fmt_b(b.get('rss_end', {}).get('VmHWM')):>10}{_fmt_s(b.get('nav_cold_s')):>10}"
-                     f"{_fmt_s(nw):>10}{(f'{rn:.1f}×' if rn else '—'):>8}{_fmt_s(fc):>14}"
-                     f"{(f'{rf:.1f}×' if rf else '—'):>8}  {note}")
-        L.append("   peak RSS = VmHWM of the server process (kaleido's Chromium children not included)")
-        L.append("")
-    ld = r.get("load")
-    if ld:
-        from bench import loadgen
+    return L + [""]
 
-        if "error" in ld:
-            L.append(f"7. LOAD: not measured: {ld['error']}")
-        else:
-            L.append(f"7. LOAD (bench.loadgen: Streamlit's websocket protocol, no browser; real data; nginx in front "
-                     f"of 1 and 2 replicas; each session opens a shared link, then a page or filter change every "
-                     f"{ld['think_s'][0]:.0f}–{ld['think_s'][1]:.0f} s; p50/p95 = every script run, from the rerun "
-                     f"message to script_finished; server CPU in % of one core; RSS = a replica's Python process; "
-                     f"PSS = all processes with the Chromium of image export)")
-            L += ["   " + line for line in loadgen.lines(ld)]
-            for n, res in ld["replicas"].items():
-                if res.get("warm_errors"):
-                    L.append(f"   ! warm-up of {n} replica(s): {res['warm_errors'][:2]}")
-        L.append("")
-    L.append("TARGETS")
+
+def _ratio_text(a, b) -> str:
+    return f"{a / b:.1f}×" if a and b else "—"
+
+
+def _browser_lines(r: dict) -> list[str]:
+    br = r.get("browser")
+    if not br:
+        return []
+    L = ["5/6. SERVER + BROWSER (streamlit run on 127.0.0.1; Chromium via Playwright; warm = new tab, "
+         "server caches warm; filter→chart on the compare page)",
+         f"{'server':<12}{'RSS idle':>10}{'peak RSS':>10}{'nav cold':>10}{'nav warm':>10}{'× bare':>8}"
+         f"{'filter→chart':>14}{'× bare':>8}  note"]
+    f = br.get("floor", {})
+    for name, b in br.items():
+        nw, fc = b.get("nav_warm_s"), b.get("filter_change_s")
+        note = (b.get("error") or "") + (f" {b['exceptions']} stException" if b.get("exceptions") else "")
+        L.append(f"{name:<12}{_fmt_b(b.get('rss_idle', {}).get('VmRSS')):>10}"
+                 f"{_fmt_b(b.get('rss_end', {}).get('VmHWM')):>10}{_fmt_s(b.get('nav_cold_s')):>10}"
+                 f"{_fmt_s(nw):>10}{_ratio_text(nw, f.get('nav_warm_s')):>8}{_fmt_s(fc):>14}"
+                 f"{_ratio_text(fc, f.get('filter_change_s')):>8}  {note}")
+    L.append("   peak RSS = VmHWM of the server process (kaleido's Chromium children not included)")
+    return L + [""] + _page_lines(r)
+
+
+def _page_lines(r: dict) -> list[str]:
+    bp = r.get("browser_pages")
+    if not bp:
+        return []
+    L = ["5b. FILTER CHANGE → EVERY CHART UPDATED, per page (real data; the period's end one year back and forth; "
+         "median; bytes = websocket frames the server sent per change, median; new = a period not shown before)",
+         f"{'page':<10}{'what':<8}{'change':>9}{'× replay':>10}{'× bare':>8}{'bytes':>10}{'new':>10}{'charts':>7}"
+         "  note"]
+    for page, p in bp.items():
+        rep, bare = p.get("replay", {}).get("change_s"), p.get("bare", {}).get("change_s")
+        for what in ("app", "replay", "bare"):
+            x = p.get(what, {})
+            v = x.get("change_s")
+            L.append(f"{page:<10}{what:<8}{_fmt_s(v):>9}{_ratio_text(v, rep):>10}{_ratio_text(v, bare):>8}"
+                     f"{_fmt_b(x.get('bytes')):>10}{_fmt_b(x.get('new_period_bytes')):>10}{x.get('charts', '—'):>7}"
+                     f"  {x.get('error', '')}{' stException' if x.get('exceptions') else ''}")
+    return L + [""]
+
+
+def _loadgen_lines(r: dict) -> list[str]:
+    ld = r.get("load")
+    if not ld:
+        return []
+    if "error" in ld:
+        return [f"7. LOAD: not measured: {ld['error']}", ""]
+    from bench import loadgen
+
+    L = [f"7. LOAD (bench.loadgen: Streamlit's websocket protocol, no browser; real data; nginx in front "
+         f"of 1 and 2 replicas; each session opens a shared link, then a page or filter change every "
+         f"{ld['think_s'][0]:.0f}–{ld['think_s'][1]:.0f} s; p50/p95 = every script run, from the rerun "
+         f"message to script_finished; server CPU in % of one core; RSS = a replica's Python process; "
+         f"PSS = all processes with the Chromium of image export)"]
+    L += ["   " + line for line in loadgen.lines(ld)]
+    for n, res in ld["replicas"].items():
+        if res.get("warm_errors"):
+            L.append(f"   ! warm-up of {n} replica(s): {res['warm_errors'][:2]}")
+    return L + [""]
+
+
+def _target_lines(r: dict) -> list[str]:
+    L = ["TARGETS"]
     for tg in r["targets"]:
         v = tg["value"]
-        fmt = (lambda x: f"{x:.2f}×") if tg.get("unit") == "×" else _fmt_s  # noqa: E731 - a ratio or seconds
-        vs = fmt(v) if isinstance(v, float) else str(v)
-        lim = fmt(tg["limit"]) if isinstance(tg["limit"], float) else str(tg["limit"])
-        L.append(f"  {tg['status']:<7}{tg['target']:<62}{vs:>10} (limit {lim})  {tg['note']}")
+        unit = tg.get("unit")
+        fmt = (lambda x: f"{x:.2f}×") if unit == "×" else _fmt_b if unit == "B" else _fmt_s  # noqa: E731
+        vs = fmt(v) if isinstance(v, int | float) and unit in ("×", "B", "s") and v is not None else str(v)
+        lim = fmt(tg["limit"]) if isinstance(tg["limit"], int | float) else str(tg["limit"])
+        L.append(f"  {tg['status']:<7}{tg['target']:<72}{vs:>10} (limit {lim})  {tg['note']}")
+    return L
+
+
+def table(r: dict) -> str:
+    L = _head_lines(r) + _load_lines(r) + _cold_lines(r) + _apptest_lines(r) + _browser_lines(r)
+    L += _loadgen_lines(r) + _target_lines(r)
     L.append(f"\nwall time {_fmt_s(r.get('wall_s'))}" + "".join(f"\nnote: {n}" for n in r.get("notes", [])))
-    L += [""] + _map_lines(r)
-    return "\n".join(L)
+    return "\n".join(L + [""] + _map_lines(r))
 
 
 if __name__ == "__main__":

@@ -52,9 +52,9 @@ def proc_status(pid: int) -> dict:
 class Server:
     """`streamlit run` (through bench/serve.py, same flags as ./dev start) on 127.0.0.1 and a free port."""
 
-    def __init__(self, script: str, data: str | None = None, log: Path | None = None):
+    def __init__(self, script: str, data: str | None = None, log: Path | None = None, env: dict | None = None):
         self.port = _free_port()
-        env = dict(os.environ)
+        env = {**os.environ, **(env or {})}
         if data:
             env["PROVINCES_DATA"] = str(data)
         env["PROVINCES_MAX_BYTES"] = str(10**12)

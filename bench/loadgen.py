@@ -139,6 +139,17 @@ class Widget:
     fragment: str = ""  # the st.fragment it was drawn in ("" = the page itself)
 
 
+@dataclass
+class _Run:
+    """What one script run sent, as it arrives."""
+
+    messages: int = 0
+    bytes: int = 0
+    exceptions: int = 0
+    widgets: dict = field(default_factory=dict)
+    headings: list = field(default_factory=list)
+
+
 class Session:
     """One browser tab's conversation with the server."""
 
@@ -271,72 +282,89 @@ class Session:
             else:
                 setattr(ws, kind, v)
 
-    async def _run(self, msg: BackMsg) -> RunResult:
-        t0 = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
-        n = size = exceptions = 0
-        widgets: dict[str, Widget] = {}
-        headings: list[str] = []
-        deadline = t0 + self.timeout
-        while True:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                raise SessionError(f"run not finished after {self.timeout:.0f} s")
-            try:
-                data = await asyncio.wait_for(self.ws.recv(), left)
-            except TimeoutError:
-                raise SessionError(f"run not finished after {self.timeout:.0f} s") from None
-            n += 1
-            size += len(data)
-            fm = ForwardMsg()
-            fm.ParseFromString(data)
-            kind = fm.WhichOneof("type")
-            if kind == "ref_hash":
-                if fm.ref_hash not in self.cache:
-                    raise SessionError(f"cached message missing: {fm.ref_hash}")
-                self.cache[fm.ref_hash] = self.runs
-                continue
-            if fm.metadata.cacheable and fm.hash:
-                self.cache.setdefault(fm.hash, self.runs)
-            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                el = fm.delta.new_element
-                etype = el.WhichOneof("type")
-                if etype == "exception":
-                    exceptions += 1
-                    self.exception_texts.append(f"{el.exception.type}: {el.exception.message[:120]}")
-                elif etype == "heading":
-                    headings.append(el.heading.body)
-                else:
-                    proto = getattr(el, etype)
-                    wid = getattr(proto, "id", "") if etype in _WIDGETS else ""
-                    if wid:
-                        widgets[wid] = Widget(etype, proto, fm.delta.fragment_id)
-            elif kind == "new_session":
-                self.page_hash = fm.new_session.page_script_hash
-                self.session_id = fm.new_session.initialize.session_id or self.session_id
-                self.max_age = fm.new_session.config.max_cached_message_age or self.max_age
-            elif kind == "page_info_changed":
-                self.query_string = fm.page_info_changed.query_string
-            elif kind == "navigation":
-                self.pages = {p.url_pathname: p.page_script_hash for p in fm.navigation.app_pages}
-                self.page_hash = fm.navigation.page_script_hash or self.page_hash
-            elif kind == "page_not_found":
-                raise SessionError(f"page not found: {fm.page_not_found.page_name!r}")
-            elif kind == "script_finished":
-                if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                    raise SessionError("script compile error")
-                if fm.script_finished in FINISHED_OK:
-                    break  # FINISHED_EARLY_FOR_RERUN: another run follows; wait for it
+    async def _recv(self, deadline: float) -> bytes:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            raise SessionError(f"run not finished after {self.timeout:.0f} s")
+        try:
+            return await asyncio.wait_for(self.ws.recv(), left)
+        except TimeoutError:
+            raise SessionError(f"run not finished after {self.timeout:.0f} s") from None
+
+    def _element(self, fm: ForwardMsg, run: _Run) -> None:
+        el = fm.delta.new_element
+        etype = el.WhichOneof("type")
+        if etype == "exception":
+            run.exceptions += 1
+            self.exception_texts.append(f"{el.exception.type}: {el.exception.message[:120]}")
+        elif etype == "heading":
+            run.headings.append(el.heading.body)
+        elif etype in _WIDGETS:
+            proto = getattr(el, etype)
+            wid = getattr(proto, "id", "")
+            if wid:
+                run.widgets[wid] = Widget(etype, proto, fm.delta.fragment_id)
+
+    def _session_message(self, fm: ForwardMsg, kind: str) -> bool:
+        """Messages about the session and page; True when the run is over."""
+        if kind == "new_session":
+            self.page_hash = fm.new_session.page_script_hash
+            self.session_id = fm.new_session.initialize.session_id or self.session_id
+            self.max_age = fm.new_session.config.max_cached_message_age or self.max_age
+        elif kind == "page_info_changed":
+            self.query_string = fm.page_info_changed.query_string
+        elif kind == "navigation":
+            self.pages = {p.url_pathname: p.page_script_hash for p in fm.navigation.app_pages}
+            self.page_hash = fm.navigation.page_script_hash or self.page_hash
+        elif kind == "page_not_found":
+            raise SessionError(f"page not found: {fm.page_not_found.page_name!r}")
+        elif kind == "script_finished":
+            if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                raise SessionError("script compile error")
+            return fm.script_finished in FINISHED_OK  # FINISHED_EARLY_FOR_RERUN: another run follows
+        return False
+
+    def _message(self, data: bytes, run: _Run) -> bool:
+        """One message of a run; True when the run is over."""
+        fm = ForwardMsg()
+        fm.ParseFromString(data)
+        kind = fm.WhichOneof("type")
+        if kind == "ref_hash":
+            if fm.ref_hash not in self.cache:
+                raise SessionError(f"cached message missing: {fm.ref_hash}")
+            self.cache[fm.ref_hash] = self.runs
+            return False
+        if fm.metadata.cacheable and fm.hash:
+            self.cache.setdefault(fm.hash, self.runs)
+        if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+            self._element(fm, run)
+            return False
+        return self._session_message(fm, kind)
+
+    def _finish(self, msg: BackMsg, run: _Run) -> None:
         self.runs += 1
         self.cache = {h: r for h, r in self.cache.items() if self.runs - r <= self.max_age}
         # A fragment's run draws that fragment only: the rest of the page (and its widgets) stays on screen.
-        self.widgets = {**self.widgets, **widgets} if msg.rerun_script.fragment_id else widgets
-        self.headings = headings
+        self.widgets = {**self.widgets, **run.widgets} if msg.rerun_script.fragment_id else run.widgets
+        self.headings = run.headings
         for wid in list(self.sent_values):  # the server set the widget's value: the browser shows that one
-            w = widgets.get(wid)
+            w = run.widgets.get(wid)
             if w is not None and getattr(w.proto, "set_value", False):
                 del self.sent_values[wid]
-        return RunResult(time.perf_counter() - t0, n, size, exceptions)
+
+    async def _run(self, msg: BackMsg) -> RunResult:
+        t0 = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        run = _Run()
+        deadline = t0 + self.timeout
+        while True:
+            data = await self._recv(deadline)
+            run.messages += 1
+            run.bytes += len(data)
+            if self._message(data, run):
+                break
+        self._finish(msg, run)
+        return RunResult(time.perf_counter() - t0, run.messages, run.bytes, run.exceptions)
 
 
 _WIDGETS = {"slider", "selectbox", "multiselect", "radio", "button_group", "text_input", "checkbox",
@@ -712,9 +740,10 @@ def settle(processes: dict[str, int], limit: float = 20, idle_pct: float = 15) -
 
 
 def measure(replicas: list[int], sessions: list[int], seconds: dict[int, float], *, think=(5.0, 15.0),
-            max_requests: int = 5000, timeout: float = 60.0, log=print) -> dict:
+            max_requests: int = 5000, timeout: float = 60.0, log=print, repeat: dict | None = None) -> dict:
     """For each replica count: start the servers (lib.replicas: nginx in front, even of one replica, so both
-    counts pay the same proxy), warm them, then one bounded run per session count."""
+    counts pay the same proxy), warm them, then one bounded run per session count; `repeat` {(replicas,
+    sessions): n}: n consecutive runs of that count (`repeats`; `runs` holds the first)."""
     out: dict = {"think_s": list(think), "timeout_s": timeout, "replicas": {}}
     for n in replicas:
         log(f"load: {n} replica(s) behind nginx")
@@ -725,10 +754,15 @@ def measure(replicas: list[int], sessions: list[int], seconds: dict[int, float],
                 log("load: a control inside a fragment vs the same click as a page rerun")
                 out["local_control"] = asyncio.run(local_control(srv.replicas[0][0], timeout=timeout))
             for k in sessions:
-                settle(srv.processes())
-                log(f"load: {n} replica(s), {k} sessions, {seconds[k]:.0f} s")
-                res["runs"][str(k)] = asyncio.run(run_load(srv.url, k, seconds[k], think=think, timeout=timeout,
-                                                           max_requests=max_requests, processes=srv.processes()))
+                every = []
+                for i in range((repeat or {}).get((n, k), 1)):
+                    settle(srv.processes())
+                    log(f"load: {n} replica(s), {k} sessions, {seconds[k]:.0f} s (run {i + 1})")
+                    every.append(asyncio.run(run_load(srv.url, k, seconds[k], think=think, timeout=timeout,
+                                                      max_requests=max_requests, processes=srv.processes())))
+                res["runs"][str(k)] = every[0]
+                if len(every) > 1:
+                    res.setdefault("repeats", {})[str(k)] = every
             out["replicas"][str(n)] = res
         finally:
             srv.stop()
@@ -742,7 +776,7 @@ def lines(result: dict) -> list[str]:
     L = [f"{'replicas':>8}{'sessions':>9}{'runs':>6}{'runs/s':>7}{'p50':>8}{'p95':>8}{'clicks p95':>11}"
          f"{'errors':>7}{'server CPU':>11}{'RSS/replica':>12}{'PSS all':>9}{'loadgen':>8}  load avg"]
     for n, res in result.get("replicas", {}).items():
-        for k, r in res["runs"].items():
+        for k, r in [(c, x) for c, r0 in res["runs"].items() for x in res.get("repeats", {}).get(c, [r0])]:
             srv = r["server"]
             cpu = sum(srv["cpu_pct_of_one_core"].values())
             rss = max([v for name, v in srv["peak_rss_bytes"].items() if name.startswith("replica")], default=0)

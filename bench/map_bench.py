@@ -26,8 +26,10 @@ def measure(frames, repeats: int = 5) -> dict:
             times.append(time.perf_counter() - t)
         t = time.perf_counter()
         payload = spec.figure.to_json()
-        out[boundaries] = {"build_s": statistics.median(times), "runs": times, "json_bytes": len(payload),
-                           "to_json_s": time.perf_counter() - t, "year": year}
+        to_json_s = time.perf_counter() - t
+        screen = views.map_figure_of(vobs, frames, state, year, by_url=True).to_json()  # as the page sends it
+        out[boundaries] = {"build_s": statistics.median(times), "runs": times, "json_bytes": len(payload.encode()),
+                           "to_json_s": to_json_s, "year": year, "screen_json_bytes": len(screen.encode())}
     return out
 
 
@@ -37,4 +39,5 @@ if __name__ == "__main__":
     res = measure(load_frames(), 7)
     for view, r in res.items():
         print(f"map {view} view (DTI {r['year']}): build {r['build_s'] * 1000:.0f} ms (median of 7), "
-              f"figure JSON {r['json_bytes'] / 1024:.0f} KB, to_json {r['to_json_s'] * 1000:.0f} ms")
+              f"figure JSON {r['json_bytes'] / 1024:.0f} KB (on the page, shapes by URL: "
+              f"{r['screen_json_bytes'] / 1024:.0f} KB), to_json {r['to_json_s'] * 1000:.0f} ms")

@@ -105,31 +105,27 @@ def _groups(count: int) -> list[int]:
     return sizes
 
 
-def build(size: Size, seed: int = 20251122) -> dict:
-    """The dataset as a dict in the real schema (what `yaml.safe_load` of a real file returns)."""
-    rng = random.Random(seed + size.units)
-    inds = INDICATORS[: size.indicators]
-    ind_ids = {i[0] for i in inds}
-    for i in inds:  # every weight must be in the subset
-        assert i[3] is None or i[3] in ind_ids, i
-    years = list(range(2025 - size.years + 1, 2026))
-    n = size.units
-    n_same = max(1, round(n * 11 / 63))
-    n_old = n - n_same
-    n_sources = max(12, n // 10)
-
-    sources = []
+def _sources(n_sources: int, years: list[int]) -> list[dict]:
+    out = []
     for s in range(n_sources):
         year = years[s % len(years)]
-        sources.append({
+        out.append({
             "id": f"synth-src-{s:04d}", "publisher": SYNTH_PUBLISHER,
             "title": f"{SYNTH_TITLE}: nguồn giả lập số {s} / synthetic source {s}",
             "url": f"https://example.invalid/synthetic/{s:04d}", "published": f"{year}-{(s % 12) + 1:02d}",
             "accessed": "2026-11-22", "language": "vi" if s % 3 else "en",
             **({"confidence": "low", "confidence_note": "synthetic low-confidence source"} if s % 11 == 5 else {}),
         })
-    merger_src = "synth-src-0000"
+    return out
 
+
+def _unit(code: str, idx: int, name: str, region: str, **extra) -> dict:
+    return {"code": code, "admin_code": f"{idx % 100:02d}", "name": {"vi": name, "en": strip_marks(name)},
+            "full_name": f"Tỉnh {name}", "type": "province", "region": region, **extra}
+
+
+def _units(rng: random.Random, n_old: int, n_same: int, merger_src: str):
+    """(units, old codes, unchanged codes, [(new code, its predecessors)])."""
     units, old_codes, same_codes, new_units = [], [], [], []
     idx = 0
     for g, gsize in enumerate(_groups(n_old)):
@@ -139,124 +135,155 @@ def build(size: Size, seed: int = 20251122) -> dict:
         for _ in range(gsize):
             code = f"syn-{idx:04d}"
             name = _name(rng, idx)
-            units.append({
-                "code": code, "admin_code": f"{idx % 100:02d}", "name": {"vi": name, "en": strip_marks(name)},
-                "full_name": f"Tỉnh {name}", "type": "province", "region": region, "aliases": [f"T. {name}"],
-                "valid_from": None, "valid_to": LAST_DAY_BEFORE, "successor": new_code, "merged_on": MERGER_DATE,
-                "merger_source": merger_src, "note": "synthetic",
-            })
+            units.append(_unit(code, idx, name, region, aliases=[f"T. {name}"], valid_from=None,
+                               valid_to=LAST_DAY_BEFORE, successor=new_code, merged_on=MERGER_DATE,
+                               merger_source=merger_src, note="synthetic"))
             preds.append(code)
-            old_codes.append(code)
             idx += 1
-        name = _name(rng, 9000 + g)
-        units.append({
-            "code": new_code, "admin_code": f"{g % 100:02d}", "name": {"vi": name, "en": strip_marks(name)},
-            "full_name": f"Tỉnh {name}", "type": "province", "region": region, "valid_from": MERGER_DATE,
-            "valid_to": None, "note": "synthetic",
-        })
+        old_codes += preds
+        units.append(_unit(new_code, g, _name(rng, 9000 + g), region, valid_from=MERGER_DATE, valid_to=None,
+                           note="synthetic"))
         new_units.append((new_code, preds))
     for _ in range(n_same):
         code = f"syn-{idx:04d}"
         name = _name(rng, idx)
-        units.append({
-            "code": code, "admin_code": f"{idx % 100:02d}", "name": {"vi": name, "en": strip_marks(name)},
-            "full_name": f"Thành phố {name}", "type": "city", "region": REGIONS[idx % len(REGIONS)][0],
-            "valid_from": None, "valid_to": None, "note": "synthetic",
-        })
+        units.append(_unit(code, idx, name, REGIONS[idx % len(REGIONS)][0], valid_from=None, valid_to=None,
+                           note="synthetic") | {"full_name": f"Thành phố {name}", "type": "city"})
         same_codes.append(code)
         idx += 1
-    view63 = old_codes + same_codes
-    old_set = set(old_codes)
+    return units, old_codes, same_codes, new_units
 
-    observations = []
+
+def _value(rng: random.Random, iid: str, kind: str, rank: int, n: int, y: int, years: list[int]) -> dict:
+    if kind == "percent":
+        return {"value": round(rng.uniform(5, 99), 1)}
+    if kind == "count":
+        return {"value": rng.randint(10, 200_000 if iid == "households" else 3000)}
+    if kind == "rank":
+        return {"value": rank, "out_of": n}
+    if kind == "index":
+        return {"value": round(rng.uniform(0.2, 0.9), 3)}
+    return {"value": rng.random() < (y - years[0] + 1) / (len(years) + 1)}  # milestone
+
+
+def _observation(rng: random.Random, ind: tuple, code: str, k: int, y: int, *, old: bool, rank: int, n: int,
+                 years: list[int], n_sources: int) -> dict:
+    iid, kind = ind[0], ind[1]
+    month = rng.randint(1, 6 if (old and y == 2025) else 12)
+    r = rng.random()
+    day = rng.randint(1, 28)
+    date = str(y) if r < 0.3 else f"{y}-{month:02d}" if r < 0.6 else f"{y}-{month:02d}-{day:02d}"
+    o = {"unit": code, "indicator": iid, **_value(rng, iid, kind, rank, n, y, years)}
+    o["date"] = date
+    o["source"] = f"synth-src-{(k // 10 + y) % n_sources:04d}"
+    o["quote"] = f"giá trị giả lập / synthetic value {iid} {code} {y}"
+    if kind == "percent" and rng.random() < 0.02:
+        o["qualifier"] = ">"
+    if rng.random() < 0.05:
+        o["confidence"] = "low"
+    if rng.random() < 0.03:
+        o["note"] = "synthetic note"
+    return o
+
+
+def _observations(rng: random.Random, inds: list, years: list[int], view63: list[str], old_set: set[str],
+                  n_sources: int) -> list[dict]:
+    n = len(view63)
+    out = []
     for ind in inds:
-        iid, kind = ind[0], ind[1]
         for y in years:
             ranks = list(range(1, n + 1))
             rng.shuffle(ranks)
-            for k, code in enumerate(view63):
-                old = code in old_set
-                month = rng.randint(1, 6 if (old and y == 2025) else 12)
-                r = rng.random()
-                day = rng.randint(1, 28)
-                date = str(y) if r < 0.3 else f"{y}-{month:02d}" if r < 0.6 else f"{y}-{month:02d}-{day:02d}"
-                o = {"unit": code, "indicator": iid}
-                if kind == "percent":
-                    o["value"] = round(rng.uniform(5, 99), 1)
-                elif kind == "count":
-                    o["value"] = rng.randint(10, 200_000 if iid == "households" else 3000)
-                elif kind == "rank":
-                    o["value"] = ranks[k]
-                    o["out_of"] = n
-                elif kind == "index":
-                    o["value"] = round(rng.uniform(0.2, 0.9), 3)
-                else:  # milestone
-                    o["value"] = rng.random() < (y - years[0] + 1) / (len(years) + 1)
-                o["date"] = date
-                o["source"] = f"synth-src-{(k // 10 + y) % n_sources:04d}"
-                o["quote"] = f"giá trị giả lập / synthetic value {iid} {code} {y}"
-                if kind == "percent" and rng.random() < 0.02:
-                    o["qualifier"] = ">"
-                if rng.random() < 0.05:
-                    o["confidence"] = "low"
-                if rng.random() < 0.03:
-                    o["note"] = "synthetic note"
-                observations.append(o)
-    # New units' own values after the merger (a few indicators, half the units): these win over derived ones.
+            out += [_observation(rng, ind, code, k, y, old=code in old_set, rank=ranks[k], n=n, years=years,
+                                 n_sources=n_sources) for k, code in enumerate(view63)]
+    return out
+
+
+def _own_values(rng: random.Random, inds: list, new_units: list, n_sources: int) -> list[dict]:
+    """New units' own values after the merger (a few indicators, half the units): these win over derived ones."""
     own = [i for i in inds if i[1] in ("percent", "count")][:3]
+    out = []
     for g, (code, _) in enumerate(new_units):
         if g % 2:
             continue
         for ind in own:
-            observations.append({
+            out.append({
                 "unit": code, "indicator": ind[0],
                 "value": round(rng.uniform(5, 99), 1) if ind[1] == "percent" else rng.randint(10, 5000),
                 "date": "2025-12-15", "source": f"synth-src-{g % n_sources:04d}",
                 "quote": f"giá trị giả lập / synthetic value {ind[0]} {code} 2025",
             })
+    return out
 
-    events = []
-    for k, code in enumerate(view63):
-        if k % 3 == 0:
-            start = rng.choice(years[:-1]) if len(years) > 1 else years[0]
-            events.append({
-                "id": f"synth-agreement-{k:04d}", "date": f"{start}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-                if start < 2025 else f"{start}-0{rng.randint(1, 6)}-15",
-                "kind": "agreement", "title": {"vi": f"Thỏa thuận giả lập {k}", "en": f"Synthetic agreement {k}"},
-                "units": [code], "partner": PARTNERS[k % len(PARTNERS)],
-                "period": {"start": start, "end": start + 5}, "source": f"synth-src-{k % n_sources:04d}",
-                "quote": "synthetic agreement",
-            })
-        elif k % 3 == 1:
-            y = rng.choice(years[:-1]) if len(years) > 1 else years[0]
-            events.append({
-                "id": f"synth-event-{k:04d}", "date": f"{y}-{rng.randint(1, 12):02d}",
-                "kind": "review" if k % 2 else "launch",
-                "title": {"vi": f"Sự kiện giả lập {k}", "en": f"Synthetic event {k}"}, "units": [code],
-                "partner": PARTNERS[k % len(PARTNERS)], "source": f"synth-src-{k % n_sources:04d}",
-                "quote": "synthetic event",
-            })
+
+def _unit_event(rng: random.Random, k: int, code: str, years: list[int], n_sources: int) -> dict | None:
+    if k % 3 == 0:
+        start = rng.choice(years[:-1]) if len(years) > 1 else years[0]
+        return {
+            "id": f"synth-agreement-{k:04d}", "date": f"{start}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            if start < 2025 else f"{start}-0{rng.randint(1, 6)}-15",
+            "kind": "agreement", "title": {"vi": f"Thỏa thuận giả lập {k}", "en": f"Synthetic agreement {k}"},
+            "units": [code], "partner": PARTNERS[k % len(PARTNERS)],
+            "period": {"start": start, "end": start + 5}, "source": f"synth-src-{k % n_sources:04d}",
+            "quote": "synthetic agreement",
+        }
+    if k % 3 == 1:
+        y = rng.choice(years[:-1]) if len(years) > 1 else years[0]
+        return {
+            "id": f"synth-event-{k:04d}", "date": f"{y}-{rng.randint(1, 12):02d}",
+            "kind": "review" if k % 2 else "launch",
+            "title": {"vi": f"Sự kiện giả lập {k}", "en": f"Synthetic event {k}"}, "units": [code],
+            "partner": PARTNERS[k % len(PARTNERS)], "source": f"synth-src-{k % n_sources:04d}",
+            "quote": "synthetic event",
+        }
+    return None
+
+
+def _events(rng: random.Random, view63: list[str], years: list[int], new_units: list, n_sources: int,
+            merger_src: str) -> list[dict]:
+    events = [e for k, code in enumerate(view63) if (e := _unit_event(rng, k, code, years, n_sources))]
     for g, (code, preds) in enumerate(new_units):
         events.append({
             "id": f"synth-merger-{g:04d}", "date": MERGER_DATE, "kind": "merger",
             "title": {"vi": f"Sáp nhập giả lập {g}", "en": f"Synthetic merger {g}"}, "units": preds + [code],
             "source": merger_src, "quote": "synthetic merger",
         })
+    return events
 
+
+def _indicator(i: tuple) -> dict:
+    return {
+        "id": i[0], "title": {"vi": i[8], "en": i[9]}, "unit": {"vi": i[10], "en": i[11]}, "kind": i[1],
+        "higher_is_better": i[7], "combine": {"rule": i[2], **({"weight": i[3]} if i[3] else {})},
+        "decimals": i[4], "min": i[5], "max": i[6],
+        "description": {"vi": f"{i[8]} — dữ liệu giả lập", "en": f"{i[9]} — synthetic data"},
+    }
+
+
+def build(size: Size, seed: int = 20251122) -> dict:
+    """The dataset as a dict in the real schema (what `yaml.safe_load` of a real file returns)."""
+    rng = random.Random(seed + size.units)
+    inds = INDICATORS[: size.indicators]
+    ind_ids = {i[0] for i in inds}
+    for i in inds:  # every weight must be in the subset
+        assert i[3] is None or i[3] in ind_ids, i
+    years = list(range(2025 - size.years + 1, 2026))
+    n_same = max(1, round(size.units * 11 / 63))
+    n_sources = max(12, size.units // 10)
+    merger_src = "synth-src-0000"
+    units, old_codes, same_codes, new_units = _units(rng, size.units - n_same, n_same, merger_src)
+    view63 = old_codes + same_codes
+    observations = _observations(rng, inds, years, view63, set(old_codes), n_sources)
+    observations += _own_values(rng, inds, new_units, n_sources)
     return {
         "schema_version": 1,
         "dataset": {"title": {"vi": SYNTH_TITLE, "en": SYNTH_TITLE},
                     "curated_by": "bench/synth.py (synthetic, generated by code)", "updated": "2026-11-22"},
         "regions": [{"id": r, "name": {"vi": vi, "en": en}} for r, vi, en in REGIONS],
-        "indicators": [{
-            "id": i[0], "title": {"vi": i[8], "en": i[9]}, "unit": {"vi": i[10], "en": i[11]}, "kind": i[1],
-            "higher_is_better": i[7], "combine": {"rule": i[2], **({"weight": i[3]} if i[3] else {})},
-            "decimals": i[4], "min": i[5], "max": i[6],
-            "description": {"vi": f"{i[8]} — dữ liệu giả lập", "en": f"{i[9]} — synthetic data"},
-        } for i in inds],
-        "sources": sources,
+        "indicators": [_indicator(i) for i in inds],
+        "sources": _sources(n_sources, years),
         "observations": observations,
-        "events": events,
+        "events": _events(rng, view63, years, new_units, n_sources, merger_src),
         "units": units,
     }
 

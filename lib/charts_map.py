@@ -111,16 +111,39 @@ def _inset_box() -> go.Scattergeo:
                          line={"color": "#555", "width": 1, "dash": "dot"}, hoverinfo="skip", showlegend=False)
 
 
-def _shapes(boundaries: str, codes: list[str], subplot: str) -> dict:
-    """The GeoJSON a trace carries: its own units only; in the inset, cut to the inset's box."""
+def _shapes(boundaries: str, codes: list[str], subplot: str, by_url: bool = False) -> dict | str:
+    """The GeoJSON a trace carries: its own units only; in the inset, cut to the inset's box. With `by_url`, the
+    address of the view's (or the inset's) static file instead, when it exists (lib.geo.static_url): the
+    browser fetches it once, and the trace's locations pick the units it draws."""
+    url = geo.static_url(boundaries, subplot != "geo") if by_url else None
+    if url:
+        return url
     return geo.subset(boundaries, codes) if subplot == "geo" else geo.clipped_subset(boundaries, codes)
 
 
+def embed_shapes(fig: go.Figure) -> go.Figure:
+    """`fig` with every shape named by URL embedded again, as map_figure draws it without `by_url` (a new
+    figure; `fig` itself when nothing is named by URL). For kaleido and HTML files, which have no server."""
+    named = [i for i, tr in enumerate(fig.data) if isinstance(getattr(tr, "geojson", None), str)]
+    if not named:
+        return fig
+    out = go.Figure(fig)
+    for i in named:
+        trace = out.data[i]
+        key = geo.static_key(trace.geojson)
+        if key is None:
+            raise ValueError(f"unknown address of map shapes: {trace.geojson!r}")
+        boundaries, clipped = key
+        codes = list(trace.locations)
+        trace.geojson = geo.clipped_subset(boundaries, codes) if clipped else geo.subset(boundaries, codes)
+    return out
+
+
 def _value_trace(rows: pd.DataFrame, meta: dict, lang: str, boundaries: str, subplot: str,
-                 zrange: tuple[float, float]) -> go.Choropleth:
+                 zrange: tuple[float, float], by_url: bool) -> go.Choropleth:
     codes = list(rows["unit"])
     return go.Choropleth(
-        geojson=_shapes(boundaries, codes, subplot), featureidkey="properties.code", locations=codes,
+        geojson=_shapes(boundaries, codes, subplot, by_url), featureidkey="properties.code", locations=codes,
         z=list(rows["value"]), zmin=zrange[0], zmax=zrange[1], colorscale=SCALE, reversescale=_lower_is_better(meta),
         showscale=subplot == "geo", colorbar=_colorbar(meta, lang, zrange[1]),
         marker={"line": {"color": BORDER, "width": 0.5}}, hovertext=list(rows["hover"]), hoverinfo="text",
@@ -129,11 +152,11 @@ def _value_trace(rows: pd.DataFrame, meta: dict, lang: str, boundaries: str, sub
 
 
 def _no_data_traces(missing: list[str], labels: dict[str, str], lang: str, boundaries: str,
-                    subplot: str) -> list[go.BaseTraceType]:
+                    subplot: str, by_url: bool) -> list[go.BaseTraceType]:
     """Grey shapes plus their hatching (one legend entry for both)."""
     name = t("map_no_data", lang)
     shapes = go.Choropleth(
-        geojson=_shapes(boundaries, missing, subplot), featureidkey="properties.code", locations=missing,
+        geojson=_shapes(boundaries, missing, subplot, by_url), featureidkey="properties.code", locations=missing,
         z=[0] * len(missing), colorscale=[[0, NO_DATA], [1, NO_DATA]], showscale=False,
         marker={"line": {"color": BORDER, "width": 0.5}}, name=name, legendgroup="no-data",
         showlegend=subplot == "geo", hovertext=[f"<b>{labels.get(c, c)}</b><br>{name}" for c in missing],
@@ -158,9 +181,10 @@ def _derived_marks(rows: pd.DataFrame, lang: str, boundaries: str, subplot: str)
     )
 
 
-def _outline_traces(codes: list[str], lang: str, boundaries: str, subplot: str) -> list[go.BaseTraceType]:
+def _outline_traces(codes: list[str], lang: str, boundaries: str, subplot: str,
+                    by_url: bool) -> list[go.BaseTraceType]:
     """A white halo under a dark line: readable on the palest and the darkest fill alike."""
-    common = dict(geojson=_shapes(boundaries, codes, subplot), featureidkey="properties.code", locations=codes,
+    common = dict(geojson=_shapes(boundaries, codes, subplot, by_url), featureidkey="properties.code", locations=codes,
                   z=[0] * len(codes), colorscale=TRANSPARENT, showscale=False, hoverinfo="skip", geo=subplot,
                   legendgroup="selected", showlegend=False)
     traces = [go.Choropleth(marker={"line": {"color": HIGHLIGHT, "width": 2}}, **common)]
@@ -173,17 +197,18 @@ def _outline_traces(codes: list[str], lang: str, boundaries: str, subplot: str) 
 
 
 def _subplot_traces(subplot: str, rows: pd.DataFrame, missing: list[str], selected: list[str], *, meta: dict,
-                    lang: str, boundaries: str, labels: dict[str, str], zrange: tuple[float, float]) -> list:
+                    lang: str, boundaries: str, labels: dict[str, str], zrange: tuple[float, float],
+                    by_url: bool = False) -> list:
     """Everything one geo subplot draws, bottom to top; its first trace is a plain lon/lat one (no network)."""
     traces: list = [_labels(lang) if subplot == "geo" else _anchor(subplot)]
     if len(rows):
-        traces.append(_value_trace(rows, meta, lang, boundaries, subplot, zrange))
+        traces.append(_value_trace(rows, meta, lang, boundaries, subplot, zrange, by_url))
     if missing:
-        traces += _no_data_traces(missing, labels, lang, boundaries, subplot)
+        traces += _no_data_traces(missing, labels, lang, boundaries, subplot, by_url)
     if rows["derived"].any():
         traces.append(_derived_marks(rows[rows["derived"]], lang, boundaries, subplot))
     if selected:
-        traces += _outline_traces(selected, lang, boundaries, subplot)
+        traces += _outline_traces(selected, lang, boundaries, subplot, by_url)
     return traces
 
 
@@ -203,12 +228,14 @@ def _latest(rows: pd.DataFrame, meta: dict, view: list[str]) -> pd.DataFrame:
 
 
 def map_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highlight: Iterable[str], *,
-               lang: str, year: int, boundaries: str, sources: pd.DataFrame, unit_codes: list[str]) -> go.Figure:
+               lang: str, year: int, boundaries: str, sources: pd.DataFrame, unit_codes: list[str],
+               by_url: bool = False) -> go.Figure:
     """Every unit of the view (``unit_codes``) coloured by its value in ``year``, or hatched grey without one.
 
     ``rows`` are observations of ``meta``'s indicator (columns as for ``lib.charts.ranking_figure``; the newest
     per unit is used); ``boundaries`` is "63" or "34"; ``highlight`` the selected unit codes (not outlined when
-    every unit is selected: that would say nothing)."""
+    every unit is selected: that would say nothing). ``by_url``: the shapes named by the address of their
+    static file (the page), not carried (see ``_shapes``; ``embed_shapes`` makes the carried figure of it)."""
     title = chart_title(meta, lang, (year, year))
     view = [c for c in unit_codes if c in set(geo.codes(boundaries))]
     rows = _latest(rows, meta, view)
@@ -226,7 +253,7 @@ def map_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highlight
         fig.add_traces(_subplot_traces(
             subplot, rows[rows["unit"].isin(shown)], [c for c in missing if c in shown],
             [c for c in selected if c in shown], meta=meta, lang=lang, boundaries=boundaries, labels=labels,
-            zrange=zrange))
+            zrange=zrange, by_url=by_url))
     fig.add_trace(_inset_box())
     fig.update_layout(
         geo=_geo_layout(MAIN_DOMAIN, MAIN_BOX, frame=False),

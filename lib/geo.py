@@ -9,6 +9,7 @@ The returned objects are shared between callers: treat them as read-only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -180,3 +181,60 @@ def _hatch(bounds: Box, spacing: float) -> shapely.MultiLineString:
     x0, y0, x1, y1 = bounds
     ks = range(math.floor((x0 - y1) / spacing), math.ceil((x1 - y0) / spacing) + 1)
     return shapely.MultiLineString([LineString([(k * spacing + y0, y0), (k * spacing + y1, y1)]) for k in ks])
+
+
+# --- The shapes as static files, sent to the browser once -------------------------------------------------------
+#
+# On the page, the map's choropleth traces name their shapes by URL instead of carrying them: Streamlit serves
+# `static/` beside app.py (server.enableStaticServing, .streamlit/config.toml) from the app's own server, so the
+# map stays offline, and plotly.js fetches each URL once per browser tab and keeps it (window.PlotlyGeoAssets).
+# A filter change then sends the values and hover texts, not ~280 KB of unchanged geometry. Image and HTML
+# exports (kaleido has no server to fetch from) embed the shapes again: lib.charts_map.embed_shapes.
+
+STATIC_DIR = ROOT / "static" / "geo"
+STATIC_PREFIX = "app/static/geo/"  # relative: resolved against the page's address, so a path prefix works
+
+
+def static_name(boundaries: str, clipped: bool) -> str:
+    """vn63.json (every unit of the view), vn63-delta.json (the units of the inset, cut to it)."""
+    return f"vn{_check_boundaries(boundaries)}{'-delta' if clipped else ''}.json"
+
+
+def static_content(boundaries: str, clipped: bool) -> str:
+    """The file's text: every unit's shape of the view (or of the inset), as the traces used to carry them."""
+    fc = clipped_subset(boundaries, codes(boundaries)) if clipped else subset(boundaries, codes(boundaries))
+    return json.dumps(fc, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_static(directory: Path = STATIC_DIR) -> list[Path]:
+    """Write the four files (`python -c "from lib.geo import write_static; write_static()"` after the shapes
+    or the inset change; tests/test_map_static.py fails while they are out of date)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    out = []
+    for boundaries in VIEWS:
+        for clipped in (False, True):
+            path = directory / static_name(boundaries, clipped)
+            path.write_text(static_content(boundaries, clipped), encoding="utf-8")
+            out.append(path)
+    return out
+
+
+@lru_cache(maxsize=2 * len(VIEWS))
+def static_url(boundaries: str, clipped: bool) -> str | None:
+    """The file's address for the browser, with a hash of its bytes (a new file is a new address, so no
+    browser keeps an old one); None when the file is missing."""
+    path = STATIC_DIR / static_name(boundaries, clipped)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return None
+    return f"{STATIC_PREFIX}{path.name}?v={digest}"
+
+
+def static_key(url: str) -> tuple[str, bool] | None:
+    """(boundaries, clipped) of an address made by static_url, else None."""
+    for boundaries in VIEWS:
+        for clipped in (False, True):
+            if url == static_url(boundaries, clipped):
+                return boundaries, clipped
+    return None

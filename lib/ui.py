@@ -122,6 +122,12 @@ def computed(fn, vobs: pd.DataFrame, frames: Frames, state: F.FilterState, *args
     return value
 
 
+def shapes_by_url() -> bool:
+    """Whether the map names its shapes by the URL of their static file (lib.geo.static_url): only when this
+    server serves static/ (server.enableStaticServing in .streamlit/config.toml); else they travel in the figure."""
+    return bool(st.get_option("server.enableStaticServing"))
+
+
 def show_problems(problems: list[Problem], lang: str) -> None:
     st.error(t("dataset_broken", lang))
     st.code("\n".join(str(p) for p in problems), language=None)

@@ -6,7 +6,7 @@ import streamlit as st
 from lib import views
 from lib.i18n import t
 from lib.safe_text import md_escape
-from lib.ui import briefing_block, chart_block, computed, current, get_boundary_observations
+from lib.ui import briefing_block, chart_block, computed, current, get_boundary_observations, shapes_by_url
 
 frames, state = current()
 lang = state.lang
@@ -30,7 +30,8 @@ for note in views.not_combinable_notes(status, frames, state, year=year, vobs=vo
 ind_name = views.indicator_titles(frames, lang)[state.indicator]
 st.caption(t("provinces_with_data", lang, n=n_units, indicator=md_escape(f"{ind_name} ({year})")))
 chart_block(spec, lang)
-map_chart = views.map_spec(vobs, frames, state, year, computed(views.map_figure_of, vobs, frames, state, year))
+map_chart = views.map_spec(vobs, frames, state, year,
+                           computed(views.map_figure_of, vobs, frames, state, year, by_url=shapes_by_url()))
 chart_block(map_chart, lang)
 if not table.empty:
     st.header(t("standing_title", lang))

@@ -129,7 +129,10 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
     legends. So the margins are *measured* here (DejaVu Sans metrics for category labels and legend names) and set
     generously enough that Plotly has no reason to grow them, which keeps the footer exactly where it is put.
     """
-    fig = go.Figure(spec.figure)  # deep copy (plotly copies the data and layout)
+    from lib.charts_map import embed_shapes
+
+    # a deep copy (plotly copies the data and layout), with the map's shapes embedded (the page names them by URL)
+    fig = go.Figure(embed_shapes(spec.figure))
     # A chart drawn taller on screen than the print page (a ranking of 63 provinces) keeps its height,
     # so that every label stays readable.
     height = export_height(spec, height)

@@ -332,8 +332,9 @@ def _map_rows(vobs: pd.DataFrame, state: FilterState, year: int) -> pd.DataFrame
 
 
 @reads("boundaries", "units", "indicator", "lang")
-def map_figure_of(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int):
-    """The choropleth of the ranking's indicator and year over every unit of the view (no-data hatched)."""
+def map_figure_of(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int, by_url: bool = False):
+    """The choropleth of the ranking's indicator and year over every unit of the view (no-data hatched);
+    `by_url`: the shapes named by the address of their static file, for the page (lib.charts_map)."""
     from lib.charts_map import map_figure
     from lib.filters import units_for_boundaries
 
@@ -341,7 +342,7 @@ def map_figure_of(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: 
     codes = list(units_for_boundaries(frames.units, state.boundaries)["code"])
     return map_figure(_map_rows(vobs, state, year), meta, plot_labels(frames, state.lang), state.units,
                       lang=state.lang, year=year, boundaries=state.boundaries, sources=frames.sources,
-                      unit_codes=codes)
+                      unit_codes=codes, by_url=by_url)
 
 
 def map_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int, fig=None) -> ChartSpec:
