@@ -124,11 +124,13 @@ def test_tied_values_share_one_colour(dataset, write_yaml):
     assert list(text) == ["100 điểm cầu", "100 điểm cầu", "50 điểm cầu"]
 
 
-def test_when_every_unit_ties_the_row_is_mid_scale_not_no_data(dataset, write_yaml):
+def test_when_every_unit_ties_the_row_is_written_uncoloured_not_no_data(dataset, write_yaml):
+    """Issue 23: a tie of every unit has nothing to compare, so no colour is made up for it (no invented 0,5 =
+    "average"); each cell still writes its value, never the "—" of a missing one."""
     frames = load_frames(write_yaml(_endpoints(dataset, 100, 100, 100)))
     z, text = _heatmap(frames, ["old-a", "old-b", "same-c"])
-    assert list(z) == [0.5, 0.5, 0.5]  # a colour (the middle of the scale), not the grey of a missing value
-    assert "—" not in text
+    assert list(z) == [None, None, None]
+    assert list(text) == ["100 điểm cầu"] * 3 and "—" not in text
 
 
 # --- A reversed period in a shared link -----------------------------------------------------------
