@@ -8,6 +8,8 @@ stored, and carries `derived=True`, the rule and its predecessors wherever it go
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from lib.data import Frames
@@ -41,26 +43,12 @@ def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
     """
     merged = units.dropna(subset=["successor"]).groupby("successor")["code"].apply(tuple)
     succ_of = {c: s for s, preds in merged.items() for c in preds}
-    rule = dict(zip(indicators["id"], indicators["rule"]))
-    bounds = {r.id: kind_bounds(r.kind, None if pd.isna(r.min) else r.min, None if pd.isna(r.max) else r.max)
-              for r in indicators.itertuples()}
-    weight_of = dict(zip(indicators["id"], indicators["weight"]))
-
-    # Latest observation per (predecessor, indicator, year): stable sort by as_of, keep the last.
-    pred = obs[obs["unit"].isin(succ_of.keys())]
-    pred = pred.assign(_pos=range(len(pred))).sort_values("as_of", kind="stable")
-    latest = pred.groupby(["unit", "indicator", "year"], sort=False).tail(1)
-    cols = ["unit", "indicator", "year", "value", "date", "source", "as_of", "quote", "qualifier", "confidence"]
-    rec: dict[tuple, tuple] = {}
-    groups: dict[tuple, list] = {}
-    # Walk in (as_of, original position) order, which is the order `_latest_per_unit` returns rows in.
-    for r in latest.sort_values(["as_of", "_pos"], kind="stable")[cols].itertuples(index=False, name=None):
-        u, i, y = r[0], r[1], int(r[2])
-        rec[(u, i, y)] = r
-        groups.setdefault((succ_of[u], i, y), []).append(r)
-
-    def inp(rows) -> tuple:
-        return tuple((r[0], float(r[3]), r[4], r[5]) for r in rows)
+    rec, groups = _latest_records(obs, succ_of)
+    merger = _Merger(
+        rule=dict(zip(indicators["id"], indicators["rule"])),
+        bounds={r.id: kind_bounds(r.kind, None if pd.isna(r.min) else r.min, None if pd.isna(r.max) else r.max)
+                for r in indicators.itertuples()},
+        weight_of=dict(zip(indicators["id"], indicators["weight"])), rec=rec, groups=groups)
 
     keys_of: dict[str, list] = {}
     for s, i, y in groups:
@@ -69,52 +57,101 @@ def combine_predecessors(obs: pd.DataFrame, units: pd.DataFrame,
     derived, status = [], []
     for succ, preds in merged.items():
         for indicator, year in sorted(keys_of.get(succ, [])):
-            if indicator not in rule:
+            if indicator not in merger.rule:
                 continue
-            rows = groups[(succ, indicator, year)]
-            present = {r[0] for r in rows}
-            missing = tuple(p for p in preds if p not in present)
-            base = {"unit": succ, "indicator": indicator, "year": year, "rule": rule[indicator],
-                    "predecessors": preds, "missing": missing, "inputs": inp(rows)}
-            if rule[indicator] == "none":
-                status.append({**base, "status": STATUS_RULE})
-                continue
-            if missing:
-                status.append({**base, "status": STATUS_MISSING})
-                continue
-            if any(r[8] != "" for r in rows):
-                status.append({**base, "status": STATUS_QUALIFIED})
-                continue
-            by_unit = {r[0]: r for r in rows}
-            if rule[indicator] == "sum":
-                value = float(sum(r[3] for r in rows))
-                used = rows
-            else:  # weighted_mean
-                w = [rec.get((p, weight_of[indicator], year)) for p in preds]
-                if any(x is None for x in w) or any(x[8] != "" for x in w) or float(sum(x[3] for x in w)) == 0:
-                    status.append({**base, "status": STATUS_NO_WEIGHT})
-                    continue
-                # Weights in as_of order, as the original's `weights.iterrows()`.
-                w_sorted = [x for x in groups.get((succ, weight_of[indicator], year), []) if x[0] in preds]
-                total = sum(x[3] for x in w)
-                value = float(sum(by_unit[p][3] * x[3] for p, x in zip(preds, w)) / total)
-                used = list(rows) + w_sorted
-                base["inputs"] = base["inputs"] + inp(w_sorted)
-            lo, hi = bounds[indicator]
-            if (lo is not None and value < lo) or (hi is not None and value > hi):  # never shown: 110 %, DTI 2,28
-                status.append({**base, "status": STATUS_BOUNDS})
-                continue
-            status.append({**base, "status": STATUS_COMBINED})
-            derived.append({
-                "unit": succ, "indicator": indicator, "value": value, "date": str(year),
-                "as_of": max(r[6] for r in used), "year": year, "precision": "year", "period": str(year),
-                "out_of": pd.NA, "basis": pd.NA, "source": tuple(dict.fromkeys(r[5] for r in used)),
-                "quote": " | ".join(dict.fromkeys(r[7] for r in used)), "qualifier": "",
-                "confidence": "low" if any(r[9] == "low" for r in used) else "",
-                "note": "", "derived": True, "rule": rule[indicator], "inputs": preds,
-            })
+            row, value = merger.combine(succ, preds, indicator, year)
+            status.append(row)
+            if value is not None:
+                derived.append(value)
     out_cols = list(obs.columns) + [c for c in ("derived", "rule", "inputs") if c not in obs.columns]
     return pd.DataFrame(derived, columns=out_cols), pd.DataFrame(status, columns=STATUS_COLUMNS)
+
+
+_RECORD_COLUMNS = ["unit", "indicator", "year", "value", "date", "source", "as_of", "quote", "qualifier",
+                   "confidence"]
+
+
+def _latest_records(obs: pd.DataFrame, succ_of: dict[str, str]) -> tuple[dict[tuple, tuple], dict[tuple, list]]:
+    """({(predecessor, indicator, year): record}, {(successor, indicator, year): [records]}), a record being
+    the latest observation's `_RECORD_COLUMNS` as a tuple, the groups in (as_of, original position) order."""
+    # Latest observation per (predecessor, indicator, year): stable sort by as_of, keep the last.
+    pred = obs[obs["unit"].isin(succ_of.keys())]
+    pred = pred.assign(_pos=range(len(pred))).sort_values("as_of", kind="stable")
+    latest = pred.groupby(["unit", "indicator", "year"], sort=False).tail(1)
+    rec: dict[tuple, tuple] = {}
+    groups: dict[tuple, list] = {}
+    # Walk in (as_of, original position) order, which is the order `_latest_per_unit` returns rows in.
+    for r in latest.sort_values(["as_of", "_pos"], kind="stable")[_RECORD_COLUMNS].itertuples(index=False,
+                                                                                                 name=None):
+        u, i, y = r[0], r[1], int(r[2])
+        rec[(u, i, y)] = r
+        groups.setdefault((succ_of[u], i, y), []).append(r)
+    return rec, groups
+
+
+def _inputs(rows) -> tuple:
+    return tuple((r[0], float(r[3]), r[4], r[5]) for r in rows)
+
+
+@dataclass(frozen=True)
+class _Merger:
+    """The registry's rules, bounds and weights, and the predecessors' latest records."""
+    rule: dict
+    bounds: dict
+    weight_of: dict
+    rec: dict[tuple, tuple]
+    groups: dict[tuple, list]
+
+    def combine(self, succ: str, preds: tuple, indicator: str, year: int) -> tuple[dict, dict | None]:
+        """(the status row, the derived observation or None) of one successor × indicator × year."""
+        rows = self.groups[(succ, indicator, year)]
+        present = {r[0] for r in rows}
+        missing = tuple(p for p in preds if p not in present)
+        base = {"unit": succ, "indicator": indicator, "year": year, "rule": self.rule[indicator],
+                "predecessors": preds, "missing": missing, "inputs": _inputs(rows)}
+        if self.rule[indicator] == "none":
+            return {**base, "status": STATUS_RULE}, None
+        if missing:
+            return {**base, "status": STATUS_MISSING}, None
+        if any(r[8] != "" for r in rows):
+            return {**base, "status": STATUS_QUALIFIED}, None
+        if self.rule[indicator] == "sum":
+            value = float(sum(r[3] for r in rows))
+            used = rows
+        else:  # weighted_mean
+            weighted = self.weighted_mean(succ, preds, indicator, year, rows)
+            if weighted is None:
+                return {**base, "status": STATUS_NO_WEIGHT}, None
+            value, w_sorted = weighted
+            used = list(rows) + w_sorted
+            base["inputs"] = base["inputs"] + _inputs(w_sorted)
+        lo, hi = self.bounds[indicator]
+        if (lo is not None and value < lo) or (hi is not None and value > hi):  # never shown: 110 %, DTI 2,28
+            return {**base, "status": STATUS_BOUNDS}, None
+        return {**base, "status": STATUS_COMBINED}, self.derived(succ, preds, indicator, year, value, used)
+
+    def weighted_mean(self, succ: str, preds: tuple, indicator: str, year: int,
+                      rows: list) -> tuple[float, list] | None:
+        """(the mean weighted by each predecessor's weight that year, the weights' records in as_of order);
+        None when a weight is missing, qualified or they sum to 0."""
+        w = [self.rec.get((p, self.weight_of[indicator], year)) for p in preds]
+        if any(x is None for x in w) or any(x[8] != "" for x in w) or float(sum(x[3] for x in w)) == 0:
+            return None
+        by_unit = {r[0]: r for r in rows}
+        # Weights in as_of order, as the original's `weights.iterrows()`.
+        w_sorted = [x for x in self.groups.get((succ, self.weight_of[indicator], year), []) if x[0] in preds]
+        total = sum(x[3] for x in w)
+        return float(sum(by_unit[p][3] * x[3] for p, x in zip(preds, w)) / total), w_sorted
+
+    def derived(self, succ: str, preds: tuple, indicator: str, year: int, value: float, used: list) -> dict:
+        return {
+            "unit": succ, "indicator": indicator, "value": value, "date": str(year),
+            "as_of": max(r[6] for r in used), "year": year, "precision": "year", "period": str(year),
+            "out_of": pd.NA, "basis": pd.NA, "source": tuple(dict.fromkeys(r[5] for r in used)),
+            "quote": " | ".join(dict.fromkeys(r[7] for r in used)), "qualifier": "",
+            "confidence": "low" if any(r[9] == "low" for r in used) else "",
+            "note": "", "derived": True, "rule": self.rule[indicator], "inputs": preds,
+        }
 
 
 def boundary_observations(frames: Frames, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -178,12 +178,9 @@ def default_state(frames: Frames, lang: str = "vi") -> FilterState:
                        years=year_bounds(frames), indicator=default_indicator(frames, "63"), lang=lang)
 
 
-def parse_query(params: dict[str, str | list[str]], frames: Frames) -> tuple[FilterState, list[str]]:
-    """Read a shared link; every bad or stale value falls back to its default, named in `problems`
-    (as `key=excerpt`, at most 40 characters of the value). Bounded work whatever the link holds:
-    a repeated key counts once (the last), a value over its length cap is refused unread, and the units
-    are deduplicated and capped at the number of units of the view."""
-    problems: list[str] = []
+def _query_reader(params: dict[str, str | list[str]], problems: list[str]):
+    """(get, bad) over a link's parameters: `get(key, cap)` is the key's last value as text (None when absent,
+    empty or over its cap, the last named in `problems`); `bad(key, value)` names a refused value."""
 
     def bad(key: str, value: str) -> None:
         problems.append(f"{key}={excerpt(value, 40)}")
@@ -200,51 +197,76 @@ def parse_query(params: dict[str, str | list[str]], frames: Frames) -> tuple[Fil
             bad(key, v)
             return None
         return v
+    return get, bad
 
+
+def parse_query(params: dict[str, str | list[str]], frames: Frames) -> tuple[FilterState, list[str]]:
+    """Read a shared link; every bad or stale value falls back to its default, named in `problems`
+    (as `key=excerpt`, at most 40 characters of the value). Bounded work whatever the link holds:
+    a repeated key counts once (the last), a value over its length cap is refused unread, and the units
+    are deduplicated and capped at the number of units of the view."""
+    problems: list[str] = []
+    get, bad = _query_reader(params, problems)
     lang = get("lang")
     if lang not in (None, "vi", "en"):
         bad("lang", lang)
         lang = None
     state = default_state(frames, lang or "vi")
-
-    b = get("view")
-    if b is not None:
-        if b in BOUNDARIES:
-            state.boundaries = b
-            state.units = preset_units(frames.units, "founding", b)
-        else:
-            bad("view", b)
-
-    lo, hi = year_bounds(frames)
-    y = get("years")
-    if y is not None:
-        m = _YEARS.fullmatch(y)
-        a, c = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-        if m and lo <= a <= c <= hi:
-            state.years = (a, c)
-        else:
-            bad("years", y)
-
-    ind = get("ind")
-    if ind is not None:
-        if ind in set(frames.indicators["id"]):
-            state.indicator = ind
-        else:
-            bad("ind", ind)
-
+    _parse_view(get("view"), frames, state, bad)
+    _parse_years(get("years"), frames, state, bad)
+    _parse_indicator(get("ind"), frames, state, bad)
     view_codes = set(units_for_boundaries(frames.units, state.boundaries)["code"])
     longest = max((len(c) for c in view_codes), default=1)
-    u = get("units", cap=max(MAX_QUERY_VALUE, len(view_codes) * (longest + 1)))
-    if u is not None:
-        codes = list(dict.fromkeys(c for c in u.split(",") if c))  # deduplicated, in order
-        good = [c for c in codes if c in view_codes][:len(view_codes)]
-        wrong = [c for c in codes if c not in view_codes]
-        if wrong:
-            bad("units", ",".join(wrong[:10]))
-        if good or not codes:
-            state.units = good
+    _parse_units(get("units", cap=max(MAX_QUERY_VALUE, len(view_codes) * (longest + 1))), view_codes, state, bad)
     _parse_unit(get("unit"), view_codes, state, bad)
     return state, problems
+
+
+def _parse_view(b: str | None, frames: Frames, state: FilterState, bad) -> None:
+    """63 or 34 (with that view's founding units), else refused."""
+    if b is None:
+        return
+    if b in BOUNDARIES:
+        state.boundaries = b
+        state.units = preset_units(frames.units, "founding", b)
+    else:
+        bad("view", b)
+
+
+def _parse_years(y: str | None, frames: Frames, state: FilterState, bad) -> None:
+    """`from-to` within the data's years, in order, else refused."""
+    if y is None:
+        return
+    lo, hi = year_bounds(frames)
+    m = _YEARS.fullmatch(y)
+    a, c = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+    if m and lo <= a <= c <= hi:
+        state.years = (a, c)
+    else:
+        bad("years", y)
+
+
+def _parse_indicator(ind: str | None, frames: Frames, state: FilterState, bad) -> None:
+    if ind is None:
+        return
+    if ind in set(frames.indicators["id"]):
+        state.indicator = ind
+    else:
+        bad("ind", ind)
+
+
+def _parse_units(u: str | None, view_codes: set[str], state: FilterState, bad) -> None:
+    """The view's codes among the link's (deduplicated, in order); the others named in the problems.
+    Only wrong codes: the view's founding units stay."""
+    if u is None:
+        return
+    codes = list(dict.fromkeys(c for c in u.split(",") if c))  # deduplicated, in order
+    good = [c for c in codes if c in view_codes][:len(view_codes)]
+    wrong = [c for c in codes if c not in view_codes]
+    if wrong:
+        bad("units", ",".join(wrong[:10]))
+    if good or not codes:
+        state.units = good
 
 
 def _parse_unit(u: str | None, view_codes: set[str], state: FilterState, bad) -> None:

@@ -16,6 +16,7 @@ that image exports start goes away with it). nginx runs in the foreground as a c
 configuration, pid file, logs and temporary files in a temporary folder (never /etc/nginx). The access log
 records which replica served each request (`$upstream_addr`) and the cookie it carried. Ctrl-C or SIGTERM
 stops nginx and every replica; so does the exit of any of them (the others' sessions would be lost anyway).
+nginx's configuration (here and for deploy/k8s) is written by lib.replicas_nginx.
 """
 
 from __future__ import annotations
@@ -33,193 +34,30 @@ import time
 import urllib.request
 from pathlib import Path
 
+from lib.replicas_nginx import (  # noqa: F401 - re-exported: the configuration lives in lib.replicas_nginx
+    CONN_PER_CLIENT,
+    COOKIE,
+    K8S_NAME,
+    K8S_NAMESPACE,
+    LIMITS_HTTP,
+    LOCATION,
+    LOG_FORMAT,
+    MAX_BODY,
+    REAL_IP,
+    REQ_BURST,
+    REQ_RATE,
+    WS_PER_CLIENT,
+    _indent,
+    k8s_nginx_conf,
+    nginx_conf,
+    prepare_workdir,
+    sticky_http_block,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-COOKIE = "replica"  # the sticky cookie's name
 HEALTH_TIMEOUT_S = 120
 # Same flags as ./dev start (the single-process launch); the address and port are added per replica.
-
-
-# --- nginx configuration ---------------------------------------------------------------------------------
-
-
-def sticky_http_block(servers: list[str], *, resolve: bool = False) -> str:
-    """The part of nginx's `http {}` that makes sessions sticky: the cookie → route map, the cookie to hand
-    out, and the upstream hashed on the route. The same text serves here and in deploy/k8s (a test checks it).
-    `servers`: host:port of each replica, in a fixed order (the hash ring is built from it). `resolve`: names
-    that nginx looks up again while it runs (Kubernetes pods change address; nginx ≥ 1.27.3)."""
-    lines = "\n".join(f"    server {s}{' resolve' if resolve else ''};" for s in servers)
-    if resolve:
-        lines = "    zone streamlit 256k;  # shared by the workers; needed by `resolve`\n" + lines
-    return f"""\
-# Sticky sessions (open-source nginx has no `sticky cookie`): the route is the `{COOKIE}` cookie when the
-# browser has one, else this request's random id, which is then handed back as the cookie.
-map $cookie_{COOKIE} $route {{
-    ""      $request_id;
-    default $cookie_{COOKIE};
-}}
-map $cookie_{COOKIE} $route_cookie {{
-    ""      "{COOKIE}=$request_id; Path=/; HttpOnly; SameSite=Lax";
-    default "";
-}}
-# Websockets: pass the upgrade on; other requests keep the upstream connection alive.
-map $http_upgrade $connection_upgrade {{
-    default upgrade;
-    ""      "";
-}}
-upstream streamlit {{
-    hash $route consistent;
-{lines}
-    keepalive 32;
-}}
-"""
-
-
-_PROXY = """\
-        proxy_pass http://streamlit;
-        proxy_http_version 1.1;
-        proxy_set_header Host $http_host;  # with the port: Streamlit compares the websocket's Origin with it
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection $connection_upgrade;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-        proxy_read_timeout 1d;  # a websocket may stay quiet while its reader reads
-        proxy_send_timeout 1d;
-        add_header Set-Cookie $route_cookie always;  # empty (not sent) when the browser has the cookie
-"""
-
-# Per-client limits (the client is the address nginx sees; see REAL_IP for Kubernetes): one browser tab holds
-# one websocket (its script runs go over it, which nginx cannot count) and fetches ~30 static files at once.
-# 25 sessions from one client made its replica 11-23x slower for everyone else (issue 24): a client gets
-# WS_PER_CLIENT websockets and CONN_PER_CLIENT connections in all, and requests at REQ_RATE with a burst;
-# beyond that nginx answers 429. An office behind one NAT address shares these: raise them there.
-WS_PER_CLIENT = 8
-CONN_PER_CLIENT = 32
-REQ_RATE = "30r/s"
-REQ_BURST = 100
-# No upload reaches a session: the app has no file uploader (Streamlit's own limit is 0 MB too,
-# .streamlit/config.toml); every other request has an empty or tiny body.
-MAX_BODY = "16k"
-
-LIMITS_HTTP = f"""\
-# Per-client limits (lib/replicas.py: WS_PER_CLIENT, CONN_PER_CLIENT, REQ_RATE): beyond them, 429.
-limit_conn_zone $binary_remote_addr zone=per_client:10m;
-limit_conn_zone $binary_remote_addr zone=ws_per_client:10m;
-limit_req_zone $binary_remote_addr zone=req_per_client:10m rate={REQ_RATE};
-limit_conn_status 429;
-limit_req_status 429;
-client_max_body_size {MAX_BODY};  # every route: the app has no uploader
-"""
-
-LOCATION = f"""\
-    limit_conn per_client {CONN_PER_CLIENT};
-    location / {{
-        limit_req zone=req_per_client burst={REQ_BURST} nodelay;
-{_PROXY}    }}
-    location = /_stcore/stream {{  # the websocket: one per open tab
-        limit_conn ws_per_client {WS_PER_CLIENT};
-{_PROXY}    }}
-    location ^~ /_stcore/upload_file {{  # the app has no file uploader
-        return 403;
-    }}
-"""
-
-LOG_FORMAT = ("log_format sticky '$remote_addr [$time_local] \"$request\" $status upstream=$upstream_addr "
-              "cookie=\"$cookie_" + COOKIE + "\" route=$route rt=$request_time';")
-
-
-def nginx_conf(servers: list[str], listen: str, workdir: Path) -> str:
-    """The whole configuration for a local run: everything nginx writes goes under `workdir`."""
-    w = workdir
-    user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""  # workers drop root
-    return f"""\
-# Generated by lib/replicas.py for this run; not a system configuration.
-{user}worker_processes 1;
-worker_rlimit_nofile 8192;
-pid {w}/nginx.pid;
-error_log {w}/error.log warn;
-events {{
-    worker_connections 4096;
-}}
-http {{
-    {LOG_FORMAT}
-    access_log {w}/access.log sticky;
-    client_body_temp_path {w}/tmp/client_body;
-    proxy_temp_path {w}/tmp/proxy;
-    fastcgi_temp_path {w}/tmp/fastcgi;
-    uwsgi_temp_path {w}/tmp/uwsgi;
-    scgi_temp_path {w}/tmp/scgi;
-    server_tokens off;
-{_indent(LIMITS_HTTP, 4)}
-{_indent(sticky_http_block(servers), 4)}
-    server {{
-        listen {listen};
-{_indent(LOCATION, 4)}    }}
-}}
-"""
-
-
-K8S_NAME = "provinces-dashboard"  # the StatefulSet and its headless Service (deploy/k8s/dashboard.yaml)
-K8S_NAMESPACE = "provinces"
-
-
-# Behind the Ingress, every request comes from an ingress pod: the per-client limits need the browser's
-# address, which the ingress passes in X-Forwarded-For. Trust it only from the cluster's pod network
-# (10.0.0.0/8 here: PUT YOUR CLUSTER'S POD CIDR), or one client could name itself anyone.
-REAL_IP = """\
-real_ip_header X-Forwarded-For;
-set_real_ip_from 10.0.0.0/8;  # the pod network of the ingress controller: your cluster's pod CIDR
-"""
-
-
-def k8s_nginx_conf(replicas: int, *, name: str = K8S_NAME, namespace: str = K8S_NAMESPACE, port: int = 8501) -> str:
-    """deploy/k8s/sticky-proxy.yaml's nginx.conf: the same sticky block and location as a local run, in front of
-    the StatefulSet's pods by their stable names (`NAME-0.NAME.NAMESPACE.svc.cluster.local`), which every
-    proxy pod lists in the same order, so any proxy pod sends a cookie to the same replica.
-    `python -m lib.replicas --k8s-nginx-conf --replicas N` prints it for N replicas."""
-    servers = [f"{name}-{i}.{name}.{namespace}.svc.cluster.local:{port}" for i in range(replicas)]
-    return f"""\
-# Generated by `python -m lib.replicas --k8s-nginx-conf --replicas {replicas}`; the sticky part is the one that
-# ./dev start --replicas N uses (lib/replicas.py). Needs nginx >= 1.27.3 (`resolve` in open-source nginx).
-worker_processes 1;
-pid /tmp/nginx.pid;
-events {{
-    worker_connections 4096;
-}}
-http {{
-    {LOG_FORMAT}
-    access_log /dev/stdout sticky;
-    error_log /dev/stderr warn;
-    client_body_temp_path /tmp/client_body;
-    proxy_temp_path /tmp/proxy;
-    fastcgi_temp_path /tmp/fastcgi;
-    uwsgi_temp_path /tmp/uwsgi;
-    scgi_temp_path /tmp/scgi;
-    server_tokens off;
-    resolver kube-dns.kube-system.svc.cluster.local valid=10s ipv6=off;  # pods' new addresses after a restart
-{_indent(REAL_IP, 4)}{_indent(LIMITS_HTTP, 4)}
-{_indent(sticky_http_block(servers, resolve=True), 4)}
-    server {{
-        listen 8080;
-{_indent(LOCATION, 4)}    }}
-}}
-"""
-
-
-def _indent(text: str, n: int) -> str:
-    return "".join((" " * n + line if line.strip() else line) for line in text.splitlines(keepends=True))
-
-
-def prepare_workdir(workdir: Path) -> None:
-    """Temporary folders nginx's workers write into (owned by the worker user when we run as root)."""
-    tmp = workdir / "tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    workdir.chmod(0o755)
-    if os.geteuid() == 0:
-        import pwd
-
-        nobody = pwd.getpwnam("nobody")
-        os.chown(tmp, nobody.pw_uid, nobody.pw_gid)
 
 
 # --- Processes -------------------------------------------------------------------------------------------
