@@ -25,7 +25,7 @@ APP_STATE = '[data-testid="stApp"]'
 from lib.navigation import PAGES  # noqa: E402 - the one list of pages (nothing parses app.py)
 from lib.replicas import wait_healthy  # noqa: E402
 
-PAGE_PATHS = {Path(p.file).stem: "" if p.default else p.url_path for p in PAGES}
+PAGE_PATHS = {p.name: "" if p.default else p.url_path for p in PAGES}
 
 
 # --- Server ------------------------------------------------------------------------------------------

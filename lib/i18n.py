@@ -313,7 +313,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "src_col_published": {"vi": "Ngày đăng", "en": "Published"},
     "src_col_language": {"vi": "Ngôn ngữ", "en": "Language"},
     "src_col_confidence": {"vi": "Độ tin cậy", "en": "Confidence"},
-    # --- Province profile (pages/profile.py, lib/views/profile.py) ---
+    # --- Province profile (pages/ho-so-tinh.py, lib/views/profile.py) ---
     "page_profile": {"vi": "Hồ sơ tỉnh", "en": "Province profile"},
     "profile_pick": {"vi": "Tỉnh, thành phố", "en": "Province"},
     "profile_search": {"vi": "Tìm (không dấu, tên cũ)", "en": "Find (no diacritics needed, former names)"},

@@ -13,25 +13,31 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True)
 class PageDef:
-    file: str  # relative to the repository root
+    name: str  # what code and tests call the page: overview, compare, timeline, profile, sources
     title_key: str  # lib.i18n key of its title
     icon: str
     url_path: str  # the page's address (the default page lives at "/")
     default: bool = False
 
+    @property
+    def file(self) -> str:
+        """pages/<url_path>.py, relative to the repository root. The file is named by the page's address, so
+        Streamlit's legacy `pages/` wrapper (see `navigate`) finds the page a shared link names."""
+        return f"pages/{self.url_path}.py"
+
 
 PAGES: tuple[PageDef, ...] = (
-    PageDef("pages/overview.py", "page_overview", ":material/dashboard:", "tong-quan", default=True),
-    PageDef("pages/compare.py", "page_compare", ":material/compare_arrows:", "so-sanh"),
-    PageDef("pages/timeline.py", "page_timeline", ":material/timeline:", "dong-thoi-gian"),
-    PageDef("pages/profile.py", "page_profile", ":material/person_pin_circle:", "ho-so-tinh"),
-    PageDef("pages/sources.py", "page_sources", ":material/menu_book:", "nguon-du-lieu"),
+    PageDef("overview", "page_overview", ":material/dashboard:", "tong-quan", default=True),
+    PageDef("compare", "page_compare", ":material/compare_arrows:", "so-sanh"),
+    PageDef("timeline", "page_timeline", ":material/timeline:", "dong-thoi-gian"),
+    PageDef("profile", "page_profile", ":material/person_pin_circle:", "ho-so-tinh"),
+    PageDef("sources", "page_sources", ":material/menu_book:", "nguon-du-lieu"),
 )
 
 
 def page_by_name(name: str) -> PageDef:
     """'overview', 'compare', 'timeline', 'profile' or 'sources'."""
-    return next(p for p in PAGES if Path(p.file).stem == name)
+    return next(p for p in PAGES if p.name == name)
 
 
 def navigate(lang: str):
@@ -49,10 +55,13 @@ def navigate(lang: str):
     control was drawn anew, neither button selected, the page still in Vietnamese. `st.navigation` puts
     the run back on app.py's own hash, so everything drawn after it has the ids of every later run.
 
-    What only the launcher can spare (lib/serve.py, `leave_legacy_pages_mode` before the server starts):
-    Streamlit's wrapper answers a deep link (/so-sanh?…) before app.py runs, and it knows only the file
-    names of `pages/`, so the very first visitor of a plainly started process who opens one sees a
-    "Page not found" box over the right page. No code of the app runs before that answer."""
+    A shared deep link (/so-sanh?…) opened by that first run is resolved by Streamlit's wrapper before any
+    code of the app runs, and the wrapper knows only the file names of `pages/` (a page's address is its
+    file's stem). So each file is named by its page's address (`PageDef.file`): the wrapper finds the page
+    instead of sending its "Page not found" dialog, and runs that file without app.py; lib/ui.py then
+    leaves the legacy mode and reruns. The wrapper's page and ours have the same script hash (Streamlit
+    hashes a page by its url path), and `st.rerun` keeps that hash and the link's query string, so the
+    rerun draws the link's page through app.py's `st.navigation`."""
     import streamlit as st
 
     from lib.i18n import t
@@ -65,13 +74,21 @@ def navigate(lang: str):
 def leave_legacy_pages_mode() -> None:
     """Tell Streamlit, before its first session opens, that the app navigates with `st.navigation`
     (see `navigate`): then no run is wrapped in the legacy `pages/` navigation, and the first visitor
-    who opens a shared deep link after a restart meets no "Page not found" box. The launcher
+    who opens a shared deep link after a restart is served by app.py from the start. The launcher
     (lib/serve.py) and the benchmark's server call it before the server starts; lib/ui.py calls it when a
-    page of `pages/` ran without app.py (that wrapper's own page for /compare, /overview, …). Every
+    page of `pages/` ran without app.py (the wrapper's page for a deep link such as /so-sanh). Every
     `st.navigation` call sets the same flag. (`pages/` is the product's specified layout.)"""
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False
+
+
+def in_legacy_pages_mode() -> bool:
+    """True while Streamlit wraps runs in its legacy `pages/` navigation. A page of `pages/` that runs while
+    this holds ran without app.py (app.py's `st.navigation` clears it before any page runs)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    return bool(PagesManager.uses_pages_directory)
 
 
 _APPTEST_PATCHED = False

@@ -20,6 +20,7 @@ from lib import views
 from lib.combine import boundary_observations
 from lib.data import DatasetError, Frames, Problem, load_frames_cached, max_bytes_limit, resolve_path
 from lib.i18n import fmt_date, t
+from lib.navigation import in_legacy_pages_mode
 from lib.safe_text import excerpt, md_escape
 
 STATE_KEY = "filters"
@@ -343,16 +344,16 @@ def sidebar(frames: Frames) -> F.FilterState:
 
 def current() -> tuple[Frames, F.FilterState]:
     """What a page needs: the frames and the filter state drawn by app.py."""
-    if STATE_KEY not in st.session_state or "_frames" not in st.session_state:
+    if in_legacy_pages_mode() or STATE_KEY not in st.session_state or "_frames" not in st.session_state:
         _leave_legacy_pages_mode()
     return st.session_state["_frames"], st.session_state[STATE_KEY]
 
 
 def _leave_legacy_pages_mode() -> None:
     """A page ran without app.py: Streamlit's legacy `pages/` mode (see lib.navigation), in the first run
-    of a plainly started process whose address names a file of `pages/` (/compare, never one of the app's
-    addresses). Switch the process to st.navigation and rerun: app.py then draws its default page, with
-    the link's filters."""
+    of a plainly started process opened at a page's address (/so-sanh?…: the files of `pages/` are named
+    by the addresses). Switch the process to st.navigation and rerun: the rerun keeps the page's script
+    hash and the link's query string, so app.py draws the same page with the link's filters."""
     from lib.navigation import leave_legacy_pages_mode
 
     leave_legacy_pages_mode()

@@ -14,7 +14,7 @@ from lib.navigation import PAGES as PAGE_DEFS  # noqa: E402  (the one list of pa
 from lib.safe_text import md_escape, plot_to_text
 from tests.conftest import APP, widget
 
-PAGES = {Path(p.file).stem: p.file for p in PAGE_DEFS}
+PAGES = {p.name: p.file for p in PAGE_DEFS}
 CHARTS = {"overview": 3, "compare": 5, "timeline": 2, "profile": 0, "sources": 0}
 TITLES = {"overview": ("Chính quyền số cấp tỉnh", "Provincial digital government"),
           "compare": ("So sánh", "Compare"), "timeline": ("Dòng thời gian", "Timeline"),
@@ -34,6 +34,14 @@ def app(query: dict | None = None, page: str | None = None) -> AppTest:
 
 def charts(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def test_each_page_file_is_named_by_its_address():
+    """Streamlit's legacy pages/ wrapper (the first run of a plainly started process) knows a page by its file's
+    name only: a shared link to /so-sanh finds pages/so-sanh.py, with no "Page not found" dialog."""
+    for p in PAGE_DEFS:
+        assert (Path(APP).parent / p.file).is_file(), p.file
+        assert p.file == f"pages/{p.url_path}.py"
 
 
 @pytest.mark.parametrize("page", PAGES)

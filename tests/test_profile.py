@@ -1,4 +1,4 @@
-"""The province profile (pages/profile.py, lib/views/profile.py): every unit of both views through AppTest, the
+"""The province profile (pages/ho-so-tinh.py, lib/views/profile.py): every unit of both views through AppTest, the
 generated sentences against numbers computed here, links, and the printed brief."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from lib import filters as F
 from lib.combine import boundary_observations
 from lib.data import DEFAULT_PATH, load_frames
+from lib.navigation import page_by_name
 from lib.views import profile as P
 from tests.conftest import APP
 
@@ -121,7 +122,7 @@ def _profile_app(view: str, unit: str, lang: str = "vi") -> AppTest:
     for k, v in {"view": view, "unit": unit, "lang": lang}.items():
         at.query_params[k] = v
     at.run()
-    at.switch_page("pages/profile.py").run()
+    at.switch_page(page_by_name("profile").file).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

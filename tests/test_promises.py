@@ -19,6 +19,7 @@ from lib import filters as F
 from lib import views
 from lib.combine import boundary_observations, combine_predecessors
 from lib.data import DEFAULT_PATH, DatasetError, load_dataset, load_frames
+from lib.navigation import page_by_name
 from tests.conftest import APP
 
 # --- A percent indicator with a negative min ------------------------------------------------------
@@ -81,16 +82,15 @@ def test_one_zero_weight_counts_for_nothing(dataset, write_yaml):
     assert derived.loc[derived.indicator == "dvc_level4_share", "value"].tolist() == [pytest.approx(60.0)]
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/compare.py", "pages/timeline.py",
-                                  "pages/sources.py"])
+@pytest.mark.parametrize("page", ["overview", "compare", "timeline", "sources"])
 def test_zero_weights_do_not_break_the_34_view(dataset, write_yaml, monkeypatch, page):
     monkeypatch.setenv("PROVINCES_DATA", str(write_yaml(_with_service_counts(dataset, 0, 0))))
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in {"view": "34", "units": "new-ab,same-c", "ind": "dvc_level4_share"}.items():
         at.query_params[key] = value
     at.run()
-    if page != "pages/overview.py":
-        at.switch_page(page).run()
+    if page != "overview":
+        at.switch_page(page_by_name(page).file).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title and not [w.value for w in at.warning if "ind" in w.value]  # the link was read as given
 

@@ -29,8 +29,8 @@ PAGES = [
     # (url path, heading, Plotly charts, must show a table). The default page lives at "/": Streamlit ignores
     # the default page's url_path.
     pytest.param("" if p.default else p.url_path, t(p.title_key if not p.default else "app_title", "vi"),
-                 {"overview": 3, "compare": 4, "timeline": 2, "sources": 0}[Path(p.file).stem],
-                 Path(p.file).stem == "sources", id=Path(p.file).stem)
+                 {"overview": 3, "compare": 4, "timeline": 2, "profile": 0, "sources": 0}[p.name],
+                 p.name == "sources", id=p.name)
     for p in PAGE_DEFS  # the one list of pages (lib.navigation)
 ]
 

@@ -38,7 +38,8 @@ def _fresh_page(browser: Browser) -> tuple[BrowserContext, Page]:
 
 def test_plain_streamlit_run_switches_language_and_opens_a_deep_link_after_a_restart(browser: Browser) -> None:
     """The first visitor clicks "English" and gets the English page; after a restart the first visitor's
-    shared link opens the Compare page in English, 34-unit view, with the link's unit."""
+    shared link opens the Compare page in English, 34-unit view, with the link's unit, and no "Page not
+    found" dialog."""
     with serve_app(log_path=LOG, how=STREAMLIT_RUN) as url:
         context, page = _fresh_page(browser)
         open_app(page, f"{url}/", COLD_TIMEOUT_MS)
@@ -70,5 +71,9 @@ def test_plain_streamlit_run_switches_language_and_opens_a_deep_link_after_a_res
         expect(main.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first).to_be_visible()
         # Must NOT happen: a traceback, or the link's view replaced by the defaults (the overview, Vietnamese).
         expect(page.get_by_test_id("stException")).to_have_count(0)
+        # Must NOT happen (it did): Streamlit's "Page not found" dialog over the right page, sent when its legacy
+        # pages/ wrapper could not find the link's address among the file names of pages/.
+        expect(page.get_by_test_id("stDialog")).to_have_count(0)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
         page.screenshot(path=str(ARTIFACTS / "plain-start-deep-link.png"))
         context.close()

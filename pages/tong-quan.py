@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib import views
 from lib.i18n import t
+from lib.navigation import page_by_name
 from lib.safe_text import md_escape
 from lib.ui import briefing_block, chart_block, computed, current, get_boundary_observations, shapes_by_url
 
@@ -43,9 +44,9 @@ if not official.empty:
     st.dataframe(official, hide_index=True, width="stretch")
 movement = computed(views.movement_spec, vobs, frames, state)
 chart_block(movement, lang)
-# The per-indicator cards moved to the province profile (pages/profile.py): each unit's latest value of every
+# The per-indicator cards moved to the province profile (pages/ho-so-tinh.py): each unit's latest value of every
 # indicator is there; on a phone the overview was 21 screens of cards.
 st.caption(t("profile_cards_moved", lang))
-st.page_link("pages/profile.py", label=t("page_profile", lang), icon=":material/person_pin_circle:")
+st.page_link(page_by_name("profile").file, label=t("page_profile", lang), icon=":material/person_pin_circle:")
 
 briefing_block([spec, map_chart, movement], frames, state, key="overview")
