@@ -18,6 +18,18 @@ APP = str(ROOT / "app.py")
 os.environ.setdefault("PROVINCES_CACHE_DIR", tempfile.mkdtemp(prefix="provinces-cache-"))
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Work units for pytest-xdist (pytest.ini: ``-n 2 --dist loadgroup``): every browser test (tests/e2e/) in one
+    group, so one worker starts the session's servers and Chromium once and runs them all; every other test
+    with the rest of its module, so a module's fixtures (the bad-dataset corpus run, a loaded dataset, the
+    exported downloads) are built once, on one worker. Without xdist the marks do nothing."""
+    e2e = Path(__file__).parent / "e2e"
+    for item in items:
+        path = Path(item.path)
+        group = "e2e" if e2e in path.parents else path.relative_to(ROOT).as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def tiny_dataset() -> dict:
     """Two old provinces merged into one new unit on 1/7/2025, plus one unchanged province."""
     src = {"publisher": "Test publisher", "accessed": "2026-11-22", "language": "vi"}
