@@ -18,6 +18,24 @@ APP = str(ROOT / "app.py")
 os.environ.setdefault("PROVINCES_CACHE_DIR", tempfile.mkdtemp(prefix="provinces-cache-"))
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """pytest-xdist's work units (pytest.ini: ``-n 2 --dist loadfile``): a test module goes whole to one worker, so
+    its module-scoped fixtures (the bad-dataset corpus run, a loaded dataset, the exported downloads, the nginx
+    cluster) are built once; and all of tests/e2e/ counts as one module, so one worker starts the session's
+    servers and Chromium once and runs every browser test. (xdist's own ``--dist loadgroup`` marks do not reach
+    the scheduler under pytest 9: it renames ``item._nodeid``, which pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None  # another --dist given on the command line: xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesAndBrowser(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "tests/e2e/" if path.startswith("tests/e2e/") else path
+
+    return ModulesAndBrowser(config, log)
+
+
 def tiny_dataset() -> dict:
     """Two old provinces merged into one new unit on 1/7/2025, plus one unchanged province."""
     src = {"publisher": "Test publisher", "accessed": "2026-11-22", "language": "vi"}

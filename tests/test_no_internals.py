@@ -253,8 +253,9 @@ def brief_texts(vobs, real, state) -> list[str]:
     return pptx_texts(brief.build_brief_pptx(prof, spec, **kw)) + pdf_texts(brief.build_brief_pdf(prof, spec, **kw))
 
 
-def download_texts(real, state, *, svg: bool = False) -> list[str]:
-    """The text of every download of the view `state`: CSV, Excel, each chart's HTML (and SVG), both packs."""
+def download_texts(real, state) -> list[str]:
+    """The text of every download of the view `state`: CSV, Excel, each chart's HTML and print figure (the one
+    the SVG and the PNG are drawn from), both packs, the brief."""
     lang = state.lang
     vobs, specs = _specs(real, state)
     table = views.data_table(vobs, real, state)
@@ -262,10 +263,7 @@ def download_texts(real, state, *, svg: bool = False) -> list[str]:
     texts = csv_texts(csv_bytes(table, sources)) + xlsx_texts(xlsx_bytes(table, sources, lang))
     for spec in specs:
         texts += html_texts(render.to_html(spec, lang))
-        if svg:
-            texts += svg_texts(render.to_svg(spec, lang))
-        else:  # the print figure the SVG and the PNG are drawn from
-            texts += figure_texts(layout.export_figure(spec, lang).to_plotly_json())
+        texts += figure_texts(layout.export_figure(spec, lang).to_plotly_json())
     kw = {**views.pack_texts(specs, real, state), "generated": "22/11/2026", "lang": lang}
     with pytest.MonkeyPatch.context() as mp:  # the packs with each chart's placeholder: no browser needed
         mp.setattr(render, "RENDERER", render.Renderer(browser=lambda: None))
@@ -275,27 +273,42 @@ def download_texts(real, state, *, svg: bool = False) -> list[str]:
     return texts
 
 
+@pytest.fixture(scope="module")
+def downloads(real):
+    """`download_texts` of a view, built once per view for the tests of this module that read it (the same
+    files, read by each test its own way): the packs, the PDF text and the HTML files take seconds each."""
+    built: dict[str, list[str]] = {}
+
+    def texts(state: FilterState) -> list[str]:
+        key = repr(state)  # every field of the view
+        if key not in built:
+            built[key] = download_texts(real, state)
+        return list(built[key])
+    return texts
+
+
 needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
 
 
 @needs_pdftotext
 @pytest.mark.parametrize("boundaries", ["63", "34"])
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_no_download_carries_an_id_a_path_or_a_slug(boundaries, lang, real, forbidden):
+def test_no_download_carries_an_id_a_path_or_a_slug(boundaries, lang, downloads, forbidden):
     state = FilterState(boundaries, FOUR[boundaries], (2016, 2025), "dti_score", lang)
-    assert problems(download_texts(real, state), lang, forbidden) == []
+    assert problems(downloads(state), lang, forbidden) == []
 
 
 @needs_pdftotext
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is not installed: no SVG")
 @pytest.mark.parametrize(("lang", "boundaries"), [("vi", "63"), ("en", "34")])
-def test_no_svg_chart_carries_an_id_a_path_or_a_slug(lang, boundaries, real, forbidden):
+def test_no_svg_chart_carries_an_id_a_path_or_a_slug(lang, boundaries, real, downloads, forbidden):
     ok, reason = render.export_available()
     assert ok, reason
     state = FilterState(boundaries, FOUR[boundaries], (2016, 2025), "dti_score", lang)
-    texts = download_texts(real, state, svg=True)
-    assert any(t("export_source", lang) in s for s in texts)  # the SVG's footer was read
-    assert problems(texts, lang, forbidden) == []
+    _, specs = _specs(real, state)
+    svg = [s for spec in specs for s in svg_texts(render.to_svg(spec, lang))]  # kaleido draws each chart
+    assert any(t("export_source", lang) in s for s in svg)  # the SVG's footer was read
+    assert problems(downloads(state) + svg, lang, forbidden) == []
 
 
 # --- The scan itself -----------------------------------------------------------------------------------------------
@@ -322,11 +335,11 @@ def test_the_scan_finds_what_it_looks_for(forbidden):
     assert all(len(OTHER_LANGUAGE[lang]) > 50 for lang in OTHER)
 
 
-def test_every_download_reader_reads_its_file(real, forbidden):
+def test_every_download_reader_reads_its_file(downloads):
     """The readers above see what they should: a source's citation in the CSV, the Excel's sources sheet, the
     HTML's figure, the packs' closing list (so a clean scan is not a scan of nothing)."""
     state = FilterState("63", FOUR["63"], (2016, 2025), "dti_score", "vi")
-    texts = "\n".join(download_texts(real, state))
+    texts = "\n".join(downloads(state))
     for needle in ("Báo Quảng Bình (QBĐT)", t("sheet_sources", "vi"), t("export_sources", "vi"),
                    "https://dti.gov.vn/xep-hang-2022", "Đẩy mạnh hợp tác chiến lược giữa Tập đoàn VNPT"):
         assert needle in texts, needle
