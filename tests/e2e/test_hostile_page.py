@@ -52,7 +52,7 @@ def _no_live_payload(page: Page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-@pytest.mark.parametrize("path", PAGES, ids=["overview", "compare", "timeline", "sources"])
+@pytest.mark.parametrize("path", PAGES, ids=[p.name for p in PAGE_DEFS])
 def test_payloads_stay_text_on_every_page(browser: Browser, hostile_url: str, path: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     outside, dialogs = _guard(page, hostile_url)
