@@ -11,205 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from urllib.parse import urlsplit
 
-import yaml
-from pydantic import TypeAdapter, ValidationError
-
+from lib.data.dates import DateSpan, parse_date, plot_date  # noqa: F401 - re-exported
 from lib.data.meaning import check_meaning
-from lib.data.read import MAX_PROBLEMS, ROOT, DatasetError, Problem, RawDocument, dotted, quoted, read_document
-from lib.data.schema import (
-    ADMIN_CODE_PATTERN,
-    DATE_PATTERN,
-    NONBLANK,
-    SLUG_PATTERN,
-    URL_PATTERN,
-    Dataset,
-    Event,
-    Indicator,
-    Observation,
-    Region,
-    Source,
-    Target,
-    Unit,
-)
+from lib.data.observation_checks import BASES, _num, check_observations  # noqa: F401 - BASES re-exported
+from lib.data.publishers import NON_PUBLISHERS_PATH, non_publisher_of, non_publishers  # noqa: F401 - re-exported
+from lib.data.read import DatasetError, Problem, RawDocument, quoted, read_document
+from lib.data.schema import Dataset, Indicator
+from lib.data.validation import _REF, _resolve, validate
 
 # Dates before this year cannot be about digital government in Vietnam's provinces.
 EARLIEST_YEAR = 1945
-# The two sets of units a value can measure: the provinces before 1/7/2025 and the units after it.
-BASES = (63, 34)
-
-
-def _is_branch_label(part: object) -> bool:
-    """pydantic adds union branches ('bool', 'float', 'function-after[...]') to error paths: not fields."""
-    return isinstance(part, str) and (part in ("bool", "float", "str", "int") or part.startswith("function-"))
-
-
-_NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*\Z")
-
-
-def _message(err: dict) -> str:
-    """pydantic's message for one error, rewritten in words a curator can act on."""
-    kind, msg = err["type"], err["msg"]
-    value = err.get("input")
-    got = f" (got {quoted(value)})" if "input" in err else ""
-    if kind == "extra_forbidden":
-        return "unknown key (not part of the format; check its spelling)"
-    if kind == "missing":
-        return "this required field is missing"
-    if kind in ("float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"):
-        what = "a whole number" if kind.startswith("int") else "a number"
-        if isinstance(value, bool):
-            return f"{what} is expected, not true/false{got}"
-        if isinstance(value, str):
-            if _NUMBER_TEXT.match(value) or value.strip().lower() in ("nan", "inf", "-inf", "+inf", "infinity"):
-                return f"{what} written as text{got}: write it without quotes"
-            return f"{what} is expected, not text{got}"
-        return f"{what} is expected{got}"
-    if kind == "finite_number":
-        return f"NaN or infinity is not a number a source can state{got}"
-    if kind == "bool_type":
-        return f"true or false is expected{got}"
-    if kind == "string_type":
-        if isinstance(value, bool):
-            return (f"text is expected, but YAML reads the unquoted word as {quoted(value)} "
-                    "(yes/no/on/off/true/false): put it in quotes")
-        return f"text is expected{got}"
-    if kind == "list_type":
-        return f"a list is expected{got}: write it in brackets, [a, b]"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"a mapping is expected{got}: write it as {{key: value, …}}"
-    if kind == "string_pattern_mismatch":
-        pattern = (err.get("ctx") or {}).get("pattern", "")
-        if pattern == NONBLANK:
-            return "this text is empty or only spaces: write it out, or leave the field out if it is optional"
-        if pattern == DATE_PATTERN:
-            return (f"a date must match the pattern YYYY, YYYY-MM or YYYY-MM-DD, with the digits 0–9{got}")
-        if pattern == URL_PATTERN:
-            return f"a URL must start with http:// or https://{got}"
-        if pattern == SLUG_PATTERN:
-            return f"a code is made of a–z, 0–9, - and _ (starting with a letter or digit){got}"
-        if pattern == ADMIN_CODE_PATTERN:
-            return f"an administrative code is two digits 0–9, quoted (\"01\"){got}"
-    if "input" in err and not isinstance(value, (dict, list)):
-        return f"{msg}{got}"
-    return msg
-
-
-_REF = "\x00{}\x00"  # in a pending message: the line of its n-th reference, filled in by _resolve
-
-
-def _resolve(doc: RawDocument, pending: list[tuple[tuple, str, tuple]]) -> tuple[list[Problem], int]:
-    """(Problems, total) from (loc, message, referenced locs): lines are looked up in one pass over
-    the file, and only for the first MAX_PROBLEMS problems (the rest are counted)."""
-    if not pending:
-        return [], 0
-    shown = pending[:MAX_PROBLEMS]
-    lines = doc.lines_for([loc for loc, _, _ in shown] + [r for _, _, refs in shown for r in refs])
-    problems = []
-    for loc, message, refs in shown:
-        for n, ref in enumerate(refs):
-            message = message.replace(_REF.format(n), str(lines.get(ref, "?")))
-        problems.append(Problem(str(doc.path), lines.get(loc), dotted(loc), message))
-    return problems, len(pending)
-
-
-# The list sections are validated in chunks: a file of 10^5 bad records stops converting pydantic's
-# errors once MAX_PROBLEMS are in hand (converting millions of them would take seconds and gigabytes)
-# and only counts the rest.
-_SECTIONS = {name: TypeAdapter(list[model]) for name, model in (
-    ("regions", Region), ("indicators", Indicator), ("sources", Source), ("observations", Observation),
-    ("events", Event), ("units", Unit), ("targets", Target))}
-_CHUNK = 2_000
-
-
-def validate(doc: RawDocument) -> Dataset:
-    """The pydantic models over the parsed data; DatasetError listing the first MAX_PROBLEMS problems
-    (one per field) and counting all of them."""
-    data = doc.data
-    pending: list[tuple[tuple, dict]] = []
-    total = 0
-
-    def collect(exc: ValidationError, prefix: tuple, offset: int = 0) -> None:
-        nonlocal total
-        total += exc.error_count()
-        if len(pending) >= MAX_PROBLEMS:
-            return
-        for err in exc.errors(include_url=False):
-            loc = err["loc"]
-            if loc and loc[-1].__class__ is str and _is_branch_label(loc[-1]):
-                loc = tuple(p for p in loc if not _is_branch_label(p))
-            if prefix:
-                loc = prefix + ((offset + loc[0],) + loc[1:] if loc else ())
-            pending.append((loc, err))
-
-    head = dict(data)
-    lists = {}
-    for name in _SECTIONS:
-        if isinstance(data.get(name), list):
-            lists[name] = data[name]
-            head[name] = []  # validated below, in chunks
-    try:
-        ds = Dataset.model_validate(head)
-    except ValidationError as exc:
-        ds = None
-        collect(exc, ())
-    parts: dict[str, list] = {}
-    for name, items in lists.items():
-        adapter, out = _SECTIONS[name], []
-        for start in range(0, len(items), _CHUNK):
-            try:
-                out += adapter.validate_python(items[start:start + _CHUNK])
-            except ValidationError as exc:
-                collect(exc, (name,), start)
-        parts[name] = out
-    if pending or ds is None:
-        seen: set[tuple] = set()
-        unique = [(loc, err) for loc, err in pending if not (loc in seen or seen.add(loc))]
-        problems, _ = _resolve(doc, [(loc, _message(err), ()) for loc, err in unique[:MAX_PROBLEMS]])
-        raise DatasetError(problems, max(total - (len(pending) - len(unique)), len(unique)))
-    return ds.model_copy(update=parts)
-
-
-@dataclass(frozen=True)
-class DateSpan:
-    start: dt.date
-    end: dt.date
-    precision: str  # "day" | "month" | "year"
-
-
-def parse_date(text: str) -> DateSpan:
-    """'2020', '2020-09' or '2020-09-24' as the span it covers; ValueError if it is no real date.
-    Only the digits 0–9 count (int() alone would take '٢٠٢٠')."""
-    if not text.isascii():
-        raise ValueError(f"not ASCII: {text!r}")
-    parts = [int(p) for p in text.split("-")]
-    if len(parts) == 1:
-        return DateSpan(dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31), "year")
-    if len(parts) == 2:
-        start = dt.date(parts[0], parts[1], 1)
-        nxt = dt.date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
-        return DateSpan(start, nxt - dt.timedelta(days=1), "month")
-    day = dt.date(*parts)
-    return DateSpan(day, day, "day")
-
-
-def plot_date(span: DateSpan) -> dt.date:
-    """Where a value sits on a time axis: the day; mid-month; 30 June for a whole year."""
-    if span.precision == "day":
-        return span.start
-    if span.precision == "month":
-        return span.start.replace(day=15)
-    return dt.date(span.start.year, 6, 30)
-
-
-def _num(x: float) -> str:
-    """A number as written, without float noise: 100.0001 stays 100.0001 (`:g` would print 100)."""
-    return f"{x:.15g}"
 
 
 # --- Cross-checks, one function per section ---------------------------------------------------------
@@ -300,56 +113,37 @@ def check_indicators(c: Checks) -> None:
     indicators = c.indicators
     for i, ind in enumerate(c.ds.indicators):
         loc = ("indicators", i)
-        weight = ind.combine.weight
-        if weight:
-            if weight == ind.id:
-                c.add(loc + ("combine", "weight"), f"{quoted(ind.id)} cannot be its own weight: a weighted mean "
-                      "needs a count (the number of services, households…) as weight")
-            elif weight not in indicators:
-                c.add(loc + ("combine", "weight"), f"unknown indicator {quoted(weight)} as weight")
-            elif indicators[weight].kind != "count":
-                c.add(loc + ("combine", "weight"), f"the weight {quoted(weight)} is a {indicators[weight].kind}, "
-                      "not a count: a weighted mean needs a count (the number of services, households…) as weight")
+        _check_weight(c, loc, ind)
         if ind.parent and ind.parent not in indicators:
             c.add(loc + ("parent",), f"unknown indicator {quoted(ind.parent)}")
         rank = ind.published_rank
         if rank and (rank not in indicators or indicators[rank].kind != "rank"):
             c.add(loc + ("published_rank",), f"{quoted(rank)} is not a rank indicator of the registry")
-        if ind.min is not None and ind.max is not None and ind.min > ind.max:
-            c.add(loc + ("min",), f"min {_num(ind.min)} is above max {_num(ind.max)}")
-        if ind.kind == "percent" and ((ind.min or 0) < 0 or (ind.max if ind.max is not None else 100) > 100):
-            c.add(loc + ("min" if (ind.min or 0) < 0 else "max",), "a percent indicator must stay within 0–100")
-        if ind.kind in ("rank", "milestone") and ind.combine.rule != "none":
-            c.add(loc + ("combine", "rule"), f"a {ind.kind} can never be combined: use rule none")
+        _check_bounds(c, loc, ind)
 
 
-NON_PUBLISHERS_PATH = ROOT / "data" / "non_publishers.yaml"
+def _check_weight(c: Checks, loc: tuple, ind: Indicator) -> None:
+    indicators = c.indicators
+    weight = ind.combine.weight
+    if not weight:
+        return
+    if weight == ind.id:
+        c.add(loc + ("combine", "weight"), f"{quoted(ind.id)} cannot be its own weight: a weighted mean "
+              "needs a count (the number of services, households…) as weight")
+    elif weight not in indicators:
+        c.add(loc + ("combine", "weight"), f"unknown indicator {quoted(weight)} as weight")
+    elif indicators[weight].kind != "count":
+        c.add(loc + ("combine", "weight"), f"the weight {quoted(weight)} is a {indicators[weight].kind}, "
+              "not a count: a weighted mean needs a count (the number of services, households…) as weight")
 
 
-@lru_cache(maxsize=4)
-def non_publishers(path: Path = NON_PUBLISHERS_PATH) -> dict[str, str]:
-    """The hosts that are not publishers of record (data/non_publishers.yaml): {host: why}. A project file,
-    not user input; a missing file is an empty list."""
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        return {}
-    return {str(h["host"]).lower(): str(h.get("why", "")) for h in doc.get("hosts", [])}
-
-
-def non_publisher_of(url: str | None) -> tuple[str, str] | None:
-    """(host, why) when the URL's host (or a domain above it) is on the non-publisher list."""
-    try:
-        host = (urlsplit(url or "").hostname or "").lower()
-    except ValueError:
-        return None
-    listed = non_publishers()
-    parts = host.split(".")
-    for n in range(len(parts) - 1):
-        name = ".".join(parts[n:])
-        if name in listed:
-            return name, listed[name]
-    return None
+def _check_bounds(c: Checks, loc: tuple, ind: Indicator) -> None:
+    if ind.min is not None and ind.max is not None and ind.min > ind.max:
+        c.add(loc + ("min",), f"min {_num(ind.min)} is above max {_num(ind.max)}")
+    if ind.kind == "percent" and ((ind.min or 0) < 0 or (ind.max if ind.max is not None else 100) > 100):
+        c.add(loc + ("min" if (ind.min or 0) < 0 else "max",), "a percent indicator must stay within 0–100")
+    if ind.kind in ("rank", "milestone") and ind.combine.rule != "none":
+        c.add(loc + ("combine", "rule"), f"a {ind.kind} can never be combined: use rule none")
 
 
 def check_sources(c: Checks) -> None:
@@ -413,87 +207,6 @@ def check_merger_cycles(c: Checks) -> None:
                       + " → ".join(cycle + [cycle[0]]) + "; a successor is the unit that exists after the merger")
         done.update(path)
 
-
-def check_observations(c: Checks) -> None:
-    """References, duplicates, the basis (63 or 34), the unit's validity, and the value against its indicator."""
-    # The unit counts a rank can be out of: the view before 1/7/2025 (units with no valid_from: 63 in the
-    # real data) and after it (no valid_to: 34). Counted, not assumed, so other unit sets validate too.
-    n_before = sum(1 for u in c.ds.units if u.valid_from is None)
-    n_after = sum(1 for u in c.ds.units if u.valid_to is None)
-    seen: dict[tuple, int] = {}
-    for i, obs in enumerate(c.ds.observations):
-        loc = ("observations", i)
-        ind = c.indicators.get(obs.indicator)
-        unit = c.units.get(obs.unit)
-        if unit is None:
-            c.add(loc + ("unit",), f"unknown unit {quoted(obs.unit)}")
-        if ind is None:
-            c.add(loc + ("indicator",), f"unknown indicator {quoted(obs.indicator)}")
-        if obs.source not in c.sources:
-            c.add(loc + ("source",), f"unknown source {quoted(obs.source)}")
-        span = c.date(loc + ("date",), obs.date)
-        if obs.out_of is not None and obs.out_of != n_before and obs.out_of != n_after:
-            c.add(loc + ("out_of",), f"out_of {obs.out_of} is not a number of units of this dataset: "
-                  f"{n_before} (the units before 1/7/2025) or {n_after} (after)")
-        basis = _check_basis(c, loc, obs, unit)
-        key = (obs.unit, obs.indicator, obs.date, basis)
-        if key in seen:
-            c.add(loc, f"duplicate observation of {quoted(obs.indicator)} for {quoted(obs.unit)} on {obs.date}"
-                  f"{f' (basis {basis})' if basis else ''} (also at line {_REF.format(0)})",
-                  (("observations", seen[key]),))
-        else:
-            seen[key] = i
-        # A value measured on the 34 units' territory for a year before they existed (DTI 2024, published
-        # after the merger) is the one exception to the validity rule, and only with `basis: 34`.
-        retro = basis == 34 and unit is not None and unit.valid_from is not None and not unit.valid_to
-        if span and unit is not None and not c.within(obs.unit, span) \
-                and not (retro and span.end < c.spans[obs.unit][0]):
-            c.add(loc + ("date",), f"{obs.date} is outside the validity of unit {quoted(obs.unit)} "
-                  f"({c.validity_text(obs.unit)}); after a merger, record the value on the successor"
-                  " (a value the source measured on the 34 new units for an earlier year needs `basis: 34`)")
-        if ind is not None:
-            _check_value(c, loc, obs, ind, n_before, n_after)
-
-
-def _check_basis(c: Checks, loc: tuple, obs: Observation, unit: Unit | None) -> int | None:
-    """The observation's basis (its own, or the one its `out_of` implies); problems if it disagrees with
-    `out_of` or with the unit (an old province never carries basis 34, nor a new unit basis 63)."""
-    basis = obs.basis or (obs.out_of if obs.out_of in BASES else None)
-    if obs.basis and obs.out_of and obs.basis != obs.out_of:
-        c.add(loc + ("basis",), f"basis {obs.basis} disagrees with out_of {obs.out_of}")
-    if unit is not None and basis:
-        era = "pre" if unit.valid_to else ("post" if unit.valid_from else "both")
-        if (era, basis) in (("pre", 34), ("post", 63)):
-            c.add(loc + ("basis",), f"unit {quoted(obs.unit)} is one of the "
-                  f"{'63 provinces before' if era == 'pre' else '34 units after'} "
-                  f"1/7/2025: it cannot carry a value on the {basis}-unit basis")
-    return basis
-
-
-def _check_value(c: Checks, loc: tuple, obs: Observation, ind: Indicator, n_before: int, n_after: int) -> None:
-    """A milestone is true/false; anything else a number within bounds, whole for counts and ranks; a rank
-    says out of how many."""
-    if ind.kind == "milestone":
-        if not isinstance(obs.value, bool):
-            c.add(loc + ("value",), f"{quoted(obs.indicator)} is a yes/no milestone: use true or false "
-                  f"(got {quoted(obs.value)})")
-        return
-    if isinstance(obs.value, bool):
-        c.add(loc + ("value",), f"{quoted(obs.indicator)} takes a number, not {str(obs.value).lower()}")
-        return
-    lo = ind.min
-    hi = obs.out_of if ind.kind == "rank" and obs.out_of else ind.max
-    if (lo is not None and obs.value < lo) or (hi is not None and obs.value > hi):
-        unit_txt = " %" if ind.kind == "percent" else ""
-        c.add(loc + ("value",), f"{_num(obs.value)}{unit_txt} is outside the bounds of {quoted(obs.indicator)} "
-              f"({_num(lo) if lo is not None else '−∞'} – {_num(hi) if hi is not None else '∞'})")
-    # A count is whole unless the registry gives it decimals (an amount such as an area in km²).
-    if (ind.kind == "rank" or (ind.kind == "count" and not ind.decimals)) and float(obs.value) != int(obs.value):
-        c.add(loc + ("value",), f"{quoted(obs.indicator)} is a {ind.kind}: a whole number is expected "
-              f"(got {_num(obs.value)})")
-    if ind.kind == "rank" and obs.out_of is None:
-        c.add(loc + ("out_of",), f"a rank needs `out_of`: {n_before} (the units before 1/7/2025) or "
-              f"{n_after} (after)")
 
 
 def check_events(c: Checks) -> None:

@@ -82,14 +82,23 @@ def targets_frame(targets: list[Target]) -> pd.DataFrame:
     } for t in targets], columns=TARGET_COLUMNS)
 
 
-def to_frames(ds: Dataset, path: str = "") -> Frames:
-    """Flatten the validated dataset into tidy frames, one row per record."""
+def _text(values: list) -> pd.Series:
+    # Plain Python strings: converting 10^5 of them to Arrow strings would double this function's time.
+    return pd.Series(values, dtype=object)
+
+
+def _key(values: list) -> pd.Series:
+    # The columns every page filters on stay Arrow strings: comparing them is 6× faster than objects.
+    return pd.Series(values, dtype="str")
+
+
+def units_frame(ds: Dataset) -> pd.DataFrame:
     us = ds.units
     preds: dict[str, tuple] = {}
     for u in us:
         if u.successor:
             preds[u.successor] = preds.get(u.successor, ()) + (u.code,)
-    units = pd.DataFrame({
+    return pd.DataFrame({
         "code": [u.code for u in us], "admin_code": [u.admin_code for u in us],
         "name_vi": [u.name.vi for u in us], "name_en": [u.name.en for u in us],
         "full_name": [u.full_name for u in us], "type": [u.type for u in us], "region": [u.region for u in us],
@@ -101,27 +110,29 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
         "era": ["pre" if u.valid_to else ("post" if u.valid_from else "both") for u in us],
         "predecessors": pd.Series([preds.get(u.code, ()) for u in us], dtype=object),
     })
-    indicators = pd.DataFrame([{
+
+
+def indicators_frame(ds: Dataset) -> pd.DataFrame:
+    return pd.DataFrame([{
         "id": i.id, "title_vi": i.title.vi, "title_en": i.title.en, "unit_vi": i.unit.vi, "unit_en": i.unit.en,
         "kind": i.kind, "higher_is_better": i.higher_is_better, "rule": i.combine.rule, "weight": i.combine.weight,
         "decimals": i.decimals, "min": i.min, "max": i.max, "description_vi": i.description.vi,
         "description_en": i.description.en, "parent": i.parent, "published_rank": i.published_rank, "order": n,
     } for n, i in enumerate(ds.indicators)])
+
+
+def observations_frame(ds: Dataset) -> pd.DataFrame:
     # Built column by column (a list of dicts costs twice as much); dates parsed once per distinct text.
     spans = {d: parse_date(d) for d in {o.date for o in ds.observations}}
     as_of = {d: np.datetime64(plot_date(sp), "ns") for d, sp in spans.items()}
     src_conf = {s.id: "" if s.confidence == "high" else s.confidence for s in ds.sources}
     obs = sorted(ds.observations, key=lambda o: (o.indicator, o.unit, as_of[o.date]))  # stable, as before
+    return pd.DataFrame(_observation_values(obs, spans, as_of) | _observation_texts(obs, src_conf))
 
-    def text(values: list) -> pd.Series:
-        # Plain Python strings: converting 10^5 of them to Arrow strings would double this function's time.
-        return pd.Series(values, dtype=object)
 
-    def key(values: list) -> pd.Series:
-        # The columns every page filters on stay Arrow strings: comparing them is 6× faster than objects.
-        return pd.Series(values, dtype="str")
-
-    observations = pd.DataFrame({
+def _observation_values(obs: list, spans: dict, as_of: dict) -> dict:
+    text, key = _text, _key
+    return {
         "unit": key([o.unit for o in obs]), "indicator": key([o.indicator for o in obs]),
         "value": np.array([float(o.value) for o in obs], dtype=float), "date": text([o.date for o in obs]),
         "as_of": np.array([as_of[o.date] for o in obs], dtype="datetime64[ns]"),
@@ -132,13 +143,22 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
         "out_of": pd.array([o.out_of for o in obs], dtype="Int64"),
         # 63 or 34 where the value is tied to one set of units (ranks, DTI 2024), else missing.
         "basis": pd.array([o.basis or (o.out_of if o.out_of in BASES else None) for o in obs], dtype="Int64"),
+    }
+
+
+def _observation_texts(obs: list, src_conf: dict) -> dict:
+    text, key = _text, _key
+    return {
         "source": key([o.source for o in obs]), "quote": text([o.quote for o in obs]),
         "qualifier": text([o.qualifier or "" for o in obs]),
         # The value's own confidence, else its source's: a value read on a copy is as uncertain as the copy.
         # "" is high (the default), so `confidence in ("low", "medium")` marks what a chart must mark.
         "confidence": text([o.confidence or src_conf.get(o.source, "") for o in obs]),
         "note": text([o.note or "" for o in obs]),
-    })
+    }
+
+
+def events_frame(ds: Dataset) -> pd.DataFrame:
     events = pd.DataFrame([{
         "id": e.id, "date": e.date, "as_of": plot_date(parse_date(e.date)), "precision": parse_date(e.date).precision,
         "kind": e.kind,
@@ -148,6 +168,11 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
     } for e in ds.events], columns=["id", "date", "as_of", "precision", "kind", "title_vi", "title_en", "units",
                                     "partner", "period_start", "period_end", "source", "quote"])
     events["as_of"] = _dt64(events["as_of"])
+    return events
+
+
+def sources_frame(ds: Dataset) -> pd.DataFrame:
+    text = _text
     # Every field of a source is text; an absent one is "" (as in observations), never NaN that
     # str() would turn into the word "nan" in a table cell or a link.
     sources = pd.DataFrame({name: text([getattr(s, name) or "" for s in ds.sources]) for name in Source.model_fields
@@ -155,8 +180,14 @@ def to_frames(ds: Dataset, path: str = "") -> Frames:
     for lang in ("vi", "en"):  # the curator's plain description, one column per language like the indicators'
         sources[f"description_{lang}"] = text([getattr(s.description, lang) if s.description else ""
                                                for s in ds.sources])
+    return sources
+
+
+def to_frames(ds: Dataset, path: str = "") -> Frames:
+    """Flatten the validated dataset into tidy frames, one row per record."""
     regions = pd.DataFrame([{"id": r.id, "name_vi": r.name.vi, "name_en": r.name.en} for r in ds.regions])
-    return Frames(units, indicators, observations, events, sources, regions, targets_frame(ds.targets), path=path,
+    return Frames(units_frame(ds), indicators_frame(ds), observations_frame(ds), events_frame(ds), sources_frame(ds),
+                  regions, targets_frame(ds.targets), path=path,
                   meta={"title_vi": ds.dataset.title.vi, "title_en": ds.dataset.title.en,
                         "updated": ds.dataset.updated})
 
