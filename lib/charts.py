@@ -754,7 +754,7 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
     rows, hist, bounds = _values_and_bounds(rows, hist)
     if rows.empty and hist.empty and evs.empty:
         return empty_figure(t("no_data_filters", lang), title, lang)
-    title = chart_title(meta, lang, span_of(rows["year"], hist.get("year", []), evs["as_of"].dt.year))
+    title = chart_title(meta, lang, span_of(rows["year"], hist.get("year", []), pd.to_datetime(evs["as_of"]).dt.year))
     fig = Draft.grid(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
     both = pd.concat([rows, hist], ignore_index=True) if len(hist) else rows
     _ring_rows(fig, both, both["as_of"], both["value"], lang, row=1, col=1)

@@ -297,10 +297,31 @@ HEATMAP_PITCH = 26
 
 
 def _one_row_per_category(fig: go.Figure) -> bool:
-    """A ranking (one trace whose y holds one category, a unit, per row) or a heatmap (one row per y)."""
-    if len(fig.data) != 1 or fig.data[0].type not in ("bar", "scatter", "heatmap") or fig.data[0].y is None:
+    """A ranking (one trace whose y holds one category, a unit, per row) or a heatmap (one row per y). Other
+    traces may only mark some of those rows (a ring of uncertainty, a bound's words) or be a legend entry."""
+    if not fig.data or fig.data[0].type not in ("bar", "scatter", "heatmap") or fig.data[0].y is None:
         return False
-    return all(isinstance(v, str) for v in fig.data[0].y)
+    rows = list(fig.data[0].y)
+    if not all(isinstance(v, str) for v in rows):
+        return False
+    return all(set(_categories(tr)) <= set(rows) for tr in fig.data[1:])
+
+
+def _categories(trace) -> list[str]:
+    """The row categories a companion trace marks (none for a legend-only entry)."""
+    return [v for v in (trace.y if trace.y is not None else ()) if v is not None]
+
+
+def _keep_rows(trace, keep: set[str]) -> None:
+    """A companion trace cut to the points on the kept rows (a legend-only entry stays as it is)."""
+    ys = list(trace.y) if trace.y is not None else []
+    if not _categories(trace) or trace.type == "heatmap":
+        return
+    idx = [i for i, v in enumerate(ys) if v in keep]
+    for attr in ("x", "y", "text", "hovertext"):
+        value = getattr(trace, attr, None)
+        if value is not None and not isinstance(value, str):
+            setattr(trace, attr, [list(value)[i] for i in idx])
 
 
 def _slice_trace(trace, sl: slice) -> None:
@@ -327,6 +348,8 @@ def _part(spec: ChartSpec, sl: slice, i: int, k: int, lang: str) -> ChartSpec:
 
     fig = go.Figure(spec.figure)
     _slice_trace(fig.data[0], sl)
+    for trace in fig.data[1:]:
+        _keep_rows(trace, set(fig.data[0].y))
     ticks = list(fig.layout.yaxis.ticktext or fig.data[0].y)
     if fig.layout.yaxis.tickvals is not None:
         fig.update_yaxes(tickvals=list(fig.layout.yaxis.tickvals)[sl], ticktext=list(fig.layout.yaxis.ticktext)[sl])
