@@ -118,6 +118,117 @@ def export_size(spec: ChartSpec, scale: float = EXPORT_SCALE) -> tuple[int, int]
     return int(EXPORT_WIDTH * scale), int(export_height(spec) * scale)
 
 
+def _footer_lines(spec: ChartSpec, lang: str, text_px: float) -> list[str]:
+    """The note, the source and the as-of date, wrapped to the print width (at most 2, 3 and 2 lines)."""
+    lines = (_wrap_px(spec.note, text_px, 11)[:2]
+             + _wrap_px(prefixed(spec.source, t("export_source", lang)), text_px, 11)[:3])
+    if spec.as_of:
+        lines += _wrap_px(prefixed(spec.as_of, t("export_as_of", lang)), text_px, 11)[:2]
+    return lines
+
+
+def _margin_left(fig: go.Figure, cartesian: list, base_size: float) -> float:
+    """Room for the y axis's longest tick label and its title (measured), or the page's padding."""
+    margin_l = float(fig.layout.margin.l or 0)
+    if not cartesian:
+        return max(margin_l, _PAD)
+    yfont = float(fig.layout.yaxis.tickfont.size or base_size)
+    ylabels = [s for t in cartesian for s in _str_values(t.y)] + _str_values(fig.layout.yaxis.ticktext)
+    ytick_w = max((_text_w(s, yfont) for s in ylabels), default=0) if ylabels else 5 * 0.62 * yfont
+    ytitle = 26 if fig.layout.yaxis.title.text else 0
+    return max(margin_l, _PAD + ytitle + ytick_w + 12)
+
+
+def _legend_facts(fig: go.Figure, base_size: float) -> tuple[bool, bool, float, list[str], str]:
+    """(shown at the side, shown below horizontally, its font size, its names, its title)."""
+    legend = fig.layout.legend
+    show_legend = _legend_shown(fig)
+    legend_inside = (legend.x is not None and 0 <= legend.x <= 1 and legend.y is not None and 0 <= legend.y <= 1)
+    legend_font = float(legend.font.size or base_size)
+    names = [str(t.name) for t in fig.data if t.name and t.showlegend is not False]
+    legend_title = str(legend.title.text or "")
+    horizontal_legend = show_legend and not legend_inside and legend.orientation == "h"
+    side_legend = show_legend and not legend_inside and not horizontal_legend
+    return side_legend, horizontal_legend, legend_font, names, legend_title
+
+
+def _margin_right(fig: go.Figure, legend: tuple, width: int, margin_l: float) -> float:
+    """Room for a legend at the side (measured) or a colour bar."""
+    side_legend, _, legend_font, names, legend_title = legend
+    margin_r = max(float(fig.layout.margin.r or 0), _PAD + 6)
+    if side_legend:
+        legend_w = max([_text_w(n, legend_font) for n in names] + [_text_w(legend_title, legend_font)], default=0)
+        margin_r = max(margin_r, _PAD + 0.02 * (width - margin_l - margin_r) + 40 + legend_w + 14)
+    if _has_colorbar(fig):
+        margin_r = max(margin_r, _PAD + 110)
+    return margin_r
+
+
+def _legend_height(legend: tuple, text_px: float) -> float:
+    """The height of a horizontal legend below the plot: its items wrapped into rows of the print width."""
+    _, horizontal_legend, legend_font, names, legend_title = legend
+    if not horizontal_legend:
+        return 0.0
+    per_row = text_px - (_text_w(legend_title, legend_font) + 10 if legend_title else 0)
+    items = [40 + _text_w(n, legend_font) + 10 for n in names]
+    rows, used = 1, 0.0
+    for w in items:
+        if used and used + w > per_row:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows * (legend_font + 10) + 6
+
+
+def _tick_height(max_w: float, xfont: float, n_labels: int, angle, plot_w: float) -> float:
+    """The height of the x axis's tick labels: at their set angle, or as Plotly turns them when they do not fit."""
+    if isinstance(angle, (int, float)):
+        a = math.radians(abs(angle))
+        return max_w * math.sin(a) + xfont * math.cos(a)
+    if not n_labels or max_w + 10 <= plot_w / n_labels:
+        return xfont + 6  # labels fit side by side
+    if plot_w / n_labels >= 2.2 * xfont:
+        return 0.5 * max_w + xfont  # Plotly tilts them by 30°
+    return max_w + 6  # Plotly turns them by 90°
+
+
+def _axis_room(fig: go.Figure, cartesian: list, base_size: float, plot_w: float) -> float:
+    """The room below the plot area for the x axis's tick labels and title."""
+    if not cartesian:
+        return 10.0
+    xfont = float(fig.layout.xaxis.tickfont.size or base_size)
+    xlabels = list(dict.fromkeys(s for t in cartesian for s in _str_values(t.x)))
+    max_w = max((_text_w(s, xfont) for s in xlabels), default=0.0)
+    tick_h = _tick_height(max_w, xfont, len(xlabels), fig.layout.xaxis.tickangle, plot_w)
+    return 14 + tick_h + (32 if fig.layout.xaxis.title.text else 0)
+
+
+def _is_below_plot(a) -> bool:
+    """An annotation placed below the plot area (the on-screen source line)."""
+    return (a.yref in (None, "paper")) and a.y is not None and (a.y < 0 or (a.y == 0 and (a.yshift or 0) < 0))
+
+
+def _set_footer(fig: go.Figure, footer_lines: list[str], x: float, y: float) -> None:
+    """Replace the annotations below the plot area by the footer, at (x, y) in plot-area fractions."""
+    kept = [a for a in (fig.layout.annotations or ()) if not _is_below_plot(a)]
+    footer = go.layout.Annotation(
+        text="<br>".join(html.escape(line, quote=False) for line in footer_lines),
+        xref="paper", yref="paper",
+        x=x, xanchor="left",
+        y=y, yanchor="bottom",
+        align="left", showarrow=False,
+        font=dict(size=11, color="#444444", family=FONT_FAMILY),
+    )
+    fig.layout.annotations = [*kept, footer] if footer_lines else kept
+
+
+def _header_html(title_lines: list[str], filter_lines: list[str]) -> str:
+    return "<br>".join(
+        [f"<b>{html.escape(line, quote=False)}</b>" for line in title_lines]
+        + [f'<span style="font-size:13px;color:#555555">{html.escape(line, quote=False)}</span>'
+           for line in filter_lines]
+    )
+
+
 def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT) -> go.Figure:
     """A new figure sized for print that carries the title, the filters, the source line and the as-of date.
 
@@ -141,101 +252,34 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
 
     title_lines = _wrap_px(spec.title, text_px, 18, bold=True)[:3] or [" "]
     filter_lines = _wrap_px(prefixed(spec.filters, t("export_filters", lang)), text_px, 13)[:2]
-    footer_lines = (_wrap_px(spec.note, text_px, 11)[:2]
-                    + _wrap_px(prefixed(spec.source, t("export_source", lang)), text_px, 11)[:3])
-    if spec.as_of:
-        footer_lines += _wrap_px(prefixed(spec.as_of, t("export_as_of", lang)), text_px, 11)[:2]
+    footer_lines = _footer_lines(spec, lang, text_px)
     footer_h = 15 * len(footer_lines)
 
     # ---- horizontal space ---------------------------------------------------------------------------------------
     cartesian = [t for t in fig.data if _is_cartesian(t)]
     old = fig.layout.margin
-    margin_l = float(old.l or 0)
-    margin_r = float(old.r or 0)
-    if cartesian:
-        yfont = float(fig.layout.yaxis.tickfont.size or base_size)
-        ylabels = [s for t in cartesian for s in _str_values(t.y)] + _str_values(fig.layout.yaxis.ticktext)
-        ytick_w = max((_text_w(s, yfont) for s in ylabels), default=0) if ylabels else 5 * 0.62 * yfont
-        ytitle = 26 if fig.layout.yaxis.title.text else 0
-        margin_l = max(margin_l, _PAD + ytitle + ytick_w + 12)
-    else:
-        margin_l = max(margin_l, _PAD)
-    margin_r = max(margin_r, _PAD + 6)
-
-    legend = fig.layout.legend
-    show_legend = _legend_shown(fig)
-    legend_inside = (legend.x is not None and 0 <= legend.x <= 1 and legend.y is not None and 0 <= legend.y <= 1)
-    legend_font = float(legend.font.size or base_size)
-    names = [str(t.name) for t in fig.data if t.name and t.showlegend is not False]
-    legend_title = str(legend.title.text or "")
-    horizontal_legend = show_legend and not legend_inside and legend.orientation == "h"
-    if show_legend and not legend_inside and not horizontal_legend:
-        legend_w = max([_text_w(n, legend_font) for n in names] + [_text_w(legend_title, legend_font)], default=0)
-        margin_r = max(margin_r, _PAD + 0.02 * (width - margin_l - margin_r) + 40 + legend_w + 14)
-    if _has_colorbar(fig):
-        margin_r = max(margin_r, _PAD + 110)
+    margin_l = _margin_left(fig, cartesian, base_size)
+    legend = _legend_facts(fig, base_size)
+    horizontal_legend = legend[1]
+    margin_r = _margin_right(fig, legend, width, margin_l)
     plot_w = max(width - margin_l - margin_r, 50)
 
     # ---- vertical space ---------------------------------------------------------------------------------------
     # Title and filters are one Plotly title (pinned to the canvas top); every line takes ~23.5 px (1.3 × 18 px).
     header_lines = len(title_lines) + len(filter_lines)
     margin_t = max(float(old.t or 0), 9 + 23.5 * header_lines + 22)
-
-    legend_h = 0.0
-    if horizontal_legend:
-        per_row = text_px - (_text_w(legend_title, legend_font) + 10 if legend_title else 0)
-        items = [40 + _text_w(n, legend_font) + 10 for n in names]
-        rows, used = 1, 0.0
-        for w in items:
-            if used and used + w > per_row:
-                rows, used = rows + 1, 0.0
-            used += w
-        legend_h = rows * (legend_font + 10) + 6
-
-    axis_room = 10.0
-    if cartesian:
-        xfont = float(fig.layout.xaxis.tickfont.size or base_size)
-        xlabels = list(dict.fromkeys(s for t in cartesian for s in _str_values(t.x)))
-        max_w = max((_text_w(s, xfont) for s in xlabels), default=0.0)
-        angle = fig.layout.xaxis.tickangle
-        if isinstance(angle, (int, float)):
-            a = math.radians(abs(angle))
-            tick_h = max_w * math.sin(a) + xfont * math.cos(a)
-        elif not xlabels or max_w + 10 <= plot_w / len(xlabels):
-            tick_h = xfont + 6  # labels fit side by side
-        elif plot_w / len(xlabels) >= 2.2 * xfont:
-            tick_h = 0.5 * max_w + xfont  # Plotly tilts them by 30°
-        else:
-            tick_h = max_w + 6  # Plotly turns them by 90°
-        axis_room = 14 + tick_h + (32 if fig.layout.xaxis.title.text else 0)
+    legend_h = _legend_height(legend, text_px)
+    axis_room = _axis_room(fig, cartesian, base_size, plot_w)
     margin_b = max(float(old.b or 0), axis_room + legend_h + footer_h + 16)
     plot_h = max(height - margin_t - margin_b, 50)
 
     # ---- footer (annotations are placed in plot-area fractions, so convert from pixels) ------------------------
-    kept = [
-        a for a in (fig.layout.annotations or ())
-        if not ((a.yref in (None, "paper")) and a.y is not None
-                and (a.y < 0 or (a.y == 0 and (a.yshift or 0) < 0)))
-    ]
-    footer = go.layout.Annotation(
-        text="<br>".join(html.escape(line, quote=False) for line in footer_lines),
-        xref="paper", yref="paper",
-        x=-(margin_l - _PAD) / plot_w, xanchor="left",
-        y=-(margin_b - 8) / plot_h, yanchor="bottom",
-        align="left", showarrow=False,
-        font=dict(size=11, color="#444444", family=FONT_FAMILY),
-    )
-    fig.layout.annotations = [*kept, footer] if footer_lines else kept
+    _set_footer(fig, footer_lines, -(margin_l - _PAD) / plot_w, -(margin_b - 8) / plot_h)
 
     if horizontal_legend:
         fig.update_layout(legend=dict(xref="container", yref="container", x=_PAD / width, xanchor="left",
                                       y=(8 + footer_h + 6) / height, yanchor="bottom"))
 
-    header_html = "<br>".join(
-        [f"<b>{html.escape(line, quote=False)}</b>" for line in title_lines]
-        + [f'<span style="font-size:13px;color:#555555">{html.escape(line, quote=False)}</span>'
-           for line in filter_lines]
-    )
     fig.update_layout(
         width=width,
         height=height,
@@ -246,7 +290,7 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
         # Measured: with yanchor="top" Plotly draws a multi-line title 13 px too high, so move it down by that much.
         # (Plotly's separate title.subtitle is not used: its second line overlaps the first.)
         title=dict(
-            text=header_html,
+            text=_header_html(title_lines, filter_lines),
             subtitle=dict(text=""),  # drop an on-screen subtitle: the filters line replaces it
             x=_PAD / width, xanchor="left", xref="container",
             y=1 - (14 + (13 if header_lines > 1 else 0)) / height, yanchor="top", yref="container",

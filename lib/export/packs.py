@@ -107,19 +107,10 @@ def _pptx_table(slide, table: tuple, left, top, width, font_name: str) -> None:
                     run.font.bold = i == 0
 
 
-def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: str, sources: list[str],
-               lang: str, targets: list[str] | None = None) -> bytes:
-    """A 16:9 deck: title slide, one slide per chart (image + speaker notes), then the sources slide(s)."""
-    from pptx import Presentation
-    from pptx.util import Emu, Inches, Pt
+def _pptx_title_slide(prs, layout, title: str, subtitle: str, generated: str, lang: str, font_name: str) -> None:
+    from pptx.util import Inches, Pt
 
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    layout_title, layout_title_only = prs.slide_layouts[0], prs.slide_layouts[5]
-    font_name = "Arial"  # present on every PowerPoint install and has Vietnamese
-
-    # Title slide.
-    slide = prs.slides.add_slide(layout_title)
+    slide = prs.slides.add_slide(layout)
     slide.shapes.title.text = title
     slide.shapes.title.left, slide.shapes.title.top = Inches(0.9), Inches(2.0)
     slide.shapes.title.width, slide.shapes.title.height = Inches(11.5), Inches(1.6)
@@ -133,47 +124,66 @@ def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: 
             run.font.size = Pt(22)
             run.font.name = font_name
 
-    # One slide per chart (a long ranking: one per part), its message above, its numbers beside it.
-    for spec in (part for sp in specs for part in print_parts(sp, lang)):
-        slide = prs.slides.add_slide(layout_title_only)
-        head = slide.shapes.title
-        head.left, head.top, head.width, head.height = Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.8)
-        head.text = spec.title
-        for para in head.text_frame.paragraphs:
-            for run in para.runs:
-                run.font.size = Pt(20)
-                run.font.name = font_name
-        if spec.message:
-            _text_box(slide, [spec.message], Inches(0.4), Inches(0.95), Inches(12.5), Inches(0.45), 14, font_name)
-        wide = print_wide(spec)
-        png, alt = _print_png(spec, lang, PPTX_WIDE_WIDTH if wide else PPTX_PRINT_WIDTH)
-        w_px, h_px = png_size(png)
-        # 61.5 % of the slide (92 % for a wide chart): at this size the chart's 11 px text prints at 9 pt.
-        pic_w = Inches(12.3 if wide else 8.2)
-        pic_h = Emu(int(pic_w * h_px / w_px))
-        if pic_h > Inches(5.95):  # never taller than the slide: then narrower (print_parts keeps this rare)
-            pic_h = Inches(5.95)
-            pic_w = Emu(int(pic_h * w_px / h_px))
-        pic = slide.shapes.add_picture(io.BytesIO(png), Inches(0.4), Inches(1.45), width=pic_w, height=pic_h)
-        pic._element.nvPicPr.cNvPr.set("descr", alt)  # noqa: SLF001 - alt text
-        slide.notes_slide.notes_text_frame.text = notes_text(spec, lang)
-        if spec.table and not wide:
-            _pptx_table(slide, spec.table, Inches(8.8), Inches(1.45), Inches(4.15), font_name)
-        elif spec.table:  # a wide chart's numbers on the slide after it
-            slide = prs.slides.add_slide(layout_title_only)
-            slide.shapes.title.text = f"{spec.title} · {t('export_numbers', lang)}"
-            _pptx_table(slide, spec.table, Inches(0.6), Inches(1.3), Inches(9), font_name)
 
-    _targets_slides(prs, targets or [], lang, font_name)
+def _pptx_heading(slide, text: str, size: int | None, font_name: str) -> None:
+    """The slide's title across its top (its runs set to `size` pt in `font_name` when `size` is given)."""
+    from pptx.util import Inches, Pt
 
-    # Sources: one compact numbered list (left-aligned), continued on as few slides as it needs.
+    head = slide.shapes.title
+    head.left, head.top, head.width, head.height = Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.8)
+    head.text = text
+    if size is None:
+        return
+    for para in head.text_frame.paragraphs:
+        for run in para.runs:
+            run.font.size = Pt(size)
+            run.font.name = font_name
+
+
+def _pptx_picture(slide, spec: ChartSpec, lang: str, wide: bool) -> None:
+    """The chart's print image under the message, 61.5 % of the slide (92 % for a wide chart), with its alt text."""
+    from pptx.util import Emu, Inches
+
+    png, alt = _print_png(spec, lang, PPTX_WIDE_WIDTH if wide else PPTX_PRINT_WIDTH)
+    w_px, h_px = png_size(png)
+    # 61.5 % of the slide (92 % for a wide chart): at this size the chart's 11 px text prints at 9 pt.
+    pic_w = Inches(12.3 if wide else 8.2)
+    pic_h = Emu(int(pic_w * h_px / w_px))
+    if pic_h > Inches(5.95):  # never taller than the slide: then narrower (print_parts keeps this rare)
+        pic_h = Inches(5.95)
+        pic_w = Emu(int(pic_h * w_px / h_px))
+    pic = slide.shapes.add_picture(io.BytesIO(png), Inches(0.4), Inches(1.45), width=pic_w, height=pic_h)
+    pic._element.nvPicPr.cNvPr.set("descr", alt)  # noqa: SLF001 - alt text
+
+
+def _pptx_chart_slides(prs, layout, spec: ChartSpec, lang: str, font_name: str) -> None:
+    """One chart (or part): its message above, its numbers beside it (a wide chart's on the slide after it)."""
+    from pptx.util import Inches
+
+    slide = prs.slides.add_slide(layout)
+    _pptx_heading(slide, spec.title, 20, font_name)
+    if spec.message:
+        _text_box(slide, [spec.message], Inches(0.4), Inches(0.95), Inches(12.5), Inches(0.45), 14, font_name)
+    wide = print_wide(spec)
+    _pptx_picture(slide, spec, lang, wide)
+    slide.notes_slide.notes_text_frame.text = notes_text(spec, lang)
+    if spec.table and not wide:
+        _pptx_table(slide, spec.table, Inches(8.8), Inches(1.45), Inches(4.15), font_name)
+    elif spec.table:  # a wide chart's numbers on the slide after it
+        slide = prs.slides.add_slide(layout)
+        slide.shapes.title.text = f"{spec.title} · {t('export_numbers', lang)}"
+        _pptx_table(slide, spec.table, Inches(0.6), Inches(1.3), Inches(9), font_name)
+
+
+def _pptx_sources_slides(prs, layout, sources: list[str], lang: str, font_name: str) -> None:
+    """One compact numbered list (left-aligned), continued on as few slides as it needs."""
+    from pptx.util import Inches, Pt
+
     src_list = [s for s in sources if s and s.strip()] or [t("export_none", lang)]
     numbered = [f"{i}. {src}" for i, src in enumerate(src_list, 1)]
     for i, page in enumerate(_chunk_sources(numbered, max_lines=24, chars_per_line=150)):
-        slide = prs.slides.add_slide(layout_title_only)
-        head = slide.shapes.title
-        head.left, head.top, head.width, head.height = Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.8)
-        head.text = t("export_sources" if i == 0 else "export_sources_cont", lang)
+        slide = prs.slides.add_slide(layout)
+        _pptx_heading(slide, t("export_sources" if i == 0 else "export_sources_cont", lang), None, font_name)
         box = slide.shapes.add_textbox(Inches(0.5), Inches(1.0), Inches(12.3), Inches(6.3))
         tf = box.text_frame
         tf.word_wrap = True
@@ -183,6 +193,25 @@ def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: 
             para.space_after = Pt(2)
             for run in para.runs:
                 run.font.name = font_name
+
+
+def build_pptx(specs: list[ChartSpec], *, title: str, subtitle: str, generated: str, sources: list[str],
+               lang: str, targets: list[str] | None = None) -> bytes:
+    """A 16:9 deck: title slide, one slide per chart (image + speaker notes), then the sources slide(s)."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    layout_title, layout_title_only = prs.slide_layouts[0], prs.slide_layouts[5]
+    font_name = "Arial"  # present on every PowerPoint install and has Vietnamese
+
+    _pptx_title_slide(prs, layout_title, title, subtitle, generated, lang, font_name)
+    # One slide per chart (a long ranking: one per part), its message above, its numbers beside it.
+    for spec in (part for sp in specs for part in print_parts(sp, lang)):
+        _pptx_chart_slides(prs, layout_title_only, spec, lang, font_name)
+    _targets_slides(prs, targets or [], lang, font_name)
+    _pptx_sources_slides(prs, layout_title_only, sources, lang, font_name)
 
     buf = io.BytesIO()
     prs.save(buf)

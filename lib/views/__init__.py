@@ -673,6 +673,60 @@ def value_change_text(prev: float | None, now: float | None, meta: dict, lang: s
     return f"{_arrow(diff, None)} {sign}{num}"
 
 
+def _ranking_years(state: FilterState, rows: pd.DataFrame) -> tuple[int, int | None]:
+    """The ranking's year (the latest with a value of a selected unit, else of any) and the year before it with data."""
+    mine = rows[rows["unit"].isin(state.units)]
+    year = int((mine if len(mine) else rows)["year"].max())
+    earlier = sorted(y for y in rows["year"].unique() if y < year)
+    return year, (int(earlier[-1]) if earlier else None)
+
+
+def _published_text(rank, basis: int, lang: str) -> str:
+    """'4/63' for a printed rank, 'not published' where the source printed none."""
+    return f"{int(rank)}/{basis}" if rank is not None and pd.notna(rank) else t("not_published", lang)
+
+
+@dataclass
+class _Standing:
+    """What every row of the standing table reads (`get(frame, unit, year)` looks a value up)."""
+
+    meta: dict
+    lang: str
+    year: int
+    prev_year: int | None
+    val: pd.DataFrame
+    ranks: pd.DataFrame
+    rank_ind: str | None
+    basis: int
+    bound_text: dict
+    pos_text: dict
+    labels: dict
+    get: object
+
+    def row(self, unit: str) -> dict:
+        lang, meta, year, prev_year, get = self.lang, self.meta, self.year, self.prev_year, self.get
+        now, before = get(self.val, unit, year), get(self.val, unit, prev_year)
+        row = {t("col_unit", lang): self.labels.get(unit, unit),
+               t("col_value_year", lang, year=year): C.format_obs(now, meta, lang) if now is not None and pd.notna(now)
+               else self.bound_text.get((unit, year), t("no_data", lang))}
+        if meta["kind"] != "rank":  # computed from the values, beside (never instead of) the published rank
+            row[t("col_position_year", lang, year=year)] = self.pos_text.get(unit, "—")
+        if prev_year is not None:
+            row[t("col_change", lang, year=prev_year)] = value_change_text(before, now, meta, lang) or "—"
+        if self.rank_ind:
+            row.update(self.rank_cells(unit))
+        return row
+
+    def rank_cells(self, unit: str) -> dict:
+        lang, year, prev_year = self.lang, self.year, self.prev_year
+        r_now, r_before = self.get(self.ranks, unit, year), self.get(self.ranks, unit, prev_year)
+        cells = {t("col_rank_year", lang, year=year): _published_text(r_now, self.basis, lang)}
+        if prev_year is not None:
+            cells[t("col_rank_year", lang, year=prev_year)] = _published_text(r_before, self.basis, lang)
+            cells[t("col_rank_change", lang)] = rank_change_text(r_before, r_now, lang) or "—"
+        return cells
+
+
 def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd.DataFrame, dict[str, str], int | None]:
     """The selected units' value in the ranking's year, the change since the previous year with data,
     and the published rank (where the source printed one) with its change: (table, hover line per unit,
@@ -682,10 +736,7 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
     rows = _by_year(vobs, state, state.indicator)
     if rows.empty:
         return pd.DataFrame(), {}, None
-    mine = rows[rows["unit"].isin(state.units)]
-    year = int((mine if len(mine) else rows)["year"].max())
-    earlier = sorted(y for y in rows["year"].unique() if y < year)
-    prev_year = int(earlier[-1]) if earlier else None
+    year, prev_year = _ranking_years(state, rows)
     known, bounds = C.split_bounds(rows)
     # A bound ("< 10 %") is shown as printed, never used in a change: {(unit, year): its text}.
     bound_text = {(u, int(y)): C.format_obs(v, meta, lang, q) for u, y, v, q in
@@ -707,28 +758,10 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
         change = value_change_text(get(val, unit, prev_year), get(val, unit, year), meta, lang)
         if change:
             extra[unit] = f"{t('col_change', lang, year=prev_year)}: {change}"
-    labels = labels_for(frames, lang)
-    pos_text = _position_texts(val, year, meta)
-    out = []
-    for unit in state.units:
-        now, before = get(val, unit, year), get(val, unit, prev_year)
-        r_now, r_before = get(ranks, unit, year), get(ranks, unit, prev_year)
-        row = {t("col_unit", lang): labels.get(unit, unit),
-               t("col_value_year", lang, year=year): C.format_obs(now, meta, lang) if now is not None and pd.notna(now)
-               else bound_text.get((unit, year), t("no_data", lang))}
-        if meta["kind"] != "rank":  # computed from the values, beside (never instead of) the published rank
-            row[t("col_position_year", lang, year=year)] = pos_text.get(unit, "—")
-        if prev_year is not None:
-            row[t("col_change", lang, year=prev_year)] = value_change_text(before, now, meta, lang) or "—"
-        if rank_ind:
-            row[t("col_rank_year", lang, year=year)] = (f"{int(r_now)}/{basis}" if r_now is not None and pd.notna(r_now)
-                                                        else t("not_published", lang))
-            if prev_year is not None:
-                row[t("col_rank_year", lang, year=prev_year)] = (f"{int(r_before)}/{basis}" if r_before is not None
-                                                                 and pd.notna(r_before) else t("not_published", lang))
-                row[t("col_rank_change", lang)] = rank_change_text(r_before, r_now, lang) or "—"
-        out.append(row)
-    return pd.DataFrame(out), extra, prev_year
+    st = _Standing(meta=meta, lang=lang, year=year, prev_year=prev_year, val=val, ranks=ranks, rank_ind=rank_ind,
+                   basis=basis, bound_text=bound_text, pos_text=_position_texts(val, year, meta),
+                   labels=labels_for(frames, lang), get=get)
+    return pd.DataFrame([st.row(unit) for unit in state.units]), extra, prev_year
 
 
 def _position_texts(val: pd.DataFrame, year: int, meta: dict) -> dict[str, str]:
