@@ -81,6 +81,48 @@ def comparable_scores(rows: pd.DataFrame, indicators: pd.DataFrame, units: list[
     return out.assign(row_year=out["indicator"].map(row_year))
 
 
+def _heat_cell(c: dict | None, m: dict, u: str, labels: dict[str, str], lang: str,
+               sources: pd.DataFrame) -> tuple[float | None, str, str]:
+    """One cell's (score, text, hover): missing is grey "—"; a value not scored is written, not coloured."""
+    if c is None:
+        # the words would not fit a narrow cell; the hover and the note below say them
+        return None, "—", f"<b>{labels.get(u, u)}</b><br>{ind_title(m, lang)}<br>{t('no_data', lang)}"
+    text_hover = f"{_hover(c, m, lang, labels.get(u, u), sources)}<br>{ind_title(m, lang)}"
+    if pd.isna(c["score"]):  # another year than the row's, or nothing to compare: shown, not coloured
+        other = int(c["year"]) != int(c["row_year"])
+        why = "heatmap_other_year" if other else "heatmap_no_comparison"
+        return (None, _val(c["value"], m, lang, c["qualifier"]) + (f" ({int(c['year'])})" if other else ""),
+                f"{text_hover}<br><i>{t(why, lang, year=int(c['row_year']))}</i>")
+    return float(c["score"]), _val(c["value"], m, lang, c["qualifier"]), text_hover
+
+
+def _heat_grid(cells: dict, inds: list[str], units: list[str], metas: dict, labels: dict[str, str], lang: str,
+               sources: pd.DataFrame) -> tuple[list, list, list]:
+    """(z, text, hover), a row per indicator and a column per unit."""
+    z, text, hover = [], [], []
+    for i in inds:
+        row = [_heat_cell(cells.get((i, u)), metas[i], u, labels, lang, sources) for u in units]
+        z.append([c[0] for c in row])
+        text.append([c[1] for c in row])
+        hover.append([c[2] for c in row])
+    return z, text, hover
+
+
+def _heat_rings(fig: Draft, cells: dict, inds: list[str], units: list[str], text: list, xcat: list,
+                ylabels: list, lang: str) -> None:
+    """Uncertain values: "○" after the value written in the cell, or a ring over a cell of colour only."""
+    shaky = [(i, u) for (i, u), c in cells.items() if i in inds and u in units and c.get("confidence") in UNCERTAIN]
+    if shaky and len(units) <= HEATMAP_TEXT_MAX:  # values written in the cells: "○" after the value
+        for i, u in shaky:
+            text[inds.index(i)][units.index(u)] += " ○"
+        fig.data[0]["text"] = text
+        _ring(fig, [None], [None], lang)
+    elif shaky:  # colour only: a ring over the cell
+        _ring(fig, [xcat[units.index(u)] for _, u in shaky], [ylabels[inds.index(i)] for i, _ in shaky], lang)
+    if shaky:
+        fig.update_layout(showlegend=True)
+
+
 def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[str, str], units: list[str], *,
                    lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
     """Indicator × province; colour = score within the row's year (see comparable_scores; 1 = best = light).
@@ -99,31 +141,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
     cells: dict[tuple[str, str], dict] = {}
     for r in rows.to_dict("records"):
         cells.setdefault((r["indicator"], r["unit"]), r)  # the first row of a cell, as before
-    z, text, hover = [], [], []
-    for i in inds:
-        m = metas[i]
-        zr, tr, hr = [], [], []
-        for u in units:
-            if (i, u) not in cells:
-                zr.append(None)
-                tr.append("—")  # the words would not fit a narrow cell; the hover and the note below say them
-                hr.append(f"<b>{labels.get(u, u)}</b><br>{ind_title(m, lang)}<br>{t('no_data', lang)}")
-                continue
-            c = cells[(i, u)]
-            text_hover = f"{_hover(c, m, lang, labels.get(u, u), sources)}<br>{ind_title(m, lang)}"
-            if pd.isna(c["score"]):  # another year than the row's, or nothing to compare: shown, not coloured
-                zr.append(None)
-                other = int(c["year"]) != int(c["row_year"])
-                tr.append(_val(c["value"], m, lang, c["qualifier"]) + (f" ({int(c['year'])})" if other else ""))
-                why = "heatmap_other_year" if other else "heatmap_no_comparison"
-                hr.append(f"{text_hover}<br><i>{t(why, lang, year=int(c['row_year']))}</i>")
-                continue
-            zr.append(float(c["score"]))
-            tr.append(_val(c["value"], m, lang, c["qualifier"]))
-            hr.append(text_hover)
-        z.append(zr)
-        text.append(tr)
-        hover.append(hr)
+    z, text, hover = _heat_grid(cells, inds, units, metas, labels, lang, sources)
     row_year = dict(zip(rows["indicator"], rows["row_year"]))
     ylabels = [wrap(f"{ind_title(metas[i], lang)} ({int(row_year[i])})", 26) for i in inds]
     fig = Draft(dict(type="heatmap",
@@ -137,16 +155,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
     ))
     fig.update_layout(plot_bgcolor=NO_DATA)
     xcat = [wrap(labels.get(u, u), 18) for u in units]
-    shaky = [(i, u) for (i, u), c in cells.items() if i in inds and u in units and c.get("confidence") in UNCERTAIN]
-    if shaky and len(units) <= HEATMAP_TEXT_MAX:  # values written in the cells: "○" after the value
-        for i, u in shaky:
-            text[inds.index(i)][units.index(u)] += " ○"
-        fig.data[0]["text"] = text
-        _ring(fig, [None], [None], lang)
-    elif shaky:  # colour only: a ring over the cell
-        _ring(fig, [xcat[units.index(u)] for _, u in shaky], [ylabels[inds.index(i)] for i, _ in shaky], lang)
-    if shaky:
-        fig.update_layout(showlegend=True)
+    _heat_rings(fig, cells, inds, units, text, xcat, ylabels, lang)
     fig.update_xaxes(side="top", tickfont={"size": 11}, showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": 10})
     # The legend (the ring's meaning) goes under the colour bar: above the grid it would cover the unit names.
