@@ -175,6 +175,28 @@ def radar_year(rows: pd.DataFrame) -> int | None:
     return int(max(n.index, key=lambda y: (n[y], y)))
 
 
+def _radar_polygon(fig: Draft, k: int, r: pd.DataFrame, inds: list[str], theta: list[str], metas: dict, name: str,
+                   lang: str, ringed: bool) -> bool:
+    """One unit's polygon (gaps stay gaps) and rings on its uncertain points; returns whether any ring is drawn."""
+    fig.add_trace(dict(type="scatterpolar",
+        r=list(r["score"]) + [r["score"].iloc[0]], theta=theta + [theta[0]], name=name,
+        connectgaps=False, mode="lines+markers",
+        line={"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)]},
+        marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 8},
+        hovertext=[f"{name}<br>{th}<br>" + (_val(v, metas[i], lang)
+                   if pd.notna(v) else t("no_data", lang))
+                   for th, i, v in zip(theta + [theta[0]], inds + [inds[0]],
+                                       list(r["value"]) + [r["value"].iloc[0]])],
+        hoverinfo="text",
+    ))
+    flag = [c in UNCERTAIN for c in r.get("confidence", pd.Series("", index=r.index)).fillna("")]
+    pts = [(th, sc) for th, sc, f in zip(theta, r["score"], flag) if f and pd.notna(sc)]
+    if pts:
+        _ring(fig, [a for a, _ in pts], [b for _, b in pts], lang, polar=True, legend=not ringed)
+        ringed = True
+    return ringed
+
+
 def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[str, str], units: list[str], *,
                  lang: str, years: tuple[int, int], sources: pd.DataFrame) -> go.Figure:
     """Normalised indicators of ONE year (radar_year) for up to RADAR_MAX units, the year named in each
@@ -203,23 +225,8 @@ def radar_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[st
         r = rows[rows["unit"] == u].set_index("indicator").reindex(inds)
         if r["score"].isna().all():  # nothing of that year: no legend entry claiming a polygon
             continue
-        name = t("radar_year_name", lang, name=labels.get(u, u), year=year)
-        fig.add_trace(dict(type="scatterpolar",
-            r=list(r["score"]) + [r["score"].iloc[0]], theta=theta + [theta[0]], name=name,
-            connectgaps=False, mode="lines+markers",
-            line={"color": PALETTE[k % len(PALETTE)], "dash": DASHES[k % len(DASHES)]},
-            marker={"symbol": SYMBOLS[k % len(SYMBOLS)], "size": 8},
-            hovertext=[f"{name}<br>{th}<br>" + (_val(v, metas[i], lang)
-                       if pd.notna(v) else t("no_data", lang))
-                       for th, i, v in zip(theta + [theta[0]], inds + [inds[0]],
-                                           list(r["value"]) + [r["value"].iloc[0]])],
-            hoverinfo="text",
-        ))
-        flag = [c in UNCERTAIN for c in r.get("confidence", pd.Series("", index=r.index)).fillna("")]
-        pts = [(th, sc) for th, sc, f in zip(theta, r["score"], flag) if f and pd.notna(sc)]
-        if pts:
-            _ring(fig, [a for a, _ in pts], [b for _, b in pts], lang, polar=True, legend=not ringed)
-            ringed = True
+        ringed = _radar_polygon(fig, k, r, inds, theta, metas, t("radar_year_name", lang, name=labels.get(u, u),
+                                                                   year=year), lang, ringed)
     fig.update_layout(polar={"radialaxis": {"range": [0, 1], "tickvals": [0, 0.5, 1]},
                              "angularaxis": {"tickfont": {"size": 9}}})
     return _finish(fig, title, source_line(rows["source"], sources, lang), lang=lang, height=540, bottom=110,
