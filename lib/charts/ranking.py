@@ -94,6 +94,29 @@ def ranking_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highl
                    height=max(300, 22 * len(rows) + 150), note=" ".join(n for n in notes if n))
 
 
+def _rank_dots(rows: pd.DataFrame, drawn: pd.Series, names: list[str], colors: list[str], common: dict, meta: dict,
+               lang: str) -> Draft:
+    # A rank is a place, not an amount: a dot on an axis that runs from last (left) to 1st (right), 1st
+    # at the top, so "further right and higher" reads as better — never a bar whose length is 63rd place.
+    fig = Draft(dict(type="scatter", mode="markers+text", textposition="middle left",
+                     marker={"color": colors, "size": 10, "line": {"color": "#333", "width": 0.5}}, **common))
+    fig.update_xaxes(**rank_axis(drawn.dropna(), rows["out_of"]), title=_unit(meta, lang) or None)
+    if _ring_rows(fig, rows, drawn, names, lang):
+        fig.update_layout(showlegend=True)
+    return fig
+
+
+def _value_bars(rows: pd.DataFrame, colors: list[str], common: dict, lang: str) -> Draft:
+    flags = uncertain(rows)
+    common["text"] = [_bar_text(x, f) for x, f in zip(common["text"], flags)]
+    fig = Draft(dict(type="bar", orientation="h", marker={"color": colors}, textposition="outside",
+                     showlegend=False, **common))
+    if any(flags):
+        _ring(fig, [None], [None], lang)
+        fig.update_layout(showlegend=True)
+    return fig
+
+
 def _ranking_draft(rows: pd.DataFrame, meta: dict, labels: dict[str, str], hl: set[str], *, lang: str,
                    sources: pd.DataFrame, extra: dict[str, str] | None, targets: pd.DataFrame | None) -> Draft:
     """The ranking's bars (or, for a published rank, dots), each unit's position ticked beside its name."""
@@ -111,22 +134,8 @@ def _ranking_draft(rows: pd.DataFrame, meta: dict, labels: dict[str, str], hl: s
                    for r, n in zip(_records(rows), names)],
         hoverinfo="text",
     )
-    if meta["kind"] == "rank":
-        # A rank is a place, not an amount: a dot on an axis that runs from last (left) to 1st (right), 1st
-        # at the top, so "further right and higher" reads as better — never a bar whose length is 63rd place.
-        fig = Draft(dict(type="scatter", mode="markers+text", textposition="middle left",
-                         marker={"color": colors, "size": 10, "line": {"color": "#333", "width": 0.5}}, **common))
-        fig.update_xaxes(**rank_axis(drawn.dropna(), rows["out_of"]), title=_unit(meta, lang) or None)
-        if _ring_rows(fig, rows, drawn, names, lang):
-            fig.update_layout(showlegend=True)
-    else:
-        flags = uncertain(rows)
-        common["text"] = [_bar_text(x, f) for x, f in zip(common["text"], flags)]
-        fig = Draft(dict(type="bar", orientation="h", marker={"color": colors}, textposition="outside",
-                         showlegend=False, **common))
-        if any(flags):
-            _ring(fig, [None], [None], lang)
-            fig.update_layout(showlegend=True)
+    fig = _rank_dots(rows, drawn, names, colors, common, meta, lang) if meta["kind"] == "rank" else \
+        _value_bars(rows, colors, common, lang)
     # The targets still ahead of (or at) the ranking's year: a line across the ranking at each value.
     marks = add_target_marks(fig, targets, meta, lang, value_axis="x")
     if meta["kind"] != "rank":
