@@ -15,7 +15,7 @@ prof = computed(P.build_profile, vobs, frames, state, unit)
 st.caption(t("profile_region", lang, region=md_escape(P.region_name(frames, unit, lang))))
 
 if prof.facts:
-    st.subheader(t("profile_facts", lang))
+    st.header(t("profile_facts", lang))
     for col, (title, value, where) in zip(st.columns(len(prof.facts)), prof.facts):
         col.metric(md_escape(title), md_escape(value), help=md_escape(where))
         col.caption(md_escape(where))

@@ -29,7 +29,7 @@ if sub is not None:
 
 # --- The state's targets ---
 with st.container(key="compare_targets"):
-    st.subheader(t("targets_title", lang))
+    st.header(t("targets_title", lang))
     targets = computed(views_targets.compare_table, vobs, frames, state)
     if targets.empty:
         st.info(t("targets_none", lang))

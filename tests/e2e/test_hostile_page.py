@@ -59,7 +59,7 @@ def test_payloads_stay_text_on_every_page(browser: Browser, hostile_url: str, pa
     try:
         page.goto(f"{hostile_url}/{path}?{QUERY}")
         wait_for_app(page)
-        if path != "nguon-du-lieu":
+        if path not in ("nguon-du-lieu", "ho-so-tinh"):  # the pages without a chart on screen
             expect(page.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first).to_be_visible()
         # The payload is on the page as characters: a unit's name, in the sidebar's selection.
         expect(page.get_by_test_id("stSidebar").get_by_text("<img src=", exact=False).first).to_be_visible()
