@@ -96,7 +96,9 @@ def test_no_accessibility_violations(page: Page, app_url: str, page_def, lang: s
     expect(page.get_by_test_id("stMain").get_by_role("heading", level=1)).to_be_visible()
     if page_def.name not in ("sources", "profile"):  # the pages without a chart on screen
         expect(page.locator(".js-plotly-plot").first).to_be_attached()
-    assert page.evaluate("document.documentElement.lang") == lang  # a screen reader picks its voice by this
+    # a screen reader picks its voice by this; the page sets it just after it draws (Streamlit's own page says "en"),
+    # so wait for it as a reader's browser would, never read it once
+    expect(page.locator("html")).to_have_attribute("lang", lang)
     results = axe_sync.Axe().run(page, options=AXE_RULES)
     # Heading order is a best-practice rule of axe (not WCAG-tagged): run it too, a skipped level confuses
     # the reader's outline of the page.
