@@ -10,7 +10,7 @@ import io
 
 import pandas as pd
 
-from lib.export.layout import FONT_BOLD, FONT_REGULAR
+from lib.export.layout import setup_pdf
 from lib.export.render import png_or_placeholder, png_size, to_png
 from lib.i18n import t
 
@@ -83,14 +83,7 @@ def build_brief_pdf(prof, spec, *, title: str, subtitle: str, generated: str, la
     from fpdf import FPDF
 
     pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_title(f"{title} · {prof.name}")
-    pdf.set_lang(lang)
-    pdf.set_creator("provinces dashboard")
-    pdf.add_font("DejaVu", fname=str(FONT_REGULAR))
-    pdf.add_font("DejaVu", style="B", fname=str(FONT_BOLD))
-    pdf.set_margins(15, 12, 15)
-    pdf.set_auto_page_break(True, margin=12)
-    epw = pdf.w - pdf.l_margin - pdf.r_margin
+    epw = setup_pdf(pdf, f"{title} · {prof.name}", lang, bottom=12)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 18)
     pdf.multi_cell(epw, 8, prof.name, align="L", new_x="LMARGIN", new_y="NEXT")

@@ -454,3 +454,15 @@ def print_wide(spec: ChartSpec) -> bool:
     fig = spec.figure
     side_legend = _legend_shown(fig) and fig.layout.legend.orientation not in (None, "h")
     return _has_colorbar(fig) or side_legend
+
+
+def setup_pdf(pdf, title: str, lang: str, *, bottom: float) -> float:
+    """A briefing PDF's common set-up (metadata, the DejaVu fonts for Vietnamese, margins); the usable width."""
+    pdf.set_title(title)
+    pdf.set_lang(lang)
+    pdf.set_creator("provinces dashboard")
+    pdf.add_font("DejaVu", fname=str(FONT_REGULAR))
+    pdf.add_font("DejaVu", style="B", fname=str(FONT_BOLD))
+    pdf.set_margins(15, 12, 15)
+    pdf.set_auto_page_break(True, margin=bottom)
+    return pdf.w - pdf.l_margin - pdf.r_margin

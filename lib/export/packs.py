@@ -9,8 +9,6 @@ import io
 import re
 
 from lib.export.layout import (
-    FONT_BOLD,
-    FONT_REGULAR,
     PDF_PRINT_WIDTH,
     PDF_WIDE_WIDTH,
     PPTX_PRINT_WIDTH,
@@ -20,6 +18,7 @@ from lib.export.layout import (
     prefixed,
     print_parts,
     print_wide,
+    setup_pdf,
     wrap,
 )
 from lib.export.render import png_or_placeholder, png_size, to_png
@@ -266,14 +265,7 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
             self.cell(0, 5, f"{t('export_page', lang)} {self.page_no()}/{{nb}}", align="R")
 
     pdf = _PDF(orientation="L", unit="mm", format="A4")
-    pdf.set_title(title)
-    pdf.set_lang(lang)
-    pdf.set_creator("provinces dashboard")
-    pdf.add_font("DejaVu", fname=str(FONT_REGULAR))
-    pdf.add_font("DejaVu", style="B", fname=str(FONT_BOLD))
-    pdf.set_margins(15, 12, 15)
-    pdf.set_auto_page_break(True, margin=14)
-    epw = pdf.w - pdf.l_margin - pdf.r_margin
+    epw = setup_pdf(pdf, title, lang, bottom=14)
     bottom = pdf.h - 14
 
     # Title page.
