@@ -16,12 +16,12 @@ import pandas as pd
 import streamlit as st
 
 from lib import filters as F
-from lib import views
 from lib.combine import boundary_observations
 from lib.data import DatasetError, Frames, Problem, load_frames_cached, max_bytes_limit, resolve_path
 from lib.i18n import fmt_date, t
 from lib.navigation import in_legacy_pages_mode
 from lib.safe_text import excerpt, md_escape
+from lib.views import shared
 
 STATE_KEY = "filters"
 
@@ -181,7 +181,7 @@ def _switch_notice(frames: Frames, lang: str) -> None:
     grew = st.session_state.pop("_switch_notice", [])
     if not grew:
         return
-    labels = views.labels_for(frames, lang)
+    labels = shared.labels_for(frames, lang)
     for code, parts in grew:
         st.info(t("switch_expanded", lang, unit=md_escape(labels.get(code, code)),
                   parts=md_escape(", ".join(labels.get(p, p) for p in parts))), icon=":material/call_split:")
@@ -329,7 +329,7 @@ def sidebar(frames: Frames) -> F.FilterState:
         if st.session_state.get("f_ind") not in ind_ids:
             st.session_state.f_ind = F.default_indicator(frames, view)
         cov = F.coverage(frames, view)
-        titles = views.indicator_titles(frames, lang)
+        titles = shared.indicator_titles(frames, lang)
         _filter_widget(st.selectbox, "f_ind", lang, t("indicator", lang), ind_ids,
                        help=t("indicator_coverage_help", lang),
                        format_func=lambda i: f"{titles[i]} · {F.coverage_text(cov.get(i))}")
@@ -390,12 +390,11 @@ def chart_block(spec, lang: str) -> None:
 
 def briefing_block(specs: list, frames: Frames, state: F.FilterState, key: str) -> None:
     """One click: the current view as a PowerPoint and a PDF (built only when clicked)."""
-    from lib import views
     from lib.downloads import briefing_pack
 
     if specs:
         st.divider()
-        briefing_pack(specs, **views.pack_texts(specs, frames, state), lang=state.lang, key=key)
+        briefing_pack(specs, **shared.pack_texts(specs, frames, state), lang=state.lang, key=key)
 
 
 def page_start(title_key: str, *, need_units: bool = True) -> tuple[Frames, F.FilterState, pd.DataFrame, pd.DataFrame]:
@@ -464,7 +463,7 @@ def profile_picker(frames: Frames, state: F.FilterState) -> str:
     lang = state.lang
     unit = profile_unit(frames, state)
     st.session_state.f_unit = unit
-    labels = views.labels_for(frames, lang)
+    labels = shared.labels_for(frames, lang)
     codes = list(F.units_for_boundaries(frames.units, state.boundaries)["code"])
     key = f"profile_pick_{state.boundaries}_{lang}"
     st.session_state[key] = unit

@@ -2,22 +2,23 @@
 
 import streamlit as st
 
-from lib import views
 from lib.i18n import t
 from lib.ui import briefing_block, chart_block, computed, page_start
+from lib.views import shared
+from lib.views import timeline as view
 
 frames, state, vobs, status = page_start("page_timeline")
 lang = state.lang
-notes = views.merger_notes(frames, state)
+notes = shared.merger_notes(frames, state)
 if notes:
     st.info("  \n".join(notes), icon=":material/merge_type:")
-tl_specs = computed(views.timeline_specs, vobs, frames, state)
-note = views.coverage_note(vobs, frames, state)
+tl_specs = computed(view.timeline_specs, vobs, frames, state)
+note = shared.coverage_note(vobs, frames, state)
 if note:
     st.caption(note)
 for spec in tl_specs:
     chart_block(spec, lang)
-table = views.events_table(frames, state)
+table = view.events_table(frames, state)
 if table.empty:
     st.info(t("no_data_filters", lang))
 else:

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from lib import views
 from lib.i18n import fmt_number, t
 from lib.ui import page_start
+from lib.views import sources as view
 from lib.views import targets as views_targets
 
 frames, state, vobs, status = page_start("page_sources")
@@ -15,24 +15,24 @@ link_col = t("link", lang)
 def targets_section() -> None:
     """The targets and the legal texts that set them: shown whatever the filters (a target is no observation)."""
     st.header(t("targets_sources_title", lang))
-    shown, _ = views.web_links_only(views_targets.sources_table(frames, lang), link_col)
+    shown, _ = view.web_links_only(views_targets.sources_table(frames, lang), link_col)
     st.dataframe(shown, hide_index=True, width="stretch",
                  column_config={link_col: st.column_config.LinkColumn(link_col)})
 
 
-table = views.data_table(vobs, frames, state)
+table = view.data_table(vobs, frames, state)
 if table.empty:
     st.info(t("no_data_filters", lang))
     targets_section()
     st.stop()
-shown, unlinked = views.web_links_only(views.display_table(table, lang), link_col)
+shown, unlinked = view.web_links_only(view.display_table(table, lang), link_col)
 st.dataframe(shown, hide_index=True, width="stretch", column_config={link_col: st.column_config.LinkColumn(link_col)})
 if unlinked:
     st.caption(t("no_public_link", lang))
 
 from lib.tables import csv_bytes, xlsx_bytes  # noqa: E402
 
-sources = views.localise_sources(views.sources_table(vobs, frames, state), lang)
+sources = view.localise_sources(view.sources_table(vobs, frames, state), lang)
 stem = f"du-lieu_{len(state.units)}-tinh_{state.years[0]}-{state.years[1]}"
 c1, c2 = st.columns(2)
 c1.download_button(t("download_csv", lang), data=lambda: csv_bytes(table, sources),
@@ -42,14 +42,14 @@ c2.download_button(t("download_xlsx", lang), data=lambda: xlsx_bytes(table, sour
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 st.header(t("coverage_title", lang))
-st.dataframe(views.coverage_matrix(vobs, frames, state), width="stretch")
+st.dataframe(view.coverage_matrix(vobs, frames, state), width="stretch")
 st.header(t("dataset_counts", lang))
 st.caption(t("dataset_counts_note", lang))
 c = st.columns(5)
-for col, (key, n) in zip(c, views.dataset_counts(frames, state)):
+for col, (key, n) in zip(c, view.dataset_counts(frames, state)):
     col.metric(t(key, lang), fmt_number(n, 0, lang))
 st.header(t("sources", lang))
-shown, unlinked = views.web_links_only(sources, link_col)
+shown, unlinked = view.web_links_only(sources, link_col)
 st.dataframe(shown, hide_index=True, width="stretch", column_config={link_col: st.column_config.LinkColumn(link_col)})
 if unlinked:
     st.caption(t("no_public_link", lang))

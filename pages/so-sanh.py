@@ -3,16 +3,17 @@ and any two indicators of one year side by side."""
 
 import streamlit as st
 
-from lib import views
 from lib.charts import RADAR_MAX, SUBINDEX_MAX
 from lib.i18n import t
 from lib.ui import briefing_block, chart_block, computed, page_start
+from lib.views import compare as view
+from lib.views import shared
 from lib.views import targets as views_targets
 
 frames, state, vobs, status = page_start("page_compare")
 lang = state.lang
-specs = list(computed(views.compare_specs, vobs, frames, state))  # a copy: this page adds to it
-note = views.coverage_note(vobs, frames, state)
+specs = list(computed(view.compare_specs, vobs, frames, state))  # a copy: this page adds to it
+note = shared.coverage_note(vobs, frames, state)
 for spec in specs:
     if note and spec.key == "compare-bars":
         st.caption(note)
@@ -20,7 +21,7 @@ for spec in specs:
 if len(state.units) > RADAR_MAX:
     st.caption(t("radar_first_n", lang, n=RADAR_MAX))
 
-sub = computed(views.subindex_spec, vobs, frames, state)
+sub = computed(view.subindex_spec, vobs, frames, state)
 if sub is not None:
     chart_block(sub, lang)
     if len(state.units) > SUBINDEX_MAX:
@@ -47,18 +48,18 @@ def side_by_side(specs: list) -> None:
     this part (st.fragment): the charts above are not sent again. The pack is here too, so it always holds
     the scatter on screen."""
     ids = list(frames.indicators["id"])
-    titles = views.indicator_titles(frames, lang)
-    kids = views.child_indicators(frames, state.indicator)
+    titles = shared.indicator_titles(frames, lang)
+    kids = view.child_indicators(frames, state.indicator)
     c1, c2, c3 = st.columns([2, 2, 1])
     x = c1.selectbox(t("scatter_x", lang), ids, index=ids.index(state.indicator), format_func=titles.get,
                      key="cmp_x")
-    y_default = kids[5] if len(kids) > 5 else views.widest_other(frames, state, x)
+    y_default = kids[5] if len(kids) > 5 else view.widest_other(frames, state, x)
     y = c2.selectbox(t("scatter_y", lang), ids, index=ids.index(y_default), format_func=titles.get, key="cmp_y")
-    years = views.scatter_years(vobs, state, x, y)
+    years = view.scatter_years(vobs, state, x, y)
     if years:
         year = c3.selectbox(t("scatter_year", lang), years[::-1], key="cmp_year")
         fit = st.checkbox(t("scatter_fit", lang), value=False, key="cmp_fit")
-        scatter, n_both = computed(views.scatter_spec, vobs, frames, state, x, y, year, fit)
+        scatter, n_both = computed(view.scatter_spec, vobs, frames, state, x, y, year, fit)
         st.caption(t("units_with_both", lang, n=n_both))
         chart_block(scatter, lang)
         specs = [*specs, scatter]

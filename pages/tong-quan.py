@@ -3,11 +3,12 @@ latest value of every indicator is on the province profile page)."""
 
 import streamlit as st
 
-from lib import views
 from lib.i18n import t
 from lib.navigation import page_by_name
 from lib.safe_text import md_escape
 from lib.ui import briefing_block, chart_block, computed, current, get_boundary_observations, shapes_by_url
+from lib.views import overview as view
+from lib.views import shared
 
 frames, state = current()
 lang = state.lang
@@ -15,7 +16,7 @@ vobs, status = get_boundary_observations(frames, state.boundaries)
 
 # --- Header ---
 st.title(t("app_title", lang))
-notes = views.merger_notes(frames, state)
+notes = shared.merger_notes(frames, state)
 if notes:
     st.info("  \n".join(notes), icon=":material/merge_type:")
 
@@ -25,24 +26,24 @@ if not state.units:
 
 # --- Ranking ---
 st.header(t("ranking", lang))
-table, spec, n_units, year = computed(views.overview_ranking, vobs, frames, state)
-for note in views.not_combinable_notes(status, frames, state, year=year, vobs=vobs):
+table, spec, n_units, year = computed(view.overview_ranking, vobs, frames, state)
+for note in shared.not_combinable_notes(status, frames, state, year=year, vobs=vobs):
     st.markdown(note)
-ind_name = views.indicator_titles(frames, lang)[state.indicator]
+ind_name = shared.indicator_titles(frames, lang)[state.indicator]
 st.caption(t("provinces_with_data", lang, n=n_units, indicator=md_escape(f"{ind_name} ({year})")))
 chart_block(spec, lang)
-map_chart = views.map_spec(vobs, frames, state, year,
-                           computed(views.map_figure_of, vobs, frames, state, year, by_url=shapes_by_url()))
+map_chart = view.map_spec(vobs, frames, state, year,
+                           computed(view.map_figure_of, vobs, frames, state, year, by_url=shapes_by_url()))
 chart_block(map_chart, lang)
 if not table.empty:
     st.header(t("standing_title", lang))
     st.dataframe(table, hide_index=True, width="stretch")
-official = views.official_34_table(vobs, frames, state)
+official = view.official_34_table(vobs, frames, state)
 if not official.empty:
     st.header(t("official_34_title", lang))
     st.caption(t("official_34_note", lang))
     st.dataframe(official, hide_index=True, width="stretch")
-movement = computed(views.movement_spec, vobs, frames, state)
+movement = computed(view.movement_spec, vobs, frames, state)
 chart_block(movement, lang)
 # The per-indicator cards moved to the province profile (pages/ho-so-tinh.py): each unit's latest value of every
 # indicator is there; on a phone the overview was 21 screens of cards.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -156,18 +158,18 @@ def test_no_ranks_are_computed_into_the_dataset(real):
     assert pd.isna(C.meta_of(real.indicators, "dti_score").get("parent"))
 
 
-def test_rank_cards_point_the_right_way(real):
-    """58th → 32nd is an improvement: arrow up, green, "tăng … bậc"; 55th → 61st is a fall."""
+def test_rank_changes_point_the_right_way(real):
+    """58th → 32nd is an improvement: "▲ tăng … bậc"; 55th → 61st is a fall; a higher DTI value is ▲ +."""
     vobs, _ = boundary_observations(real, "63")
     state = _state(real, "63", ["lang-son", "quang-tri"], ind="dti_rank", years=(2016, 2023))
-    cards = {(c.indicator, c.unit): c for c in views.overview_cards(vobs, real, state)}
-    ls, qt = cards[("dti_rank", "lang-son")], cards[("dti_rank", "quang-tri")]
-    assert ls.value == "4 / 63" and ls.delta == "tăng 2 bậc so với DTI 2022"
-    assert (ls.delta_arrow, ls.delta_color) == ("up", "green")
-    assert qt.value == "61 / 63" and qt.delta == "giảm 6 bậc so với DTI 2022"
-    assert (qt.delta_arrow, qt.delta_color) == ("down", "red")
-    score = cards[("dti_score", "lang-son")]  # a value: higher is better
-    assert score.delta.startswith("+0,0764") and (score.delta_arrow, score.delta_color) == ("up", "green")
+    table, _, prev = views.standing(vobs, real, state)
+    assert prev == 2022
+    rows = table.set_index("Tỉnh/đơn vị")
+    ls, qt = rows.loc[views.labels_for(real, "vi")["lang-son"]], rows.loc[views.labels_for(real, "vi")["quang-tri"]]
+    assert ls["Giá trị 2023"] == "4" and ls["Thay đổi so với 2022"] == "▲ tăng 2 bậc"
+    assert qt["Giá trị 2023"] == "61" and qt["Thay đổi so với 2022"] == "▼ giảm 6 bậc"
+    score, _, _ = views.standing(vobs, real, replace(state, indicator="dti_score"))
+    assert score.iloc[0]["Thay đổi so với 2022"].startswith("▲ +0,0764")
 
 
 def test_a_rank_ranking_is_dots_with_first_place_on_top(real):

@@ -90,17 +90,23 @@ def test_the_34_view_shows_them_marked_and_the_63_view_never(frames):
     assert synthetic == len(completions(load_frames(DEFAULT_PATH))) and len(frames.observations) == len(load_frames(DEFAULT_PATH).observations) + synthetic
 
 
-def test_a_leader_reads_derived_on_the_card_and_in_the_table(frames, combined):
+def test_a_leader_reads_derived_on_the_profile_and_in_the_table(frames, combined):
+    from lib.i18n import fmt_number
+    from lib.views import profile as P
+
     vobs, _ = boundary_observations(frames, "34")
     state = F.FilterState("34", ["quang-tri-2025"], (2016, 2026), "applications_received", "vi")
     mine = combined[0][combined[0].unit == "quang-tri-2025"]
     total = mine[mine.indicator == "applications_received"].iloc[0].value
-    card = next(c for c in views.overview_cards(vobs, frames, state) if c.indicator == "applications_received")
-    assert card.derived and card.value.startswith(f"{int(total)}")
+    others = P.other_indicators(vobs, frames, state, "quang-tri-2025")
+    row = others[others["Chỉ tiêu"] == views.indicator_titles(frames, "vi")["applications_received"]].iloc[0]
+    assert row["Giá trị"].startswith(fmt_number(total, 0, "vi"))
+    assert row["Tính gộp"] == "giá trị tính gộp: tổng của các tỉnh cũ"  # the rule in words, never "sum"
     table = views.data_table(vobs, frames, state)
     derived = table[table["Tính gộp"] != ""]
     assert len(derived) == len(mine)  # every value of Quảng Trị (từ 7/2025) that its predecessors combine into
-    assert set(derived["Tính gộp"]) == {"giá trị tính gộp (sum)", "giá trị tính gộp (weighted_mean)"}
+    assert set(derived["Tính gộp"]) == {"giá trị tính gộp: tổng của các tỉnh cũ",
+                                        "giá trị tính gộp: bình quân gia quyền của các tỉnh cũ"}
 
 
 @pytest.fixture

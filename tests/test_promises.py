@@ -49,10 +49,11 @@ def test_own_value_wins_over_the_derived_one(dataset, write_yaml):
     obs, _ = boundary_observations(frames, "34")
     rows = obs[(obs.unit == "new-ab") & (obs.indicator == "vc_endpoints") & (obs.year == 2020)]
     assert rows[["value", "derived"]].values.tolist() == [[400, False]]
-    # What a leader reads: the overview's card for new-ab shows 400, not derived.
-    state = F.FilterState("34", ["new-ab"], (2016, 2026), "vc_endpoints", "vi")
-    card = next(c for c in views.overview_cards(obs, frames, state) if c.indicator == "vc_endpoints")
-    assert card.value.startswith("400") and not card.derived
+    # What a leader reads: the sources page's table for new-ab shows 400, not marked derived.
+    state = F.FilterState("34", ["new-ab"], (2020, 2020), "vc_endpoints", "vi")
+    table = views.data_table(obs, frames, state)
+    row = table[table["Chỉ tiêu"] == "Số điểm cầu"]
+    assert row[["Giá trị", "Tính gộp"]].values.tolist() == [["400 điểm cầu", ""]]
 
 
 # --- Zero weights in a weighted mean --------------------------------------------------------------

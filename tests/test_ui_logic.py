@@ -12,7 +12,7 @@ from lib import filters as F
 from lib import views
 from lib.combine import boundary_observations
 from lib.data import DEFAULT_PATH, load_frames
-from lib.i18n import fmt_date, fmt_number, fmt_value
+from lib.i18n import fmt_date, fmt_number, fmt_value, t
 
 
 @pytest.fixture(scope="module")
@@ -210,13 +210,15 @@ def test_timeline_draws_the_merger_line_at_1_july_2025_only_where_a_merger_is_sh
     assert lines.figure.layout.shapes == ()  # an unchanged unit: no merger to mark
 
 
-def test_overview_cards_latest_and_change(tiny):
+def test_profile_lists_latest_values_and_marks_the_combined(tiny):
+    from lib.views import profile as P
+
     obs, _ = boundary_observations(tiny, "34")
     state = F.FilterState("34", ["new-ab"], (2016, 2026), "vc_endpoints", "vi")
-    cards = {c.indicator: c for c in views.overview_cards(obs, tiny, state)}
-    assert cards["vc_endpoints"].value == "313 điểm cầu" and cards["vc_endpoints"].derived
-    assert cards["dvc_level4_share"].value == "52,5 %"
-    assert "dti_rank" not in cards  # ranks are never combined
+    rows = P.other_indicators(obs, tiny, state, "new-ab").set_index("Chỉ tiêu")
+    assert rows.loc["Số DVCTT", ["Giá trị", "Tính gộp"]].tolist() == ["400 dịch vụ", "giá trị tính gộp: tổng của các tỉnh cũ"]
+    assert rows.loc["Tỷ lệ DVCTT mức độ 4", "Giá trị"] == "52,5 %"  # (30·100 + 60·300) / 400
+    assert "Xếp hạng DTI" not in rows.index  # ranks are never combined
 
 
 def test_not_combinable_note_lists_predecessor_values(tiny):
@@ -427,7 +429,7 @@ def test_a_page_link_is_a_web_address_or_empty():
     """A stored article's words in a link column would be a broken link on the page: shown empty, and said once;
     the downloads keep the words."""
     table = pd.DataFrame({"Nguồn": ["a", "b", "c"],
-                          "Liên kết": ["https://dti.gov.vn/xep-hang-2022", views.t("stored_article", "vi"), ""]})
+                          "Liên kết": ["https://dti.gov.vn/xep-hang-2022", t("stored_article", "vi"), ""]})
     shown, unlinked = views.web_links_only(table, "Liên kết")
     assert list(shown["Liên kết"]) == ["https://dti.gov.vn/xep-hang-2022", "", ""] and unlinked
     assert table["Liên kết"][1].startswith("(bài báo gốc")  # the table itself is unchanged

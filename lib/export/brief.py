@@ -32,6 +32,20 @@ def _table_rows(df: pd.DataFrame, cols: list[int] | None = None) -> tuple[list[s
     return [str(c) for c in df.columns], [[str(v) for v in r] for r in df.itertuples(index=False)]
 
 
+def _marked_values(others: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The other indicators with a derived or uncertain value's mark beside the value (the brief prints four
+    columns: indicator, value, as of, position)."""
+    marks = [c for c in (t("col_derived", lang), t("col_confidence", lang)) if c in others]
+    if not marks:
+        return others
+    out = others.copy()
+    value = t("col_value", lang)
+    for col in marks:
+        label = "" if col == t("col_derived", lang) else f"{col}: "
+        out[value] = [f"{v} ({label}{m})" if m else v for v, m in zip(out[value], out[col])]
+    return out
+
+
 def brief_sections(prof, lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
     """(heading, header, rows) of each table the brief prints, only those with rows."""
     out = []
@@ -42,7 +56,7 @@ def brief_sections(prof, lang: str) -> list[tuple[str, list[str], list[list[str]
     if not prof.preds.empty:
         out.append((t("profile_preds", lang), *_table_rows(prof.preds)))
     if not prof.others.empty:
-        out.append((t("profile_others", lang), *_table_rows(prof.others, [0, 1, 2, 3])))
+        out.append((t("profile_others", lang), *_table_rows(_marked_values(prof.others, lang), [0, 1, 2, 3])))
     if not prof.events.empty:
         out.append((t("profile_events", lang), *_table_rows(prof.events.iloc[::-1], [0, 1])))  # the newest
     return [s for s in out if s[2]]

@@ -18,15 +18,10 @@ from lib import citations as cite
 from lib.data import Frames
 from lib.filters import FilterState, default_indicator, units_for_boundaries
 from lib.i18n import fmt_date, t
-from lib.views import (
-    _same_basis,
-    child_indicators,
-    events_of,
-    in_period,
-    indicator_titles,
-    labels_for,
-    published_rank_of,
-)
+from lib.views.compare import child_indicators
+from lib.views.overview import published_rank_of
+from lib.views.shared import _same_basis, derived_text, in_period, indicator_titles, labels_for
+from lib.views.timeline import events_of
 
 # The unit's size, shown as figures beside its name (34-unit view), not as indicators of digital government.
 UNIT_FACTS = ("area_km2", "population_2025", "commune_units_2025")
@@ -315,8 +310,15 @@ def other_indicators(vobs: pd.DataFrame, frames: Frames, state: FilterState, uni
                     t("col_value", lang): _cell_value(row, meta, lang),
                     t("col_as_of", lang): _when(row, lang),
                     t("col_position", lang): _position_among(vobs, state, row, meta, lang),
-                    t("col_source", lang): _source_text(row["source"], src, lang)})
-    return pd.DataFrame(out)
+                    t("col_source", lang): _source_text(row["source"], src, lang),
+                    t("col_derived", lang): derived_text(row.get("derived"), row.get("rule"), lang),
+                    t("col_confidence", lang): t(f"confidence_{row['confidence']}", lang)
+                    if row["confidence"] in C.UNCERTAIN else ""})
+    table = pd.DataFrame(out)
+    # A value combined from the predecessors' (34-unit view) or of low confidence says so; the columns only
+    # when some row needs them.
+    marks = [c for c in (t("col_derived", lang), t("col_confidence", lang)) if c in table and not table[c].any()]
+    return table.drop(columns=marks)
 
 
 def unit_facts(vobs: pd.DataFrame, frames: Frames, state: FilterState, unit: str) -> list[tuple[str, str, str]]:
@@ -470,7 +472,7 @@ def neighbour_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, unit:
     lang = state.lang
     meta = C.meta_of(frames.indicators, h.indicator)
     rows = _same_basis(vobs[(vobs["indicator"] == h.indicator) & (vobs["year"] == h.year)], state.boundaries)
-    from lib.views import plot_labels
+    from lib.views.shared import plot_labels
 
     fig = C.ranking_figure(rows, meta, plot_labels(frames, lang), [unit], lang=lang, year=h.year,
                            sources=frames.sources, around=k)
