@@ -3,10 +3,11 @@ period, indicator). A broken dataset shows its errors here, never a traceback.""
 
 import streamlit as st
 
+from lib.blocks import copy_link
 from lib.i18n import t
 from lib.navigation import navigate
 from lib.serve import refuse_cache_clearing
-from lib.ui import copy_link, get_frames, lang_now, page_script, session_lang, show_problems, sidebar
+from lib.ui import get_frames, lang_now, page_script, session_lang, show_problems, sidebar
 
 # The icon is an emoji: a ":material/…:" page icon makes the browser fetch Google's font server, which an
 # offline intranet cannot reach.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import html
 import sys
 import threading
 from dataclasses import fields as dataclass_fields
@@ -360,43 +359,6 @@ def _leave_legacy_pages_mode() -> None:
     st.rerun()
 
 
-# The usual "visually hidden" rule: out of sight, still read by a screen reader (display:none would hide it
-# from both).
-_VISUALLY_HIDDEN = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
-                    "clip:rect(0,0,0,0);white-space:nowrap;border:0")
-
-
-def chart_block(spec, lang: str) -> None:
-    """A chart as a reader meets it: its title, the chart, its source line, the download buttons.
-
-    Title and source are page text, not drawn in the figure: they wrap on a phone and a screen reader reads
-    them (the spec's texts are plain; Markdown-escaped here)."""
-    from lib.export.spec import screen_config
-
-    st.markdown(f"**{md_escape(spec.title)}**")
-    st.plotly_chart(spec.figure, config=screen_config(), key=f"chart_{spec.key}")
-    if getattr(spec, "alt", ""):  # the chart in words, for a screen reader (visually hidden; lib.views.describe)
-        st.markdown(f'<div class="chart-alt" style="{_VISUALLY_HIDDEN}">{html.escape(spec.alt)}</div>',
-                    unsafe_allow_html=True)
-    for line in (spec.note, spec.source):
-        if line:
-            st.caption(md_escape(line))
-    try:
-        from lib.downloads import chart_downloads
-    except ImportError:  # the downloads layer is optional for the pages to work
-        return
-    chart_downloads(spec, lang)
-
-
-def briefing_block(specs: list, frames: Frames, state: F.FilterState, key: str) -> None:
-    """One click: the current view as a PowerPoint and a PDF (built only when clicked)."""
-    from lib.downloads import briefing_pack
-
-    if specs:
-        st.divider()
-        briefing_pack(specs, **shared.pack_texts(specs, frames, state), lang=state.lang, key=key)
-
-
 def page_start(title_key: str, *, need_units: bool = True) -> tuple[Frames, F.FilterState, pd.DataFrame, pd.DataFrame]:
     """Every page's opening: its title, the view's observations, and a clear stop when nothing is selected
     (`need_units=False`: the profile page, which picks its own unit)."""
@@ -407,104 +369,3 @@ def page_start(title_key: str, *, need_units: bool = True) -> tuple[Frames, F.Fi
         st.warning(t("no_provinces", state.lang))
         st.stop()
     return frames, state, vobs, status
-
-
-# --- Copy link -------------------------------------------------------------------------------------
-
-_COPY_LINK = """<div class="copy-link"
- style="display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;justify-content:flex-end">
-<button id="copy-link-btn" type="button" aria-label="%(label)s"
- style="border:1px solid #bbb;border-radius:.5rem;background:#fff;padding:.25rem .75rem;cursor:pointer">
-🔗 %(label)s</button>
-<span id="copy-link-msg" role="status" style="font-size:.85rem;color:#444"></span>
-<input id="copy-link-url" readonly hidden aria-label="%(label)s" style="width:100%%;font-size:.8rem"></div>
-<script>
-(function () {
-  const btn = document.getElementById("copy-link-btn");
-  if (!btn || btn.dataset.ready) { return; }
-  btn.dataset.ready = "1";
-  const msg = document.getElementById("copy-link-msg"), box = document.getElementById("copy-link-url");
-  function manual(url) {
-    box.hidden = false; box.value = url; box.focus(); box.select();
-    msg.textContent = "%(manual)s";
-  }
-  btn.addEventListener("click", function () {
-    const url = window.location.href;
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(url).then(function () { msg.textContent = "%(done)s"; box.hidden = true; },
-                                              function () { manual(url); });
-    } else { manual(url); }
-  });
-})();
-</script>"""
-
-
-def copy_link(lang: str) -> None:
-    """A "copy link" button on every page: the page's address (its filters are in it) to the clipboard; where
-    the browser refuses the clipboard (plain http, a locked-down browser) the link is shown selected, to copy by
-    hand. The address is read in the browser, so it is exactly the one in the address bar."""
-    st.html(_COPY_LINK % {"label": t("copy_link", lang), "done": t("copy_link_done", lang),
-                          "manual": t("copy_link_manual", lang)}, unsafe_allow_javascript=True)
-
-
-# --- Province profile: the unit picker -------------------------------------------------------------
-
-
-def _pick_unit(code: str) -> None:
-    st.session_state.f_unit = code
-    st.session_state.profile_search = ""
-
-
-def profile_picker(frames: Frames, state: F.FilterState) -> str:
-    """The profile's one unit: a list of the view's units and, beside it, a search that ignores diacritics
-    and finds former names (lib.filters.search_units). The unit goes into the link (`unit=`)."""
-    from lib.views.profile import profile_unit
-
-    lang = state.lang
-    unit = profile_unit(frames, state)
-    st.session_state.f_unit = unit
-    labels = shared.labels_for(frames, lang)
-    codes = list(F.units_for_boundaries(frames.units, state.boundaries)["code"])
-    key = f"profile_pick_{state.boundaries}_{lang}"
-    st.session_state[key] = unit
-    c1, c2 = st.columns([3, 2])
-    c1.selectbox(t("profile_pick", lang), codes, format_func=lambda c: labels.get(c, c), key=key,
-                 on_change=lambda: _pick_unit(st.session_state[key]))
-    query = c2.text_input(t("profile_search", lang), key="profile_search", placeholder="quang tri, hue…",
-                          help=t("search_help", lang))
-    if query:
-        hits = F.search_units(frames.units, query, state.boundaries, lang)
-        for code, label in hits[:6]:
-            c2.button(label, key=f"profile_hit_{code}", on_click=_pick_unit, args=(code,), width="stretch")
-        if not hits:
-            c2.caption(t("no_data", lang))
-    st.query_params["unit"] = unit
-    return unit
-
-
-def profile_brief(prof, vobs: pd.DataFrame, frames: Frames, state: F.FilterState) -> None:
-    """One click: the profile as an A4 portrait PDF (two pages at most) and a PowerPoint of the same content,
-    built only when clicked."""
-    from lib.downloads import _today
-    from lib.export.brief import build_brief_pdf, build_brief_pptx
-    from lib.export.spec import safe_filename
-    from lib.views.profile import neighbour_spec
-
-    lang = state.lang
-    spec = computed(neighbour_spec, vobs, frames, state, prof.unit)
-    stem = safe_filename("ban-tom-tat", prof.name, state.boundaries, ext="")
-
-    def kwargs() -> dict:
-        return dict(title=t("app_title", lang), subtitle=t(f"boundaries_{state.boundaries}", lang),
-                    generated=_today(), lang=lang)
-
-    st.divider()
-    st.subheader(t("profile_brief", lang))
-    with st.container(horizontal=True, gap="small", key="profile-brief"):
-        st.download_button(t("profile_brief_pdf", lang), data=lambda: build_brief_pdf(prof, spec, **kwargs()),
-                           file_name=f"{stem}.pdf", mime="application/pdf", key="brief-pdf", on_click="ignore",
-                           help=t("profile_brief_help", lang), icon=":material/picture_as_pdf:")
-        st.download_button(t("profile_brief_pptx", lang), data=lambda: build_brief_pptx(prof, spec, **kwargs()),
-                           file_name=f"{stem}.pptx", key="brief-pptx", on_click="ignore",
-                           mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                           help=t("profile_brief_help", lang), icon=":material/slideshow:")

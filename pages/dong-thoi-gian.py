@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from lib.blocks import briefing_block, chart_block
 from lib.i18n import t
-from lib.ui import briefing_block, chart_block, computed, page_start
+from lib.ui import computed, page_start
 from lib.views import shared
 from lib.views import timeline as view
 

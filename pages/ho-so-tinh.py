@@ -3,9 +3,10 @@ milestones and (34-unit view) its predecessors and size; and a brief to print (l
 
 import streamlit as st
 
+from lib.blocks import profile_brief, profile_picker
 from lib.i18n import t
 from lib.safe_text import md_escape
-from lib.ui import computed, page_start, profile_brief, profile_picker
+from lib.ui import computed, page_start
 from lib.views import profile as P
 
 frames, state, vobs, status = page_start("page_profile", need_units=False)

@@ -3,9 +3,10 @@ and any two indicators of one year side by side."""
 
 import streamlit as st
 
+from lib.blocks import briefing_block, chart_block
 from lib.charts import RADAR_MAX, SUBINDEX_MAX
 from lib.i18n import t
-from lib.ui import briefing_block, chart_block, computed, page_start
+from lib.ui import computed, page_start
 from lib.views import compare as view
 from lib.views import shared
 from lib.views import targets as views_targets

@@ -3,10 +3,11 @@ latest value of every indicator is on the province profile page)."""
 
 import streamlit as st
 
+from lib.blocks import briefing_block, chart_block
 from lib.i18n import t
 from lib.navigation import page_by_name
 from lib.safe_text import md_escape
-from lib.ui import briefing_block, chart_block, computed, current, get_boundary_observations, shapes_by_url
+from lib.ui import computed, current, get_boundary_observations, shapes_by_url
 from lib.views import overview as view
 from lib.views import shared
 

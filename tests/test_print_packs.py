@@ -13,7 +13,8 @@ from lib import filters as F
 from lib import views
 from lib.combine import boundary_observations
 from lib.data import DEFAULT_PATH, load_frames
-from lib.export import layout, packs, render
+from lib.export import packs, render
+from lib.export import printing as layout
 from lib.i18n import t
 
 

@@ -16,6 +16,7 @@ from lib.combine import boundary_observations
 from lib.data import DEFAULT_PATH, load_frames
 from lib.navigation import page_by_name
 from lib.views import profile as P
+from lib.views import profile_headline as H
 from tests.conftest import APP
 
 DTI = "dti_score"
@@ -58,7 +59,7 @@ def test_quang_tri_sentence_computed_independently(real):
     h = P.headline(vobs, real, _state(real, "63", "en"), "quang-tri")
     assert (h.position, h.n, h.shared) == (pos, n, shared) == (41, 63, False)
     lines = P.sentences(h, real, "en", "Quảng Trị")
-    rank_words = "the largest rise" if order == 1 else f"the {P.ordinal(order, 'en')} largest rise"
+    rank_words = "the largest rise" if order == 1 else f"the {H.ordinal(order, 'en')} largest rise"
     diff = f"{v24 - v23:.4f}".rstrip("0")
     assert lines[0] == f"Quảng Trị: DTI 2024 {v24:.4f}".rstrip("0") + f", 41st of 63 by value; up {diff} since 2023, " \
                        f"{rank_words}."
@@ -76,7 +77,7 @@ def test_a_tie_is_shared_and_the_next_place_skipped(real):
     pos, n, shared = _expected_position(rows, "quang-tri", 2024)
     h = P.headline(vobs, real, _state(real, "63", "en"), "quang-binh")
     assert shared and (h.position, h.n, h.shared) == (pos, n, True)
-    assert f"shared {P.ordinal(pos, 'en')} of 63 by value" in P.sentences(h, real, "en", "Quảng Bình")[0]
+    assert f"shared {H.ordinal(pos, 'en')} of 63 by value" in P.sentences(h, real, "en", "Quảng Bình")[0]
     vi = P.sentences(P.headline(vobs, real, _state(real, "63", "vi"), "quang-tri"), real, "vi", "Quảng Trị")[0]
     assert f"đồng hạng thứ {pos}/63 theo giá trị" in vi
     below = rows[(rows.year == 2024) & (rows.value < qt)].sort_values("value").iloc[-1]["unit"]
@@ -95,7 +96,7 @@ def test_a_unit_with_a_single_year_says_so(real):
 
 
 def test_ordinals():
-    assert [P.ordinal(n, "en") for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 41, 63)] == \
+    assert [H.ordinal(n, "en") for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 41, 63)] == \
         ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "41st", "63rd"]
 
 

@@ -147,7 +147,7 @@ def _finish(fig: go.Figure | Draft, title: str, source: str, *, lang: str, heigh
     """Fonts, white print-friendly background, light grid; the title, the source line and a method note
     (how a figure was computed, shown under the chart) kept in `layout.meta`.
 
-    The screen shows the title above the chart and the source under it as page text (lib.ui.chart_block): it
+    The screen shows the title above the chart and the source under it as page text (lib.blocks.chart_block): it
     wraps on a phone, a screen reader reads it, and no legend or toolbar can overlap it. The printed chart
     (lib.export.layout) draws both inside the image. No named template: assigning one costs ~10 ms per figure
     on every rerun; these few settings are what the charts need of "plotly_white". `bottom` is the room the

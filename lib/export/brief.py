@@ -10,7 +10,7 @@ import io
 
 import pandas as pd
 
-from lib.export.layout import setup_pdf
+from lib.export.printing import setup_pdf
 from lib.export.render import png_or_placeholder, png_size, to_png
 from lib.i18n import t
 

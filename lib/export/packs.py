@@ -8,18 +8,16 @@ from __future__ import annotations
 import io
 import re
 
-from lib.export.layout import (
+from lib.export.layout import notes_text, prefixed, wrap
+from lib.export.printing import (
     PDF_PRINT_WIDTH,
     PDF_WIDE_WIDTH,
     PPTX_PRINT_WIDTH,
     PPTX_WIDE_WIDTH,
     PRINT_MAX_HEIGHT,
-    notes_text,
-    prefixed,
     print_parts,
     print_wide,
     setup_pdf,
-    wrap,
 )
 from lib.export.render import png_or_placeholder, png_size, to_png
 from lib.export.spec import ChartSpec

@@ -1,6 +1,6 @@
 """A chart's text alternative: what is drawn, its extremes and the selected units' values, in a few sentences.
 
-A screen reader cannot see a chart; this text is its stand-in on the page (lib.ui.chart_block, visually
+A screen reader cannot see a chart; this text is its stand-in on the page (lib.blocks.chart_block, visually
 hidden), in the SVG (<title> and <desc>) and in the PNG (an iTXt "Description" chunk). It is generated from
 the rows the chart draws, so it never says more than the chart shows.
 """
