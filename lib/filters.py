@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import pandas as pd
 
@@ -11,7 +12,30 @@ from lib.data import Frames
 from lib.i18n import fold, t
 from lib.safe_text import excerpt
 
-BOUNDARIES = ("63", "34")
+
+class Boundaries(StrEnum):
+    """The two views of the country: the 63 provinces until 30/06/2025, the 34 units from 01/07/2025. A member
+    equals its string ("63" == Boundaries.OLD), which is how links, widgets and the frames carry it."""
+
+    OLD = "63"
+    NEW = "34"
+
+    @property
+    def basis(self) -> int:
+        """The basis of a ranking or a value on this view (an observation's `basis`: 63 or 34)."""
+        return int(self.value)
+
+    @property
+    def eras(self) -> tuple[str, str]:
+        """The eras of the units this view shows (lib.data.frames: pre, post, both)."""
+        return ("pre", "both") if self is Boundaries.OLD else ("post", "both")
+
+    @property
+    def other(self) -> Boundaries:
+        return Boundaries.NEW if self is Boundaries.OLD else Boundaries.OLD
+
+
+BOUNDARIES = tuple(b.value for b in Boundaries)  # plain strings: what widgets and links hold
 # The four provinces of the founding articles, as they were, and the units that carry them on.
 FOUNDING = {"63": ["quang-tri", "quang-binh", "lang-son", "quang-nam"],
             "34": ["quang-tri-2025", "lang-son", "da-nang-2025"]}
@@ -30,6 +54,11 @@ class FilterState:
     lang: str = "vi"
     unit: str = ""  # the province profile's unit (`unit=` in the link); "" elsewhere
 
+    @property
+    def basis(self) -> int:
+        """63 or 34: the basis of the values and ranks this view compares (never mixed)."""
+        return Boundaries(self.boundaries).basis
+
 
 def year_bounds(frames: Frames) -> tuple[int, int]:
     """The first and last year of any value or event (the period slider's ends); once per dataset."""
@@ -41,8 +70,7 @@ def year_bounds(frames: Frames) -> tuple[int, int]:
 
 def units_for_boundaries(units: pd.DataFrame, boundaries: str) -> pd.DataFrame:
     """The 63 boundaries: the old provinces (and the unchanged ones); the 34 boundaries: the new units."""
-    eras = ("pre", "both") if boundaries == "63" else ("post", "both")
-    return units[units["era"].isin(eras)]
+    return units[units["era"].isin(Boundaries(boundaries).eras)]
 
 
 def unit_label(unit: pd.Series | dict, lang: str) -> str:
@@ -65,7 +93,7 @@ def switch_units(units: pd.DataFrame, codes: list[str], to_view: str, memory: tu
     `memory` is the previous switch's (from view, selection before, to view, selection after): switching
     straight back (the selection untouched) restores the selection before exactly, so 63 → 34 → 63 gives
     back the four provinces picked, not a fifth one brought in by a merger."""
-    from_view = "34" if to_view == "63" else "63"
+    from_view = Boundaries(to_view).other.value
     if memory and memory[0] == to_view and memory[2] == from_view and list(memory[3]) == list(codes):
         out, grew = list(memory[1]), []
     else:

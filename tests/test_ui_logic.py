@@ -505,3 +505,12 @@ def test_selecting_events_of_no_unit_keeps_the_columns(real):
     none = views.events_of(real.events.iloc[0:0], ["quang-tri"])
     assert list(none.columns) == list(real.events.columns) and none.empty
     assert views.events_of(real.events, []).columns.equals(real.events.columns)
+
+
+def test_boundaries_know_their_basis_eras_and_other():
+    from lib.filters import Boundaries
+
+    assert [b.basis for b in Boundaries] == [63, 34] and F.BOUNDARIES == ("63", "34")
+    assert Boundaries("63").eras == ("pre", "both") and Boundaries("34").eras == ("post", "both")
+    assert Boundaries.OLD.other is Boundaries.NEW and Boundaries.NEW.other is Boundaries.OLD
+    assert F.FilterState(boundaries="34").basis == 34 and F.FilterState().basis == 63

@@ -191,7 +191,7 @@ def standing(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd
     rank_ind = published_rank_of(frames, state.indicator)
     ranks = _by_year(vobs, state, rank_ind).pivot_table(index="unit", columns="year", values="value", aggfunc="last") \
         if rank_ind else pd.DataFrame()
-    basis = 63 if state.boundaries == "63" else 34
+    basis = state.basis
 
     # {year: {unit: value}}: a dict lookup per cell (frame.at costs ~25 µs, 0.1 s for 3,000 units)
     cols = {id(f): {y: f[y].dropna().to_dict() for y in f.columns} for f in (val, ranks)}

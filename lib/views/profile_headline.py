@@ -108,7 +108,7 @@ def _published(vobs: pd.DataFrame, frames: Frames, state: FilterState, ind: str,
         return None, None
     ranks = year_values(vobs, state, rank_ind)
     if unit in ranks.index and year in ranks.columns and pd.notna(ranks.at[unit, year]):
-        return int(ranks.at[unit, year]), 63 if state.boundaries == "63" else 34
+        return int(ranks.at[unit, year]), state.basis
     return None, None
 
 

@@ -9,7 +9,7 @@ from lib import charts as C
 from lib import citations as cite
 from lib.data import Frames
 from lib.export.spec import ChartSpec, safe_filename
-from lib.filters import FilterState, unit_labels, unit_names
+from lib.filters import Boundaries, FilterState, unit_labels, unit_names
 from lib.i18n import STRINGS, fmt_date, t
 from lib.safe_text import md_escape, plot_escape, plot_to_text
 from lib.views.describe import describe
@@ -51,7 +51,7 @@ def targets_of(frames: Frames, indicator: str) -> pd.DataFrame:
 
 def _same_basis(obs: pd.DataFrame, boundaries: str) -> pd.DataFrame:
     """Ranks only against rankings of the view's basis: 63 provinces or 34 units, never mixed."""
-    basis = 63 if boundaries == "63" else 34
+    basis = Boundaries(boundaries).basis
     return obs[obs["basis"].isna() | (obs["basis"] == basis)]
 
 

@@ -19,7 +19,7 @@ def compare_table(vobs: pd.DataFrame, frames: Frames, state: FilterState,
                   today: dt.date | None = None) -> pd.DataFrame:
     """The selected units against the targets of the indicators they have values of, judged on the view's
     own values (63 provinces or 34 units, never mixed)."""
-    basis = 63 if state.boundaries == "63" else 34
+    basis = state.basis
     obs = vobs[vobs["basis"].isna() | (vobs["basis"] == basis)]
     return targets_table(frames, list(state.units), state.lang, obs=obs, today=today, only_with_data=True)
 
@@ -59,7 +59,7 @@ def sources_table(frames: Frames, lang: str) -> pd.DataFrame:
 def pack_lines(frames: Frames, state: FilterState, today: dt.date | None = None) -> list[str]:
     """The compare table as lines for the briefing packs: 'Hà Nam — Tỷ lệ …: ≥ 80 % (QĐ 942), 2025 — Giá trị gần
     nhất: 68,54 % (2024) — không có số liệu — Khoảng cách …: −11,46 % — mục tiêu quốc gia, …'."""
-    basis = 63 if state.boundaries == "63" else 34
+    basis = state.basis
     obs = frames.observations[frames.observations["basis"].isna() | (frames.observations["basis"] == basis)]
     table = targets_table(frames, list(state.units), state.lang, obs=obs, today=today, only_with_data=True)
     cols = list(table.columns)
