@@ -19,21 +19,27 @@ os.environ.setdefault("PROVINCES_CACHE_DIR", tempfile.mkdtemp(prefix="provinces-
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """pytest-xdist's work units (pytest.ini: ``-n 2 --dist loadfile``): a test module goes whole to one worker, so
-    its module-scoped fixtures (the bad-dataset corpus run, a loaded dataset, the exported downloads, the nginx
-    cluster) are built once; and all of tests/e2e/ counts as one module, so one worker starts the session's
-    servers and Chromium once and runs every browser test. (xdist's own ``--dist loadgroup`` marks do not reach
-    the scheduler under pytest 9: it renames ``item._nodeid``, which pytest 9 no longer reads.)"""
+    """pytest-xdist's work units (pytest.ini: ``-n 2 --dist loadfile``): a test module goes whole to one worker,
+    so its module-scoped fixtures (the bad-dataset corpus run, a loaded dataset, the exported downloads, the
+    nginx cluster) are built once; the browser journeys of tests/e2e/test_browser.py go one test function (all
+    its parameters) per unit, so they spread over the workers. A worker that runs a browser test starts its own
+    servers and Chromium once (tests/e2e/conftest.py, session-scoped): both workers run browser tests, so
+    neither waits for the other at the end. (Four workers on two cores overloaded the machine: load 15–22,
+    browser timeouts.) (xdist's own ``--dist
+    loadgroup`` marks do not reach the scheduler under pytest 9: it renames ``item._nodeid``, which pytest 9 no
+    longer reads.)"""
     if config.getvalue("dist") != "loadfile":
         return None  # another --dist given on the command line: xdist's own
     from xdist.scheduler import LoadScopeScheduling
 
-    class ModulesAndBrowser(LoadScopeScheduling):
+    class ModulesAndJourneys(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            return "tests/e2e/" if path.startswith("tests/e2e/") else path
+            if path == "tests/e2e/test_browser.py":
+                return nodeid.split("[", 1)[0]  # one journey (all its parameters) per unit
+            return path
 
-    return ModulesAndBrowser(config, log)
+    return ModulesAndJourneys(config, log)
 
 
 def tiny_dataset() -> dict:

@@ -35,7 +35,9 @@ else:
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-SERVER_LOG = ARTIFACTS / "streamlit-server.log"
+# One log per pytest-xdist worker: each worker that runs a browser test starts its own servers.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+SERVER_LOG = ARTIFACTS / f"streamlit-server{'-' + WORKER if WORKER else ''}.log"
 CHROMIUM = Path("/usr/bin/chromium")
 # TOOLING-NOTES §4: flags that let Debian's Chromium run headless as root, offline and quietly.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -140,7 +142,7 @@ class Servers:
 
     def url(self, how: str) -> str:
         if how not in self.urls:
-            log = SERVER_LOG if how == LIB_SERVE else ARTIFACTS / f"streamlit-server-{how}.log"
+            log = SERVER_LOG if how == LIB_SERVE else SERVER_LOG.with_name(f"{SERVER_LOG.stem}-{how}.log")
             self.urls[how] = self.stack.enter_context(serve_app(log_path=log, how=how))
         return self.urls[how]
 
@@ -220,12 +222,14 @@ def page(browser_context: BrowserContext, app_url: str, first_visit: dict) -> It
     pg.close()
 
 
-@pytest.fixture(params=START_MODES)
+@pytest.fixture
 def served_url(request: pytest.FixtureRequest, servers: Servers, browser_context: BrowserContext) -> str:
-    """The dashboard started one way and then the other (a test using this runs twice): as `./dev start` does
-    and plainly with `streamlit run app.py`. Each server is started once per session, after its first visit."""
-    servers.visited(request.param, browser_context)
-    return servers.url(request.param)
+    """The dashboard started the way the test's parameter `how` says (`LIB_SERVE`, as `./dev start` does, or
+    `STREAMLIT_RUN`, plainly `streamlit run app.py`; parametrize `how` to run a journey under both). Each server
+    is started once per session, after its first visit."""
+    how = request.node.callspec.params.get("how", LIB_SERVE) if hasattr(request.node, "callspec") else LIB_SERVE
+    servers.visited(how, browser_context)
+    return servers.url(how)
 
 
 # --- Helpers --------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Real-browser tests: what a reader sees in Chromium, one user-visible behaviour per test.
 
-The journeys that take ``served_url`` run twice: on the server started as ``./dev start`` does and on one
-started plainly with ``streamlit run app.py``. Conventions (Streamlit's own e2e suite): ``expect`` auto-waits, so there are no sleeps; elements are found by
+Every journey runs on the server started as ``./dev start`` does; a shared link and the quick language
+switches also on one started plainly with ``streamlit run app.py`` (``how``; after the first run both serve
+the same app.py, and tests/e2e/test_plain_start.py covers the plain start's first run). Conventions (Streamlit's own e2e suite): ``expect`` auto-waits, so there are no sleeps; elements are found by
 label, role or test id; each scenario has one "must NOT happen" check. Screenshots go to tests/artifacts/.
 """
 
@@ -21,13 +22,22 @@ from playwright.sync_api import Page, expect  # noqa: E402
 from lib.i18n import t  # noqa: E402
 from lib.navigation import PAGES as PAGE_DEFS  # noqa: E402
 
-from .conftest import SHARED_FILTERS, open_app, save_main_screenshot, server_output, sidebar, wait_for_app  # noqa: E402
+from .conftest import (  # noqa: E402
+    LIB_SERVE,
+    SHARED_FILTERS,
+    STREAMLIT_RUN,
+    open_app,
+    save_main_screenshot,
+    server_output,
+    sidebar,
+    wait_for_app,
+)
 
 FILTERS = SHARED_FILTERS
 
 PAGES = [
-    # (url path, heading, Plotly charts, must show a table). The default page lives at "/": Streamlit ignores
-    # the default page's url_path.
+    # (url path, heading, Plotly charts, must show a table). The default page lives at "/": Streamlit ignores the
+    # default page's url_path. Every page's link under ./dev start: tests/e2e/test_every_page.py.
     pytest.param("" if p.default else p.url_path, t(p.title_key if not p.default else "app_title", "vi"),
                  {"overview": 3, "compare": 4, "timeline": 2, "profile": 0, "sources": 0}[p.name],
                  p.name == "sources", id=p.name)
@@ -41,10 +51,13 @@ def test_first_visitor_sees_no_page_not_found(first_visit: dict[str, list[str]])
     assert first_visit["dialogs"] == []
 
 
-@pytest.mark.parametrize(("path", "heading", "n_charts", "has_table"), PAGES)
-def test_shared_link_opens_page(page: Page, served_url: str, path: str, heading: str, n_charts: int,
+@pytest.mark.parametrize(("how", "path", "heading", "n_charts", "has_table"),
+                         [pytest.param(STREAMLIT_RUN, *p.values, id=f"{STREAMLIT_RUN}-{p.id}") for p in PAGES
+                          if p.id == "compare"])
+def test_shared_link_opens_page(page: Page, served_url: str, how: str, path: str, heading: str, n_charts: int,
                                 has_table: bool, request: pytest.FixtureRequest) -> None:
-    """A shared link with filters opens the page with its heading, all its charts (or its table) and no error."""
+    """A shared link with filters opens the page with its heading, all its charts (or its table) and no error:
+    here under a plain `streamlit run app.py` (every page under ./dev start: test_every_page.py)."""
     open_app(page, f"{served_url}/{path}?{FILTERS}")
     main = page.get_by_test_id("stMain")
 
@@ -62,9 +75,9 @@ def test_shared_link_opens_page(page: Page, served_url: str, path: str, heading:
     save_main_screenshot(page, request.node.callspec.id)
 
 
-def test_language_switch_to_english(page: Page, served_url: str) -> None:
+def test_language_switch_to_english(page: Page, app_url: str) -> None:
     """Choosing English translates the page and puts lang=en into the link, keeping the selection."""
-    open_app(page, f"{served_url}/so-sanh?{FILTERS}")
+    open_app(page, f"{app_url}/so-sanh?{FILTERS}")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_role("heading", level=1)).to_have_text("So sánh")
 
@@ -79,9 +92,9 @@ def test_language_switch_to_english(page: Page, served_url: str) -> None:
     expect(page).to_have_url(re.compile(r"units=quang-tri(,|%2C)quang-binh(,|%2C)lang-son(,|%2C)quang-nam"))
 
 
-def test_clicking_selected_language_again_keeps_page(page: Page, served_url: str) -> None:
+def test_clicking_selected_language_again_keeps_page(page: Page, app_url: str) -> None:
     """Clicking the language already chosen (which deselects a segmented control) leaves the page as it was."""
-    open_app(page, f"{served_url}/so-sanh?{FILTERS}")
+    open_app(page, f"{app_url}/so-sanh?{FILTERS}")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_role("heading", level=1)).to_have_text("So sánh")
 
@@ -96,9 +109,9 @@ def test_clicking_selected_language_again_keeps_page(page: Page, served_url: str
     expect(main.get_by_role("heading", level=1)).to_have_text("So sánh", timeout=3_000)
 
 
-def test_search_without_diacritics_adds_successor(page: Page, served_url: str) -> None:
+def test_search_without_diacritics_adds_successor(page: Page, app_url: str) -> None:
     """In the 34-unit view, 'quang nam' (no diacritics) offers Đà Nẵng, which absorbed Quảng Nam, and adds it."""
-    open_app(page, f"{served_url}/?lang=vi&view=34&units=lang-son")
+    open_app(page, f"{app_url}/?lang=vi&view=34&units=lang-son")
     side = sidebar(page)
     units = side.get_by_test_id("stMultiSelect")
     expect(units).not_to_contain_text("Đà Nẵng")
@@ -118,9 +131,9 @@ def test_search_without_diacritics_adds_successor(page: Page, served_url: str) -
     expect(search).to_have_value("")
 
 
-def test_stale_link_warns_and_falls_back(page: Page, served_url: str) -> None:
+def test_stale_link_warns_and_falls_back(page: Page, app_url: str) -> None:
     """A link with an unknown province and an impossible period warns in the sidebar and still draws the chart."""
-    open_app(page, f"{served_url}/?units=atlantis&years=1900-1901")
+    open_app(page, f"{app_url}/?units=atlantis&years=1900-1901")
     warnings = sidebar(page).get_by_test_id("stAlert").filter(has_text="Liên kết có giá trị không hợp lệ")
 
     expect(warnings.filter(has_text="units=atlantis")).to_be_visible()
@@ -131,9 +144,9 @@ def test_stale_link_warns_and_falls_back(page: Page, served_url: str) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def test_sources_csv_download(page: Page, served_url: str) -> None:
+def test_sources_csv_download(page: Page, app_url: str) -> None:
     """'Tải CSV' on the Sources page downloads a UTF-8 CSV (with BOM, for Excel) of the selected data."""
-    open_app(page, f"{served_url}/nguon-du-lieu?{FILTERS}")
+    open_app(page, f"{app_url}/nguon-du-lieu?{FILTERS}")
     button = page.get_by_test_id("stDownloadButton").filter(has_text="Tải CSV").get_by_role("button")
 
     with page.expect_download() as info:
@@ -207,8 +220,9 @@ def test_overview_opens_on_a_complete_ranking(page: Page, app_url: str, view: st
     save_main_screenshot(page, f"overview-ranking-{view}-{lang}")
 
 
-@pytest.mark.parametrize("quick", [False, True], ids=["slow-clicks", "quick-clicks"])
-def test_language_switches_keep_the_selection(page: Page, served_url: str, quick: bool) -> None:
+@pytest.mark.parametrize(("how", "quick"), [(LIB_SERVE, False), (LIB_SERVE, True), (STREAMLIT_RUN, True)],
+                         ids=["slow-clicks", "quick-clicks", "streamlit-run-quick-clicks"])
+def test_language_switches_keep_the_selection(page: Page, served_url: str, how: str, quick: bool) -> None:
     """vi → en → vi, then the indicator, the boundaries and a page: the provinces chosen stay chosen.
     (Streamlit sends a multiselect's value as its labels; labels of the other language used to be lost.)"""
     open_app(page, f"{served_url}/?{FILTERS}")

@@ -4,6 +4,7 @@ element or a link, or the browser asks for any payload address."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,7 +41,10 @@ def _guard(page: Page, base: str) -> tuple[list[str], list[str]]:
         else:
             r.abort()  # nothing leaves this machine (Streamlit's favicon font is not needed either)
 
-    page.route("**/*", route)
+    # Only what may not pass goes through Python: a request to another address, or one naming a payload. (A
+    # route for every request, "**/*", sent the app's own ~50 files of each page through this process too.)
+    elsewhere = "^(?!" + re.escape(base + "/") + ")|" + "|".join(re.escape(m) for m in MARKERS)
+    page.route(re.compile(elsewhere), route)
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     return outside, dialogs
 

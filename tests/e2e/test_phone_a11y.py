@@ -2,9 +2,7 @@
 
 - Phone (390 × 844, touch): a shared link shows the answer first; nothing is wider than the screen; the
   sidebar closes after a pick and after a page change, so the chart the pick changed is in view.
-- Accessibility: axe-core (the engine of the browser extensions and Lighthouse, bundled by the PyPI package
-  axe-playwright-python, no download) finds no WCAG 2.1 A/AA violation and no heading skipped on any page,
-  in both languages; the document says which language it is in.
+- Accessibility (axe-core on every page in both languages): tests/e2e/test_every_page.py.
 """
 
 from __future__ import annotations
@@ -86,23 +84,3 @@ def test_phone_sidebar_closes_after_a_pick_and_a_page_change(phone: Page, app_ur
     # Must NOT happen: the selection is lost on the way (34 view: the successors of the four provinces).
     assert "units=quang-tri-2025" in phone.url
     phone.screenshot(path=str(ARTIFACTS / "phone-compare-after-nav.png"))
-
-
-@pytest.mark.parametrize("lang", ["vi", "en"])
-@pytest.mark.parametrize("page_def", PAGES, ids=[p.url_path for p in PAGES])
-def test_no_accessibility_violations(page: Page, app_url: str, page_def, lang: str) -> None:
-    path = "" if page_def.default else page_def.url_path
-    open_app(page, f"{app_url}/{path}?{SHARED_FILTERS.replace('lang=vi', f'lang={lang}')}")
-    expect(page.get_by_test_id("stMain").get_by_role("heading", level=1)).to_be_visible()
-    if page_def.name not in ("sources", "profile"):  # the pages without a chart on screen
-        expect(page.locator(".js-plotly-plot").first).to_be_attached()
-    # a screen reader picks its voice by this; the page sets it just after it draws (Streamlit's own page says "en"),
-    # so wait for it as a reader's browser would, never read it once
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-    results = axe_sync.Axe().run(page, options=AXE_RULES)
-    # Heading order is a best-practice rule of axe (not WCAG-tagged): run it too, a skipped level confuses
-    # the reader's outline of the page.
-    order = axe_sync.Axe().run(page, options={"runOnly": ["heading-order"], "resultTypes": ["violations"]})
-    found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
-             for v in results.response["violations"] + order.response["violations"]]
-    assert found == []
