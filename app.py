@@ -7,12 +7,14 @@ from lib.blocks import copy_link
 from lib.i18n import t
 from lib.navigation import navigate
 from lib.serve import refuse_cache_clearing
+from lib.throttle import wait_turn
 from lib.ui import get_frames, lang_now, page_script, session_lang, show_problems, sidebar
 
 # The icon is an emoji: a ":material/…:" page icon makes the browser fetch Google's font server, which an
 # offline intranet cannot reach.
 st.set_page_config(page_title="Chính quyền số cấp tỉnh", page_icon="🏛️", layout="wide")
 refuse_cache_clearing()  # a visitor's "clear cache" message does nothing, however the server was started
+wait_turn()  # a client over its share of script runs waits here, before any work (lib/throttle.py)
 
 # A new dataset is read and checked once, by the first session that needs it; every other session waits for
 # that result (st.cache_resource) and sees this message meanwhile (shown only after half a second).

@@ -1,9 +1,9 @@
 """Performance benchmark of the dashboard.  Run from the project root:
 
-    python -m bench                 # full run (~13 min on 2 cores, of which ~4.5 min of load)
-    python -m bench --quick         # smoke check: fewer repeats, no commune-scale size, a short load run
+    python -m bench                 # full run (~15 min on 2 cores, of which ~4.5 min of load, ~2.5 min of fairness)
+    python -m bench --quick         # smoke check: fewer repeats, no commune-scale size, short load and fairness runs
     python -m bench --skip-browser  # no Chromium: no server RSS or browser figures
-    python -m bench --skip-load     # no load run (many sessions on 1 and 2 replicas behind nginx)
+    python -m bench --skip-load     # no load run (many sessions on 1 and 2 replicas behind nginx), no fairness run
 
 Prints a table and writes the same figures to bench/results/latest.json (with machine information).
 Every time is the median of repeated runs; every ratio is measured within this one run.
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats, skip the biggest size, short load run")
     ap.add_argument("--skip-browser", action="store_true", help="no server/browser measurements")
-    ap.add_argument("--skip-load", action="store_true", help="no load run (bench.loadgen)")
+    ap.add_argument("--skip-load", action="store_true", help="no load run (bench.loadgen, bench.fairness)")
     ap.add_argument("--out", default=str(BENCH / "results" / "latest.json"))
     args = ap.parse_args(argv)
     t_start = time.perf_counter()
@@ -149,9 +149,10 @@ def main(argv: list[str] | None = None) -> int:
 
         # --- 7. many sessions at once: 1 and 2 replicas behind nginx (bench.loadgen, no browser) ------------
         if args.skip_load:
-            result["notes"].append("--skip-load: no load figures")
+            result["notes"].append("--skip-load: no load or fairness figures")
         else:
             _load_part(result, args)
+            _fairness_part(result, args)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -214,6 +215,16 @@ def _load_part(result: dict, args) -> None:
                                          repeat={} if args.quick else LOAD_REPEAT)
     except Exception as exc:  # noqa: BLE001 - e.g. nginx missing: say so, keep the other figures
         result["load"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+
+
+def _fairness_part(result: dict, args) -> None:
+    """bench.fairness: a greedy client (25 sessions from one address) against a polite one, nginx + 1 replica."""
+    from bench import fairness
+
+    try:
+        result["fairness"] = fairness.measure(fairness.QUICK_SECONDS if args.quick else fairness.SECONDS, log=_log)
+    except Exception as exc:  # noqa: BLE001 - e.g. nginx missing: say so, keep the other figures
+        result["fairness"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
 
 
 # --- Table ----------------------------------------------------------------------------------------------
@@ -370,12 +381,23 @@ def _loadgen_lines(r: dict) -> list[str]:
     return L + [""]
 
 
+def _fairness_lines(r: dict) -> list[str]:
+    fa = r.get("fairness")
+    if not fa:
+        return []
+    if "error" in fa:
+        return [f"8. FAIRNESS: not measured: {fa['error']}", ""]
+    from bench import fairness
+
+    return ["8. " + line.lstrip() if i == 0 else line for i, line in enumerate(fairness.lines(fa))] + [""]
+
+
 def _target_lines(r: dict) -> list[str]:
     L = ["TARGETS"]
     for tg in r["targets"]:
         v = tg["value"]
         unit = tg.get("unit")
-        fmt = (lambda x: f"{x:.2f}×") if unit == "×" else _fmt_b if unit == "B" else _fmt_s  # noqa: E731
+        fmt = (lambda x: f"{x:.2f}×") if unit == "×" else _fmt_b if unit == "B" else _fmt_s if unit == "s" else str
         vs = fmt(v) if isinstance(v, int | float) and unit in ("×", "B", "s") and v is not None else str(v)
         lim = fmt(tg["limit"]) if isinstance(tg["limit"], int | float) else str(tg["limit"])
         L.append(f"  {tg['status']:<7}{tg['target']:<72}{vs:>10} (limit {lim})  {tg['note']}")
@@ -384,7 +406,7 @@ def _target_lines(r: dict) -> list[str]:
 
 def table(r: dict) -> str:
     L = _head_lines(r) + _load_lines(r) + _cold_lines(r) + _apptest_lines(r) + _browser_lines(r)
-    L += _loadgen_lines(r) + _target_lines(r)
+    L += _loadgen_lines(r) + _fairness_lines(r) + _target_lines(r)
     L.append(f"\nwall time {_fmt_s(r.get('wall_s'))}" + "".join(f"\nnote: {n}" for n in r.get("notes", [])))
     return "\n".join(L + [""] + _map_lines(r))
 

@@ -140,10 +140,26 @@ def _load(add: Add, r: dict) -> None:
         add("200 sessions on 2 replicas: 0 errors, p95 ≤ 2 s", None, 2.0, None, "not in this run" if ld else "not run")
 
 
+def _fairness(add: Add, r: dict) -> None:
+    """bench.fairness: the polite client's p95 beside a greedy one, and the greedy one limited."""
+    fa = r.get("fairness")
+    name = "fairness: polite p95 beside a greedy client ≤ 1.5× alone, no error"
+    if not fa or "error" in fa:
+        add(name, None, 1.5, None, (fa or {}).get("error", "not run"), unit="×")
+        return
+    v, g = fa["verdict"], fa["greedy_limited"]
+    add(name, v["ratio"], v["limit"], None if v["status"] == "n/a" else v["status"] == "MET",
+        f"{fmt_s(fa['polite_p95_contended_s'])} vs {fmt_s(fa['polite_p95_solo_s'])}; {fa['polite_errors']} errors; "
+        f"load avg {fa['contended']['load_before'][0]:.1f}", unit="×")
+    add(f"fairness: greedy client ({g['tried']} sessions) held to {g['allowed']} websockets, the rest 429", g["opened"],
+        g["allowed"], g["status"] == "MET", f"tried {g['tried']}, opened {g['opened']}, refused {g['refused']}",
+        unit="sessions")
+
+
 def targets(r: dict) -> list[dict]:
     out: list[dict] = []
     add = _adder(out)
-    for part in (_delivery, _script, _commune, _cold, _export, _browser, _pages, _load):
+    for part in (_delivery, _script, _commune, _cold, _export, _browser, _pages, _load, _fairness):
         part(add, r)
     add("full benchmark run ≤ ~10 min", r.get("wall_s"), 600, r.get("wall_s", 0) <= 660)
     return out
