@@ -128,14 +128,14 @@ def profile_picker(frames: Frames, state: F.FilterState) -> str:
 def profile_brief(prof, vobs: pd.DataFrame, frames: Frames, state: F.FilterState) -> None:
     """One click: the profile as an A4 portrait PDF (two pages at most) and a PowerPoint of the same content,
     built only when clicked."""
-    from lib.downloads import _today
+    from lib.downloads import _today, download
     from lib.export.brief import build_brief_pdf, build_brief_pptx
-    from lib.export.spec import safe_filename
+    from lib.export.formats import file_stem
     from lib.views.profile import neighbour_spec
 
     lang = state.lang
     spec = computed(neighbour_spec, vobs, frames, state, prof.unit)
-    stem = safe_filename("ban-tom-tat", prof.name, state.boundaries, ext="")
+    stem = file_stem("brief", lang, prof.name, state.boundaries)
 
     def kwargs() -> dict:
         return dict(title=t("app_title", lang), subtitle=t(f"boundaries_{state.boundaries}", lang),
@@ -144,10 +144,6 @@ def profile_brief(prof, vobs: pd.DataFrame, frames: Frames, state: F.FilterState
     st.divider()
     st.subheader(t("profile_brief", lang))
     with st.container(horizontal=True, gap="small", key="profile-brief"):
-        st.download_button(t("profile_brief_pdf", lang), data=lambda: build_brief_pdf(prof, spec, **kwargs()),
-                           file_name=f"{stem}.pdf", mime="application/pdf", key="brief-pdf", on_click="ignore",
-                           help=t("profile_brief_help", lang), icon=":material/picture_as_pdf:")
-        st.download_button(t("profile_brief_pptx", lang), data=lambda: build_brief_pptx(prof, spec, **kwargs()),
-                           file_name=f"{stem}.pptx", key="brief-pptx", on_click="ignore",
-                           mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                           help=t("profile_brief_help", lang), icon=":material/slideshow:")
+        download("brief-pdf", lambda: build_brief_pdf(prof, spec, **kwargs()), stem=stem, lang=lang, key="brief-pdf")
+        download("brief-pptx", lambda: build_brief_pptx(prof, spec, **kwargs()), stem=stem, lang=lang,
+                 key="brief-pptx")

@@ -22,10 +22,11 @@ from datetime import datetime
 
 import streamlit as st
 
+from lib.export.formats import FORMATS, file_name, file_stem
 from lib.export.layout import export_size
 from lib.export.packs import build_pdf, build_pptx
 from lib.export.render import export_available, placeholder_png, placeholder_svg, to_html, to_png, to_svg, warm_up
-from lib.export.spec import EXPORT_SCALE, ChartSpec, safe_filename
+from lib.export.spec import EXPORT_SCALE, ChartSpec
 from lib.i18n import t
 
 _LOG = logging.getLogger(__name__)
@@ -54,6 +55,16 @@ def _today() -> str:
     return now.strftime("%d/%m/%Y")
 
 
+def download(fmt: str, data: Callable[[], bytes], *, stem: str, lang: str, key: str, disabled: bool = False,
+             **help_args) -> None:
+    """One download button of the registry's format `fmt` (lib.export.formats): its words, icon, MIME type and
+    the file's extension from there; the file is built only when clicked."""
+    f = FORMATS[fmt]
+    st.download_button(t(f.label, lang), data=data, file_name=file_name(stem, fmt), mime=f.mime, key=key,
+                       help=t(f.help, lang, **help_args) if f.help else None, on_click="ignore", icon=f.icon,
+                       disabled=disabled)
+
+
 def chart_downloads(spec: ChartSpec, lang: str) -> None:
     """PNG, SVG and HTML download buttons for one chart, in one row."""
     ok, _reason = export_available(start=False)
@@ -62,46 +73,24 @@ def chart_downloads(spec: ChartSpec, lang: str) -> None:
     else:
         st.info(t("dl_no_browser", lang), icon=":material/info:")
 
+    builds = {
+        "png": _guarded(lambda: to_png(spec, lang), lambda: placeholder_png(spec, lang, scale=EXPORT_SCALE),
+                        f"png {spec.key}"),
+        "svg": _guarded(lambda: to_svg(spec, lang), lambda: placeholder_svg(spec, lang), f"svg {spec.key}"),
+        "html": lambda: to_html(spec, lang),  # no browser needed; plotly.io.to_html only
+    }
+    w, h = export_size(spec)
     with st.container(horizontal=True, gap="small", key=f"dl-{spec.key}"):
-        if ok:
-            st.download_button(
-                t("dl_png", lang),
-                data=_guarded(lambda: to_png(spec, lang), lambda: placeholder_png(spec, lang, scale=EXPORT_SCALE),
-                              f"png {spec.key}"),
-                file_name=safe_filename(spec.filename_stem, ext="png"),
-                mime="image/png",
-                key=f"dl-png-{spec.key}",
-                help=t("dl_png_help", lang).format(w=export_size(spec)[0], h=export_size(spec)[1]),
-                on_click="ignore",
-                icon=":material/image:",
-            )
-            st.download_button(
-                t("dl_svg", lang),
-                data=_guarded(lambda: to_svg(spec, lang), lambda: placeholder_svg(spec, lang), f"svg {spec.key}"),
-                file_name=safe_filename(spec.filename_stem, ext="svg"),
-                mime="image/svg+xml",
-                key=f"dl-svg-{spec.key}",
-                help=t("dl_svg_help", lang),
-                on_click="ignore",
-                icon=":material/draw:",
-            )
-        st.download_button(
-            t("dl_html", lang),
-            data=lambda: to_html(spec, lang),  # no browser needed; plotly.io.to_html only
-            file_name=safe_filename(spec.filename_stem, ext="html"),
-            mime="text/html",
-            key=f"dl-html-{spec.key}",
-            help=t("dl_html_help", lang),
-            on_click="ignore",
-            icon=":material/code:",
-        )
+        for fmt, build in builds.items():
+            if ok or not FORMATS[fmt].browser:
+                download(fmt, build, stem=spec.filename_stem, lang=lang, key=f"dl-{fmt}-{spec.key}", w=w, h=h)
 
 
 def pack_stem(key: str, subtitle: str, lang: str) -> str:
     """Each page's pack its own file name: 'bao-cao-tom-tat_tong-quan_…' (overview), '…_so-sanh_…' (compare)."""
     from lib.navigation import page_by_name
 
-    return safe_filename(t("dl_pack_prefix", lang), page_by_name(key).url_path, subtitle, ext="")
+    return file_stem("pack", lang, page_by_name(key).url_path, subtitle)
 
 
 def briefing_pack(specs: list[ChartSpec], *, title: str, subtitle: str, sources: list[str], lang: str,
@@ -121,14 +110,7 @@ def briefing_pack(specs: list[ChartSpec], *, title: str, subtitle: str, sources:
         return dict(title=title, subtitle=subtitle, generated=_today(), sources=sources, lang=lang,
                     targets=list(targets or []))
 
-    formats = (("pptx", build_pptx, "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                ":material/slideshow:"),
-               ("pdf", build_pdf, "application/pdf", ":material/picture_as_pdf:"))
     with st.container(horizontal=True, gap="small", key=f"pack-{key}"):
-        for ext, build, mime, icon in formats:
-            st.download_button(
-                t(f"dl_pack_{ext}", lang),
-                data=lambda build=build: build(specs, **pack_kwargs()),  # built only when clicked
-                file_name=f"{stem}.{ext}", mime=mime, key=f"pack-{ext}-{key}", help=t("dl_pack_help", lang),
-                on_click="ignore", icon=icon, disabled=not specs,
-            )
+        for fmt, build in (("pack-pptx", build_pptx), ("pack-pdf", build_pdf)):
+            download(fmt, lambda build=build: build(specs, **pack_kwargs()),  # built only when clicked
+                     stem=stem, lang=lang, key=f"pack-{FORMATS[fmt].ext}-{key}", disabled=not specs)

@@ -30,16 +30,14 @@ st.dataframe(shown, hide_index=True, width="stretch", column_config={link_col: s
 if unlinked:
     st.caption(t("no_public_link", lang))
 
+from lib.downloads import download  # noqa: E402
 from lib.tables import csv_bytes, xlsx_bytes  # noqa: E402
 
 sources = view.localise_sources(view.sources_table(vobs, frames, state), lang)
-stem = f"du-lieu_{len(state.units)}-tinh_{state.years[0]}-{state.years[1]}"
-c1, c2 = st.columns(2)
-c1.download_button(t("download_csv", lang), data=lambda: csv_bytes(table, sources),
-                   file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", key="dl_csv")
-c2.download_button(t("download_xlsx", lang), data=lambda: xlsx_bytes(table, sources, lang),
-                   file_name=f"{stem}.xlsx", on_click="ignore", key="dl_xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+stem = view.data_file_stem(state)
+with st.container(horizontal=True, gap="small", key="dl-data"):
+    download("csv", lambda: csv_bytes(table, sources), stem=stem, lang=lang, key="dl_csv")
+    download("xlsx", lambda: xlsx_bytes(table, sources, lang), stem=stem, lang=lang, key="dl_xlsx")
 
 st.header(t("coverage_title", lang))
 st.dataframe(view.coverage_matrix(vobs, frames, state), width="stretch")

@@ -228,3 +228,37 @@ def test_a_tall_chart_png_is_the_size_its_help_text_says(kaleido_ready):
                         filters="63 tỉnh", source=SOURCE, as_of="2024", notes="")
     img = Image.open(io.BytesIO(ex.to_png(spec, "vi")))
     assert img.size == ex.export_size(spec) == (2400, 2 * (22 * 63 + 150 + 120))
+
+
+# --- One registry of download formats (lib/export/formats.py) ------------------------------------------------------
+
+
+def test_every_download_format_speaks_both_languages():
+    from lib.export.formats import FORMATS
+    from lib.i18n import LANGS, STRINGS
+
+    for name, f in FORMATS.items():
+        for key in (f.label, f.help):
+            assert key is None or all(STRINGS[key].get(lang) for lang in LANGS), (name, key)
+        assert f.mime and f.ext and f.icon.startswith(":material/"), name
+
+
+def test_every_download_button_comes_from_the_registry():
+    """No page or block draws its own st.download_button: lib.downloads.download is the one place."""
+    root = Path(__file__).resolve().parents[1]
+    files = [root / "app.py", *(root / "pages").glob("*.py"), *(root / "lib").rglob("*.py")]
+    own = [str(f.relative_to(root)) for f in files if "download_button(" in f.read_text(encoding="utf-8")]
+    assert own == ["lib/downloads.py"]
+
+
+def test_file_names_follow_the_language():
+    from lib import filters as F
+    from lib.export.formats import file_name, file_stem
+    from lib.views.sources import data_file_stem
+
+    vi = F.FilterState("63", ["quang-tri", "lang-son"], (2016, 2025), "dti_score", "vi")
+    en = F.FilterState("63", ["quang-tri", "lang-son"], (2016, 2025), "dti_score", "en")
+    assert file_name(data_file_stem(vi), "csv") == "du-lieu_2-tinh_2016-2025.csv"
+    assert file_name(data_file_stem(en), "xlsx") == "data_2-units_2016-2025.xlsx"
+    assert file_name(file_stem("brief", "en", "Quảng Trị", "34"), "brief-pdf") == "brief_quang-tri_34.pdf"
+    assert file_name(file_stem("brief", "vi", "Quảng Trị", "34"), "brief-pptx") == "ban-tom-tat_quang-tri_34.pptx"

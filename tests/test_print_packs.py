@@ -15,7 +15,6 @@ from lib.combine import boundary_observations
 from lib.data import DEFAULT_PATH, load_frames
 from lib.export import packs, render
 from lib.export import printing as layout
-from lib.i18n import t
 
 
 @pytest.fixture(scope="module")
@@ -112,4 +111,4 @@ def test_each_page_pack_has_its_own_file_name():
 
     stems = {k: pack_stem(k, "Quảng Trị · 2016–2025", "vi") for k in ("overview", "compare", "timeline")}
     assert len(set(stems.values())) == 3
-    assert stems["overview"].startswith(t("dl_pack_prefix", "vi") + "_tong-quan")
+    assert stems["overview"].startswith("bao-cao-tom-tat_tong-quan")

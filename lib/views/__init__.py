@@ -32,7 +32,6 @@ from lib.views.overview import (  # noqa: F401
     value_change_text,
 )
 from lib.views.shared import (  # noqa: F401
-    CHART_FILE_NAMES,
     DATES_SHOWN,
     NAMES_SHOWN,
     PRINT_TABLE_ROWS,

@@ -100,15 +100,6 @@ def notes_text(obs: pd.DataFrame, frames: Frames, lang: str) -> str:
     return _notes(cited_sources(obs, frames, lang), lang)
 
 
-CHART_FILE_NAMES = {  # ASCII: the start of each chart's download file name, in the reader's language
-    "overview-ranking": ("xep-hang", "ranking"), "overview-movement": ("dien-bien", "movement"),
-    "compare-bars": ("so-sanh-cot", "compare-bars"), "compare-heatmap": ("ban-do-nhiet", "heatmap"),
-    "compare-radar": ("radar", "radar"), "compare-subindices": ("chi-so-thanh-phan", "sub-indices"),
-    "compare-scatter": ("tuong-quan", "scatter"), "timeline-lines": ("dong-thoi-gian", "timeline"),
-    "timeline-gantt": ("thoa-thuan", "agreements"), "overview-map": ("ban-do", "map"),
-}
-
-
 PRINT_TABLE_ROWS = 8  # the numbers printed beside a chart in the packs: the selected units' newest values
 
 
@@ -134,8 +125,10 @@ def numbers_table(obs: pd.DataFrame, frames: Frames, state: FilterState) -> tupl
 
 
 def chart_file_name(key: str, lang: str) -> str:
-    names = CHART_FILE_NAMES.get(key, (key, key))
-    return names[0] if lang == "vi" else names[1]
+    """The start of a chart's file name in `lang` (lib.export.formats.FILE_STARTS)."""
+    from lib.export.formats import file_start
+
+    return file_start(key, lang)
 
 
 def _drawn_years(obs: pd.DataFrame, state: FilterState) -> tuple[int, int]:

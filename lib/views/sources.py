@@ -111,3 +111,11 @@ def display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     if not out[derived_col].astype(bool).any():
         out = out.drop(columns=[derived_col])
     return out
+
+
+def data_file_stem(state: FilterState) -> str:
+    """The CSV's and the Excel's name in the reader's language: 'du-lieu_4-tinh_2016-2025' / 'data_4-units_…'."""
+    from lib.export.formats import file_stem
+
+    return file_stem("data", state.lang, t("file_units", state.lang, n=len(state.units)),
+                     f"{state.years[0]}-{state.years[1]}")
