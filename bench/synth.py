@@ -169,7 +169,8 @@ def _value(rng: random.Random, iid: str, kind: str, rank: int, n: int, y: int, y
 def _observation(rng: random.Random, ind: tuple, code: str, k: int, y: int, *, old: bool, rank: int, n: int,
                  years: list[int], n_sources: int) -> dict:
     iid, kind = ind[0], ind[1]
-    month = rng.randint(1, 6 if (old and y == 2025) else 12)
+    # A rank out of the 63 provinces, or an old province's value, is dated before the merger (lib.data.meaning).
+    month = rng.randint(1, 6 if ((old or kind == "rank") and y == 2025) else 12)
     r = rng.random()
     day = rng.randint(1, 28)
     date = str(y) if r < 0.3 else f"{y}-{month:02d}" if r < 0.6 else f"{y}-{month:02d}-{day:02d}"

@@ -85,3 +85,13 @@ def test_a_merger_cycle_at_the_end_of_a_long_chain_is_still_found():
         C.load_dataset("chain.yaml", raw=text.encode())
     cycle = [p.message for p in exc.value.problems if "cycle" in p.message]
     assert len(cycle) == 1 and cycle[0].startswith("the mergers form a cycle: c150 → c151 → ")
+
+
+def test_the_benchmarks_synthetic_dataset_passes_the_checks(tmp_path):
+    """`python -m bench` measures synthetic datasets (bench/synth.py): a rule added to the loader must not leave
+    them refused (the benchmark then measures nothing: a 63-basis rank dated after the merger did that once)."""
+    from bench import synth
+    from lib.data import load_frames
+
+    frames = load_frames(synth.write(synth.SIZES[0], tmp_path))
+    assert frames.units["era"].eq("post").any() and len(frames.observations) > 5000
