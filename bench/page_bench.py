@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench import browser_bench as B
 from bench import replay
+from lib.navigation import page_by_name
 
 CHART_PAGES = ["overview", "compare", "timeline"]
 RUNNING = "document.querySelector('[data-testid=\"stApp\"][data-test-script-state=\"running\"]')"
@@ -114,7 +115,7 @@ def _capture_all(data_path: str, units: list[str], out: Path, pages: list[str]) 
     start = int(B.PERIOD.split("-")[0])
     res = {}
     for name in pages:
-        res[name] = replay.capture(data_path, f"pages/{name}.py", units, [(start, end), (start, end - 1)],
+        res[name] = replay.capture(data_path, page_by_name(name).file, units, [(start, end), (start, end - 1)],
                                    out / f"{name}.json")
     return res
 

@@ -99,8 +99,9 @@ def _ratio(add: Add, name: str, a: dict, b: dict, limit: float, what: str) -> No
 def _pages(add: Add, r: dict) -> None:
     """bench.page_bench: every chart updated after a filter change, per page, against its replay floor."""
     bp = r.get("browser_pages")
-    if not bp:
-        add("browser: filter change → every chart updated ≤ 1.3× replay floor", None, 1.3, None, "not run")
+    if not bp or "error" in bp:
+        add("browser: filter change → every chart updated ≤ 1.3× replay floor", None, 1.3, None,
+            (bp or {}).get("error", "not run"))
         return
     for page, p in bp.items():
         _ratio(add, f"filter change → every chart updated ≤ 1.3× replay floor ({page})", p["app"], p["replay"], 1.3,
