@@ -203,3 +203,13 @@ def test_brief_pptx_has_the_same_content(real):
         for sh in slide.shapes:
             if sh.shape_type == 13:
                 assert sh.width >= 0.6 * prs.slide_width
+
+
+def test_other_indicators_say_their_period_in_the_readers_language(real):
+    """Quảng Trị (34): the community digital-technology teams are of "Quý I/2026 (họp)"; in English that is
+    "Q1 2026 (meeting)", never the Vietnamese words."""
+    vobs, _ = boundary_observations(real, "34")
+    en = P.other_indicators(vobs, real, _state(real, "34", "en"), "quang-tri-2025")["As of"].tolist()
+    vi = P.other_indicators(vobs, real, _state(real, "34", "vi"), "quang-tri-2025")["Thời điểm"].tolist()
+    assert "Quý I/2026 (họp)" in vi and "Q1 2026 (meeting)" in en
+    assert not any("Quý" in w for w in en)

@@ -16,7 +16,7 @@ from lib import charts as C
 from lib import citations as cite
 from lib.data import Frames
 from lib.filters import FilterState, units_for_boundaries
-from lib.i18n import fmt_date, t
+from lib.i18n import fmt_date, period_label, t
 from lib.views.compare import child_indicators
 from lib.views.overview import published_rank_of
 from lib.views.profile_headline import (  # noqa: F401 - Headline, sentences: the profile's parts
@@ -117,7 +117,8 @@ def _cell_value(row, meta: dict, lang: str) -> str:
 
 
 def _when(row, lang: str) -> str:
-    return row["period"] or fmt_date(row["as_of"], row["precision"], lang)
+    """'Quý I/2026 (họp)' / 'Q1 2026 (meeting)' for a period, else the as-of date, in the reader's language."""
+    return period_label(row["period"], lang) or fmt_date(row["as_of"], row["precision"], lang)
 
 
 def _source_text(value, src: dict, lang: str) -> str:
