@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, Route, expect  # noqa: E402
 from lib.navigation import PAGES as PAGE_DEFS  # noqa: E402
 from tests.payloads import MARKERS, write_hostile  # noqa: E402
 
-from .conftest import ARTIFACTS, save_main_screenshot, serve_app, wait_for_app  # noqa: E402
+from .conftest import APP_TIMEOUT_MS, ARTIFACTS, save_main_screenshot, serve_app, wait_for_app  # noqa: E402
 
 PAGES = ["" if p.default else p.url_path for p in PAGE_DEFS]
 QUERY = "units=quang-tri,quang-binh&ind=dti_score"
@@ -64,7 +64,11 @@ def test_payloads_stay_text_on_every_page(browser: Browser, hostile_url: str, pa
         page.goto(f"{hostile_url}/{path}?{QUERY}")
         wait_for_app(page)
         if path not in ("nguon-du-lieu", "ho-so-tinh"):  # the pages without a chart on screen
-            expect(page.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first).to_be_visible()
+            # Drawn, as a reader scrolling to it sees it (the payloads' long titles push it down the page; twice
+            # on a busy machine its SVG was not there within 20 s).
+            chart = page.get_by_test_id("stPlotlyChart").first
+            chart.scroll_into_view_if_needed()
+            expect(chart.locator(".main-svg").first).to_be_visible(timeout=APP_TIMEOUT_MS)
         # The payload is on the page as characters: a unit's name, in the sidebar's selection.
         expect(page.get_by_test_id("stSidebar").get_by_text("<img src=", exact=False).first).to_be_visible()
         _no_live_payload(page)
