@@ -133,6 +133,22 @@ def dataset() -> dict:
     return copy.deepcopy(tiny_dataset())
 
 
+@pytest.fixture(scope="module")
+def real():
+    """The shipped dataset's frames, once per test module (a module may define its own)."""
+    from lib.data import DEFAULT_PATH, load_frames
+
+    return load_frames(DEFAULT_PATH)
+
+
+@pytest.fixture
+def tiny(dataset, write_yaml):
+    """The tiny dataset's frames."""
+    from lib.data import load_frames
+
+    return load_frames(write_yaml(dataset))
+
+
 @pytest.fixture
 def write_yaml(tmp_path: Path) -> Callable[..., Path]:
     def write(data: dict | str, name: str = "data.yaml") -> Path:

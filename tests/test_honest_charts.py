@@ -22,16 +22,6 @@ from lib.combine import boundary_observations
 from lib.data import DEFAULT_PATH, ROOT, load_frames
 
 
-@pytest.fixture(scope="module")
-def real():
-    return load_frames(DEFAULT_PATH)
-
-
-@pytest.fixture
-def tiny(dataset, write_yaml):
-    return load_frames(write_yaml(dataset))
-
-
 def drawn(fig) -> list:
     """The traces that draw data (not the low-confidence rings or their legend entry)."""
     return [tr for tr in fig.data if tr.legendgroup != "uncertain"]

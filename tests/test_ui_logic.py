@@ -11,19 +11,8 @@ from lib import charts as C
 from lib import filters as F
 from lib import views
 from lib.combine import boundary_observations
-from lib.data import DEFAULT_PATH, load_frames
+from lib.data import load_frames
 from lib.i18n import fmt_date, fmt_number, fmt_value, t
-
-
-@pytest.fixture(scope="module")
-def real():
-    return load_frames(DEFAULT_PATH)
-
-
-@pytest.fixture
-def tiny(dataset, write_yaml):
-    return load_frames(write_yaml(dataset))
-
 
 # --- Formats ---
 
