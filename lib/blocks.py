@@ -49,7 +49,9 @@ def briefing_block(specs: list, frames: Frames, state: F.FilterState, key: str) 
 
     if specs:
         st.divider()
-        briefing_pack(specs, **shared.pack_texts(specs, frames, state), lang=state.lang, key=key)
+        # the targets' lines only when a pack is built: a table per run was a fifth of the server's CPU under load
+        briefing_pack(specs, **shared.pack_heading(specs, frames, state),
+                      targets=lambda: shared.pack_target_lines(frames, state), lang=state.lang, key=key)
 
 
 # --- Copy link -------------------------------------------------------------------------------------

@@ -182,6 +182,12 @@ def boundary_observations(frames: Frames, boundaries: str) -> tuple[pd.DataFrame
     return out, status
 
 
+def view_observations(frames: Frames, boundaries: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`boundary_observations`, computed once per dataset (kept on the frames object; lib.ui guards it with a
+    lock so sessions arriving together compute it once)."""
+    return frames.remember(f"boundary_observations:{boundaries}", lambda: boundary_observations(frames, boundaries))
+
+
 def predecessor_history(frames: Frames, codes: list[str]) -> pd.DataFrame:
     """Observations of the predecessors of the given new units (for their lines up to the merger)."""
     units = frames.units.set_index("code")

@@ -94,8 +94,9 @@ def pack_stem(key: str, subtitle: str, lang: str) -> str:
 
 
 def briefing_pack(specs: list[ChartSpec], *, title: str, subtitle: str, sources: list[str], lang: str,
-                  key: str, targets: list[str] | None = None) -> None:
-    """Two buttons that build the briefing pack (PowerPoint, PDF) for these charts when clicked."""
+                  key: str, targets: list[str] | Callable[[], list[str]] | None = None) -> None:
+    """Two buttons that build the briefing pack (PowerPoint, PDF) for these charts when clicked (`targets`: the
+    lines, or a function that makes them then)."""
     ok, _reason = export_available(start=False)
     if ok:
         warm_up()
@@ -108,7 +109,7 @@ def briefing_pack(specs: list[ChartSpec], *, title: str, subtitle: str, sources:
 
     def pack_kwargs() -> dict:
         return dict(title=title, subtitle=subtitle, generated=_today(), sources=sources, lang=lang,
-                    targets=list(targets or []))
+                    targets=list((targets() if callable(targets) else targets) or []))
 
     with st.container(horizontal=True, gap="small", key=f"pack-{key}"):
         for fmt, build in (("pack-pptx", build_pptx), ("pack-pdf", build_pdf)):

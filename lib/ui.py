@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import filters as F
-from lib.combine import boundary_observations
+from lib.combine import view_observations
 from lib.data import DatasetError, Frames, Problem, load_frames_cached, max_bytes_limit, resolve_path
 from lib.i18n import fmt_date, t
 from lib.navigation import in_legacy_pages_mode
@@ -94,7 +94,7 @@ def get_boundary_observations(frames: Frames, boundaries: str) -> tuple[pd.DataF
     die together, so no other dataset can ever be handed them. (A cache keyed by id(frames) could: once the
     frames of an old version are freed, a new version's frames may be given the same address.)"""
     with _BOUNDARY_LOCK:
-        return frames.remember(f"boundary_observations:{boundaries}", lambda: boundary_observations(frames, boundaries))
+        return view_observations(frames, boundaries)
 
 
 @st.cache_resource(show_spinner=False, max_entries=96)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -38,8 +39,14 @@ from lib.i18n import t
 
 
 def value_positions(values: pd.Series, best_first: bool) -> pd.Series:
-    """Each value's position (1 = best; tied values share the better place, the next is skipped: 1, 2, 2, 4)."""
-    return values.astype(float).rank(method="min", ascending=best_first).astype(int)
+    """Each value's position (1 = best; tied values share the better place, the next is skipped: 1, 2, 2, 4):
+    one more than the number of values strictly better (a sorted search, as pandas' rank(method="min"))."""
+    v = values.astype(float).to_numpy()
+    if np.isnan(v).any():
+        raise ValueError("a position needs a value: drop the missing ones first")
+    s = np.sort(v)
+    pos = np.searchsorted(s, v, "left") + 1 if best_first else len(s) - np.searchsorted(s, v, "right") + 1
+    return pd.Series(pos, index=values.index, dtype=int)
 
 
 def _around(rows: pd.DataFrame, units: set[str], k: int) -> pd.DataFrame:

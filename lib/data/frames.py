@@ -88,8 +88,21 @@ def _text(values: list) -> pd.Series:
 
 
 def _key(values: list) -> pd.Series:
-    # The columns every page filters on stay Arrow strings: comparing them is 6× faster than objects.
-    return pd.Series(values, dtype="str")
+    # The columns every page filters on are Arrow strings in a large file (comparing 10^5 of them is 6× faster
+    # than objects); in a small one Python strings (at 10^3 rows a filter of the frame is 2× faster: pyarrow's
+    # `take` of each Arrow column costs more than the comparison saves). Measured: bench/README.md "Per run".
+    return pd.Series(values, dtype="str" if len(values) > ARROW_MIN_ROWS else object)
+
+
+ARROW_MIN_ROWS = 20_000
+
+
+def _fit(frame: pd.DataFrame) -> pd.DataFrame:
+    """A small frame's Arrow string columns (pandas' default for text) as Python strings (see `_key`)."""
+    if len(frame) > ARROW_MIN_ROWS:
+        return frame
+    text = [c for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)]
+    return frame.astype(dict.fromkeys(text, object)) if text else frame
 
 
 def units_frame(ds: Dataset) -> pd.DataFrame:
@@ -186,8 +199,9 @@ def sources_frame(ds: Dataset) -> pd.DataFrame:
 def to_frames(ds: Dataset, path: str = "") -> Frames:
     """Flatten the validated dataset into tidy frames, one row per record."""
     regions = pd.DataFrame([{"id": r.id, "name_vi": r.name.vi, "name_en": r.name.en} for r in ds.regions])
-    return Frames(units_frame(ds), indicators_frame(ds), observations_frame(ds), events_frame(ds), sources_frame(ds),
-                  regions, targets_frame(ds.targets), path=path,
+    tables = (units_frame(ds), indicators_frame(ds), observations_frame(ds), events_frame(ds), sources_frame(ds),
+              regions, targets_frame(ds.targets))
+    return Frames(*(_fit(f) for f in tables), path=path,
                   meta={"title_vi": ds.dataset.title.vi, "title_en": ds.dataset.title.en,
                         "updated": ds.dataset.updated})
 

@@ -164,12 +164,12 @@ def _pptx_chart_slides(prs, layout, spec: ChartSpec, lang: str, font_name: str) 
     wide = print_wide(spec)
     _pptx_picture(slide, spec, lang, wide)
     slide.notes_slide.notes_text_frame.text = notes_text(spec, lang)
-    if spec.table and not wide:
-        _pptx_table(slide, spec.table, Inches(8.8), Inches(1.45), Inches(4.15), font_name)
-    elif spec.table:  # a wide chart's numbers on the slide after it
+    if spec.numbers and not wide:
+        _pptx_table(slide, spec.numbers, Inches(8.8), Inches(1.45), Inches(4.15), font_name)
+    elif spec.numbers:  # a wide chart's numbers on the slide after it
         slide = prs.slides.add_slide(layout)
         slide.shapes.title.text = f"{spec.title} · {t('export_numbers', lang)}"
-        _pptx_table(slide, spec.table, Inches(0.6), Inches(1.3), Inches(9), font_name)
+        _pptx_table(slide, spec.numbers, Inches(0.6), Inches(1.3), Inches(9), font_name)
 
 
 def _pptx_sources_slides(prs, layout, sources: list[str], lang: str, font_name: str) -> None:
@@ -310,14 +310,14 @@ def build_pdf(specs: list[ChartSpec], *, title: str, subtitle: str, generated: s
         pdf.set_text_color(0, 0, 0)
         img_h = pdf.get_y() - top
         if not wide:  # the image carries its filters, note, source, as-of; its numbers go beside it
-            pdf.set_y(max(top + img_h, _pdf_table(pdf, spec.table, pdf.l_margin + PDF_CHART_SHARE * epw + 4, top,
+            pdf.set_y(max(top + img_h, _pdf_table(pdf, spec.numbers, pdf.l_margin + PDF_CHART_SHARE * epw + 4, top,
                                                   (1 - PDF_CHART_SHARE) * epw - 4)) + 2)
-        elif spec.table:  # a wide chart's numbers on the page after it
+        elif spec.numbers:  # a wide chart's numbers on the page after it
             pdf.add_page()
             pdf.set_font("DejaVu", "B", 13)
             pdf.multi_cell(epw, 6.2, f"{spec.title} · {t('export_numbers', lang)}", align="L",
                            new_x="LMARGIN", new_y="NEXT")
-            _pdf_table(pdf, spec.table, pdf.l_margin, pdf.get_y() + 2, 0.6 * epw)
+            _pdf_table(pdf, spec.numbers, pdf.l_margin, pdf.get_y() + 2, 0.6 * epw)
 
     _targets_pages(pdf, targets or [], lang, epw)
 

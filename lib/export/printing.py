@@ -97,7 +97,7 @@ def _part(spec: ChartSpec, sl: slice, i: int, k: int, lang: str) -> ChartSpec:
     table = (header, tuple((plot_to_text(str(a)), b) for a, b in zip(ticks, values)))
     title = spec.title if k == 1 else f"{spec.title} · {t('export_part', lang, i=i + 1, n=k)}"
     # A ranking part's table is its own rows; another chart's numbers are printed once, after its last part.
-    own = table if spec.key.endswith("ranking") else (spec.table if i == k - 1 else ())
+    own = table if spec.key.endswith("ranking") else (spec.numbers if i == k - 1 else ())
     return replace(spec, figure=fig, title=title, table=own)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import itertools
 import logging
 import os
 import shutil
@@ -44,8 +45,9 @@ NO_BROWSER = "No Chromium or Chrome browser was found on the server (looked for 
 
 def find_browser() -> str | None:
     """The Chromium/Chrome to use, or None. Sets ``BROWSER_PATH`` so kaleido never looks elsewhere (or downloads)."""
-    candidates = [os.environ.get("BROWSER_PATH"), "/usr/bin/chromium", "/usr/lib/chromium/chromium"]
-    candidates += [shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome", "chrome")]
+    candidates = itertools.chain(  # lazily: asked on every run, and a search of PATH per name is not free
+        (os.environ.get("BROWSER_PATH"), "/usr/bin/chromium", "/usr/lib/chromium/chromium"),
+        (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome", "chrome")))
     for path in candidates:
         if path and os.path.isfile(path) and os.access(path, os.X_OK):
             os.environ["BROWSER_PATH"] = path

@@ -6,7 +6,8 @@ neither plotly.io nor kaleido (the print layout is lib.export.layout, the render
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lib.i18n import slug
@@ -38,8 +39,21 @@ class ChartSpec:
     note: str = ""  # how the figure was computed, in a sentence (shown under the chart, first in the notes)
     cited: tuple[str, ...] = ()  # each source behind the chart as a reader cites it (lib.citations.citation)
     message: str = ""  # one sentence: what the chart shows (printed above it in the packs)
-    table: tuple = ()  # its numbers for print: (header, rows), each a tuple of plain strings; () when none
+    # its numbers for print: (header, rows), each a tuple of plain strings, () when none; or a function that
+    # makes them, called once when a pack is built (the page never shows them): read them as `spec.numbers`
+    table: tuple | Callable[[], tuple] = field(default=(), compare=False)
     alt: str = ""  # the text alternative (lib.views.describe): on the page for screen readers, SVG <desc>, PNG
+
+    @property
+    def numbers(self) -> tuple:
+        """The chart's numbers for print ((header, rows), or ()), made once if `table` is a function."""
+        if not callable(self.table):
+            return self.table
+        made = self.__dict__.get("_numbers")
+        if made is None:
+            made = self.table()
+            object.__setattr__(self, "_numbers", made)  # a cache, not a change: the spec reads the same
+        return made
 
 
 # --- File names -----------------------------------------------------------------------------------------------------

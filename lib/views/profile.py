@@ -180,12 +180,12 @@ def predecessor_values(frames: Frames, state: FilterState, unit: str) -> pd.Data
     preds = predecessors(frames, unit)
     if state.boundaries != "34" or not preds:
         return pd.DataFrame()
-    from lib.combine import boundary_observations
+    from lib.combine import view_observations
 
     lang = state.lang
     ind = headline_indicator(frames, "34")
     meta = C.meta_of(frames.indicators, ind)
-    old = boundary_observations(frames, "63")[0]
+    old = view_observations(frames, "63")[0]  # the 63 view's, as its pages have them
     state63 = FilterState("63", preds, state.years, state.indicator, lang)
     vals = year_values(old, state63, ind)
     names = frames.units.set_index("code")[f"name_{lang}"].to_dict()

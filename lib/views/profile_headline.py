@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from lib import charts as C
@@ -24,15 +25,15 @@ def positions(values: pd.Series, higher_is_better: bool) -> pd.DataFrame:
     place is skipped), and whether it is shared. `values`: one value per unit (index = unit)."""
     v = values.dropna().astype(float)
     pos = C.value_positions(v, best_first=not higher_is_better)  # the ranking chart's own rule
-    shared = pos.map(pos.value_counts()) > 1
-    return pd.DataFrame({"value": v, "position": pos, "shared": shared, "n": len(v)})
+    _, seen, counts = np.unique(pos.to_numpy(), return_inverse=True, return_counts=True)
+    return pd.DataFrame({"value": v, "position": pos, "shared": counts[seen] > 1, "n": len(v)})
 
 
 def year_values(vobs: pd.DataFrame, state: FilterState, indicator: str) -> pd.DataFrame:
     """unit × year of one indicator on the view's basis, in the period (the newest value of each year)."""
     rows = _same_basis(in_period(vobs[vobs["indicator"] == indicator], state), state.boundaries)
-    rows = rows.sort_values("as_of", kind="stable").groupby(["unit", "year"], as_index=False).tail(1)
-    return rows.pivot_table(index="unit", columns="year", values="value", aggfunc="last")
+    rows = rows.sort_values("as_of", kind="stable").drop_duplicates(["unit", "year"], keep="last")
+    return rows.pivot(index="unit", columns="year", values="value")  # one row per (unit, year) now
 
 
 def _change_order(diffs: pd.Series, unit: str) -> int | None:

@@ -159,7 +159,8 @@ def make_spec(key: str, fig, obs: pd.DataFrame, frames: Frames, state: FilterSta
                      if len(obs) else "",
                      as_of=as_of_text(obs, state.lang), notes=_notes(cited, state.lang),
                      note=plot_to_text(C.figure_note(fig), sep=" ") if hasattr(fig, "layout") else "",
-                     cited=tuple(c for c, _ in cited), message=message, table=numbers_table(obs, frames, state),
+                     cited=tuple(c for c, _ in cited), message=message,
+                     table=lambda: numbers_table(obs, frames, state),  # only a pack prints them: made then
                      alt=describe(plot_to_text(title), obs, meta, labels_for(frames, state.lang), state))
 
 
@@ -237,17 +238,24 @@ def coverage_note(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> str
 
 
 def pack_texts(specs: list[ChartSpec], frames: Frames, state: FilterState) -> dict:
-    """Title, subtitle and the full list of sources cited by the charts, for the briefing pack."""
+    """Title, subtitle, the full list of sources cited by the charts and the targets' lines, for the briefing
+    pack."""
+    return {**pack_heading(specs, frames, state), "targets": pack_target_lines(frames, state)}
+
+
+def pack_heading(specs: list[ChartSpec], frames: Frames, state: FilterState) -> dict:
+    """Title, subtitle and the full list of sources cited by the charts (cheap: drawn with every run's buttons;
+    the targets' lines are built only when a pack is, `pack_target_lines`)."""
     lang = state.lang
     cited = list(dict.fromkeys(c for spec in specs for c in spec.cited))
     names = unit_names(frames.units, state.units, lang)
     shown = ", ".join(names[:8]) + (f" (+{len(names) - 8})" if len(names) > 8 else "")
     return {"title": t("app_title", lang),
             "subtitle": f"{shown} · {C.period_text(state.years)} · {t('boundaries_' + state.boundaries, lang)}",
-            "sources": cited, "targets": _pack_target_lines(frames, state)}
+            "sources": cited}
 
 
-def _pack_target_lines(frames: Frames, state: FilterState) -> list[str]:
+def pack_target_lines(frames: Frames, state: FilterState) -> list[str]:
     from lib.views.targets import pack_lines
 
     return pack_lines(frames, state)
