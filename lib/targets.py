@@ -132,17 +132,19 @@ def targets_table(frames, units: list[str], lang: str, *, obs: pd.DataFrame | No
     targets = frames.targets
     if indicators is not None:
         targets = targets[targets["indicator"].isin(indicators)]
-    metas = frames.indicators.set_index("id")
     labels = {r["code"]: r[f"name_{lang}"] for r in frames.units[["code", f"name_{lang}"]].to_dict("records")}
     mine = obs[obs["unit"].isin(units) & obs["indicator"].isin(set(targets["indicator"]))]
     groups = dict(list(mine.groupby(["unit", "indicator"], sort=False)))
+    ordered = targets.sort_values(["indicator", "year"], kind="stable").to_dict("records")
+    metas = {r["id"]: r for r in frames.indicators[frames.indicators["id"].isin(set(targets["indicator"]))]
+             .to_dict("records")}  # each a dict with its id, once (not a row lookup per unit and target)
     out = []
     for unit in units:
-        for tg in targets.sort_values(["indicator", "year"], kind="stable").to_dict("records"):
+        for tg in ordered:
             rows = groups.get((unit, tg["indicator"]), mine.iloc[0:0])
             if only_with_data and rows.empty:
                 continue
-            meta = {"id": tg["indicator"], **metas.loc[tg["indicator"]].to_dict()}
+            meta = metas[tg["indicator"]]
             out.append(_row(labels.get(unit, unit), tg, meta, standing(rows, tg, bool(meta["higher_is_better"]),
                                                                           today), lang))
     return pd.DataFrame(out, columns=[t(c, lang) for c in COLUMNS])

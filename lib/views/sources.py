@@ -3,6 +3,8 @@ sources table and what the dataset holds."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from lib import charts as C
@@ -10,7 +12,7 @@ from lib import citations as cite
 from lib.data import Frames
 from lib.filters import FilterState
 from lib.i18n import fmt_date, period_label, t
-from lib.views.shared import derived_text, in_period, indicator_titles, labels_for
+from lib.views.shared import derived_text, in_period, indicator_titles, labels_for, reads
 from lib.views.timeline import numbered_events
 
 
@@ -119,3 +121,38 @@ def data_file_stem(state: FilterState) -> str:
 
     return file_stem("data", state.lang, t("file_units", state.lang, n=len(state.units)),
                      f"{state.years[0]}-{state.years[1]}")
+
+
+@dataclass(frozen=True)
+class SourcesPage:
+    """Everything the sources page shows, computed once per filters (lib.ui.computed): the values behind the
+    filters (`table` for the downloads, `shown` for the page, `unlinked`: a link left out), the coverage
+    matrix, the sources (as the downloads' sheet and as shown) and what the dataset holds."""
+
+    table: pd.DataFrame
+    shown: pd.DataFrame
+    unlinked: bool
+    sources: pd.DataFrame
+    sources_shown: pd.DataFrame
+    sources_unlinked: bool
+    coverage: pd.DataFrame
+    counts: list
+
+
+@reads("boundaries", "units", "years", "lang")  # not the indicator: the page lists every one
+def sources_page(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> SourcesPage:
+    lang, link = state.lang, t("link", state.lang)
+    table = data_table(vobs, frames, state)
+    shown, unlinked = web_links_only(display_table(table, lang), link) if len(table) else (table, False)
+    sources = localise_sources(sources_table(vobs, frames, state), lang)
+    sources_shown, sources_unlinked = web_links_only(sources, link)
+    return SourcesPage(table, shown, unlinked, sources, sources_shown, sources_unlinked,
+                       coverage_matrix(vobs, frames, state), dataset_counts(frames, state))
+
+
+@reads("lang")
+def targets_sources(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple[pd.DataFrame, bool]:
+    """The targets with their legal texts as the page shows them (links only where one is a web address)."""
+    from lib.views.targets import sources_table as target_sources
+
+    return web_links_only(target_sources(frames, state.lang), t("link", state.lang))
