@@ -62,8 +62,40 @@ def test_phone_shows_the_answer_and_nothing_wider_than_the_screen(phone: Page, a
     expect(title).to_be_visible()
     assert title.bounding_box()["x"] + title.bounding_box()["width"] <= PHONE["width"]
     assert _overflow(phone) == []
+    # The ranking itself: every bar's value whole inside the chart (the longest bars' "0,8371" was cut to
+    # "0,837" at its right edge), and no two of its words on top of each other (the median's label ran into
+    # the legend's first entry).
+    chart = main.locator(".js-plotly-plot").first
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator("text.bartext").first).to_be_attached()
+    assert _cut_bar_values(chart) == []
+    assert _overlapping_words(chart) == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "phone-overview.png"))
+    chart.screenshot(path=str(ARTIFACTS / "phone-overview-ranking.png"))
+
+
+def _cut_bar_values(chart) -> list[str]:
+    """The bar labels whose right edge passes the chart's (the browser would cut them there)."""
+    return chart.evaluate("""(el) => {
+        const right = el.getBoundingClientRect().right;
+        return [...el.querySelectorAll('text.bartext')].filter(t => t.getBoundingClientRect().right > right + 0.5)
+            .map(t => t.textContent);
+    }""")
+
+
+def _overlapping_words(chart) -> list[str]:
+    """Pairs of the legend's and the annotations' words that overlap on screen."""
+    return chart.evaluate("""(el) => {
+        const words = [...el.querySelectorAll('.legendtext, .annotation-text')]
+            .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
+        const out = [];
+        for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) {
+            const [a, r] = words[i], [b, s] = words[j];
+            if (r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom) out.push(a + " / " + b);
+        }
+        return out;
+    }""")
 
 
 def test_phone_sidebar_closes_after_a_pick_and_a_page_change(phone: Page, app_url: str) -> None:
