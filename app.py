@@ -7,30 +7,39 @@ from lib.blocks import copy_link
 from lib.i18n import t
 from lib.navigation import navigate
 from lib.serve import refuse_cache_clearing
-from lib.throttle import wait_turn
+from lib.throttle import give_way, turn
 from lib.ui import get_frames, lang_now, page_script, session_lang, show_problems, sidebar
 
 # The icon is an emoji: a ":material/…:" page icon makes the browser fetch Google's font server, which an
 # offline intranet cannot reach.
 st.set_page_config(page_title="Chính quyền số cấp tỉnh", page_icon="🏛️", layout="wide")
 refuse_cache_clearing()  # a visitor's "clear cache" message does nothing, however the server was started
-wait_turn()  # a client over its share of script runs waits here, before any work (lib/throttle.py)
 
-# A new dataset is read and checked once, by the first session that needs it; every other session waits for
-# that result (st.cache_resource) and sees this message meanwhile (shown only after half a second).
-with st.spinner(t("loading_data", lang_now())):
-    frames, problems = get_frames()
-if frames is None:
-    lang = lang_now()
-    st.title(t("app_title", lang))
-    show_problems(problems, lang)
-    st.stop()
 
-# Navigation before any element: under a plain `streamlit run app.py` the first run of the process is wrapped
-# in Streamlit's legacy pages/ mode, and only what is drawn after st.navigation keeps its ids in later runs.
-page = navigate(session_lang(frames))
-state = sidebar(frames)
-lang = state.lang
-page_script(lang, page.url_path)  # the document's language; on a phone, close the sidebar after a pick
-copy_link(lang)
-page.run()
+def main() -> None:
+    give_way()  # a checkpoint (lib/throttle.py): so are every view computation, chart and page start
+    # A new dataset is read and checked once, by the first session that needs it; every other session waits for
+    # that result (st.cache_resource) and sees this message meanwhile (shown only after half a second).
+    with st.spinner(t("loading_data", lang_now())):
+        frames, problems = get_frames()
+    if frames is None:
+        lang = lang_now()
+        st.title(t("app_title", lang))
+        show_problems(problems, lang)
+        st.stop()
+
+    # Navigation before any element: under a plain `streamlit run app.py` the first run of the process is wrapped
+    # in Streamlit's legacy pages/ mode, and only what is drawn after st.navigation keeps its ids in later runs.
+    page = navigate(session_lang(frames))
+    state = sidebar(frames)
+    lang = state.lang
+    page_script(lang, page.url_path)  # the document's language; on a phone, close the sidebar after a pick
+    copy_link(lang)
+    give_way()
+    page.run()
+
+
+# A client over its share of script runs waits here, before any work, and while it stays over it its run gives
+# way to the other clients' runs at each view and chart (lib/throttle.py); behind no proxy nothing waits.
+with turn():
+    main()

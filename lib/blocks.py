@@ -12,6 +12,7 @@ from lib import filters as F
 from lib.data import Frames
 from lib.i18n import t
 from lib.safe_text import md_escape
+from lib.throttle import give_way
 from lib.ui import computed
 from lib.views import shared
 
@@ -28,6 +29,7 @@ def chart_block(spec, lang: str) -> None:
     them (the spec's texts are plain; Markdown-escaped here)."""
     from lib.export.spec import screen_config
 
+    give_way()  # a checkpoint: a run of a client over its share waits here while another client's is drawn
     st.markdown(f"**{md_escape(spec.title)}**")
     st.plotly_chart(spec.figure, config=screen_config(), key=f"chart_{spec.key}")
     if getattr(spec, "alt", ""):  # the chart in words, for a screen reader (visually hidden; lib.views.describe)

@@ -20,6 +20,7 @@ from lib.data import DatasetError, Frames, Problem, load_frames_cached, max_byte
 from lib.i18n import fmt_date, t
 from lib.navigation import in_legacy_pages_mode
 from lib.safe_text import excerpt, md_escape
+from lib.throttle import give_way
 from lib.views import shared
 
 STATE_KEY = "filters"
@@ -110,6 +111,7 @@ def computed(fn, vobs: pd.DataFrame, frames: Frames, state: F.FilterState, *args
     or those named by lib.views.reads; the others are passed as None) and the extra arguments, which must be
     hashable. Shared by every session; the results are never mutated (the print layout copies a figure
     before it changes it)."""
+    give_way()  # a checkpoint: a run of a client over its share waits here while another client's is drawn
     fields = getattr(fn, "reads", None)
     if fields is not None:
         state = replace(state, **{f.name: None for f in dataclass_fields(state) if f.name not in fields})
@@ -247,6 +249,7 @@ def _widget_key(name: str, lang: str) -> str:
 
 def _filter_widget(widget, name: str, lang: str, *args, then=None, **kwargs):
     """Draw `widget` for the filter `name` in `lang`, seeded from and copied back to the canonical state."""
+    give_way()  # a checkpoint between the sidebar's controls (lib/throttle.py)
     key = _widget_key(name, lang)
     st.session_state[key] = st.session_state[name]
 
@@ -363,6 +366,7 @@ def page_start(title_key: str, *, need_units: bool = True) -> tuple[Frames, F.Fi
     """Every page's opening: its title, the view's observations, and a clear stop when nothing is selected
     (`need_units=False`: the profile page, which picks its own unit)."""
     frames, state = current()
+    give_way()
     vobs, status = get_boundary_observations(frames, state.boundaries)
     st.title(t(title_key, state.lang))
     if need_units and not state.units:

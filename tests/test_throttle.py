@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from lib.throttle import Buckets, client_address, wait_turn
+import threading
+from pathlib import Path
+
+from lib.throttle import Buckets, Turns, _take, client_address, wait_turn
 
 
 class Clock:
@@ -52,3 +55,79 @@ def test_without_a_proxy_nothing_waits():
     assert [wait_turn({}, b, slept.append) for _ in range(5)] == [0.0] * 5 and slept == []
     behind = {"X-Forwarded-For": "10.0.0.7"}
     assert [wait_turn(behind, b, slept.append) for _ in range(3)] == [0.0, 1.0, 2.0] and slept == [1.0, 2.0]
+
+
+# --- Giving way: a client over its share pauses while another client's run is drawn -------------------------
+
+
+def test_a_client_over_its_share_gives_way_and_one_within_it_does_not():
+    b = Buckets(rate=1.0, burst=8, clock=Clock())
+    greedy, polite = {"X-Forwarded-For": "127.0.1.10"}, {"X-Forwarded-For": "127.0.1.50"}
+    for _ in range(4):  # four quick runs: half the burst used
+        assert _take(greedy, b, lambda s: None) == (0.0, False)
+    assert _take(greedy, b, lambda s: None) == (0.0, True)  # the fifth: fewer than half its burst left
+    assert _take(polite, b, lambda s: None) == (0.0, False)
+    assert _take({}, b, lambda s: None) == (0.0, False)  # behind no proxy: never
+
+
+def test_a_run_that_gives_way_waits_while_a_polite_run_is_drawn():
+    turns = Turns(max_give_way=5.0)
+    polite_on, polite_off, greedy_done = threading.Event(), threading.Event(), threading.Event()
+    order = []
+
+    def polite():
+        with turns.run(gives_way=False):
+            polite_on.set()
+            assert turns.give_way() == 0.0  # a polite run never waits
+            polite_off.wait(5)
+            order.append("polite done")
+
+    def greedy():
+        polite_on.wait(5)
+        with turns.run(gives_way=True):
+            turns.give_way()  # blocks until the polite run is over
+            order.append("greedy went on")
+        greedy_done.set()
+
+    threads = [threading.Thread(target=polite), threading.Thread(target=greedy)]
+    for th in threads:
+        th.start()
+    assert not greedy_done.wait(0.3)  # still giving way: the polite run is on
+    polite_off.set()
+    for th in threads:
+        th.join(5)
+    assert order == ["polite done", "greedy went on"]
+
+
+def test_giving_way_is_bounded_and_needs_someone_to_give_way_to():
+    turns = Turns(max_give_way=0.2)
+    with turns.run(gives_way=True):
+        assert turns.give_way() == 0.0  # no polite run on: nothing to wait for
+    held = threading.Event()
+    release = threading.Event()
+
+    def polite():
+        with turns.run(gives_way=False):
+            held.set()
+            release.wait(5)
+
+    th = threading.Thread(target=polite)
+    th.start()
+    held.wait(5)
+    with turns.run(gives_way=True):
+        first = turns.give_way()
+        assert 0.15 < first < 2.0  # waited its budget, then went on
+        assert turns.give_way() == 0.0  # the budget is spent: no second wait in the same run
+    release.set()
+    th.join(5)
+
+
+def test_app_py_draws_inside_a_turn():
+    # app.py's whole run (the wait and every checkpoint) is inside lib.throttle.turn(); the checkpoints are the
+    # view computations and the charts
+    import inspect
+
+    from lib import blocks, ui
+    app = (Path(__file__).parent.parent / "app.py").read_text(encoding="utf-8")
+    assert "with turn():\n    main()" in app
+    assert "give_way()" in inspect.getsource(ui.computed) and "give_way()" in inspect.getsource(blocks.chart_block)
