@@ -1,6 +1,6 @@
 """Performance benchmark of the dashboard.  Run from the project root:
 
-    python -m bench                 # full run (~15 min on 2 cores, of which ~4.5 min of load, ~2.5 min of fairness)
+    python -m bench                 # full run (~20 min on 2 cores, of which ~4.5 min of load, ~4 min of fairness)
     python -m bench --quick         # smoke check: fewer repeats, no commune-scale size, short load and fairness runs
     python -m bench --skip-browser  # no Chromium: no server RSS or browser figures
     python -m bench --skip-load     # no load run (many sessions on 1 and 2 replicas behind nginx), no fairness run

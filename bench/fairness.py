@@ -16,7 +16,7 @@ warmed like the other load runs. Then:
 Before both, the polite client's clicks are sent once without pauses (untimed), so its filter combinations are
 in the app's caches (lib.ui.computed) for both runs alike: solo first would otherwise warm them for contended.
 
-    python -m bench.fairness                  # 45 s solo + 45 s contended (~2.5 min with start and warm-up)
+    python -m bench.fairness                  # 90 s solo + 90 s contended (~4 min with start and warm-up)
     python -m bench.fairness --seconds 10     # a short smoke run
 """
 
@@ -59,7 +59,7 @@ POLITE_SESSIONS = 2
 GREEDY_SESSIONS = 25  # the issue's attack
 POLITE_THINK = (2.0, 5.0)
 GREEDY_THINK = (1.0, 3.0)
-SECONDS = 45.0
+SECONDS = 90.0  # ~46 polite clicks per run: at 45 s (~22) its p95 was the second-slowest click, and one click moved it
 QUICK_SECONDS = 15.0
 HEAD = 5.0  # the greedy client's start before the polite one's (its first runs are over by then)
 LIMIT = 1.5  # the issue's target: polite p95 contended ≤ 1.5× solo
