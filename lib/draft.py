@@ -32,7 +32,11 @@ def _grid_layout(rows: int, cols: int, shared_xaxes: bool, row_heights: tuple, v
 
     fig = make_subplots(rows=rows, cols=cols, shared_xaxes=shared_xaxes, row_heights=list(row_heights),
                         vertical_spacing=vertical_spacing)
-    return fig.layout.to_plotly_json()
+    layout = fig.layout.to_plotly_json()
+    # Without the default template make_subplots wrote in: go.Figure puts that same template back unchecked,
+    # while as a dict it was validated again in every figure (~25 ms of a timeline's 85, Plotly 7.1)
+    layout.pop("template", None)
+    return layout
 
 
 class Draft:
