@@ -9,9 +9,9 @@ before it draws anything. A waiting run costs no CPU (the script's thread sleeps
 
 A run of a client over its share also gives way: while any other client's run is being drawn, it pauses at
 its next checkpoint (`give_way`: the start of the run and of the page, each sidebar control, each view
-computation, each chart) until that run ends, at most MAX_GIVE_WAY s per run. A rate alone left the greedy client's one run a second beside every polite click
-(a Python process runs one thread at a time: two runs at once each go at half speed); now a polite click
-runs alone but for the rest of the step the greedy run was in.
+computation, each chart) until that run ends, at most MAX_GIVE_WAY s per run. A rate alone left the greedy
+client's one run a second beside every polite click (a Python process runs one thread at a time: two runs at
+once each go at half speed); now a polite click runs alone but for the rest of the step the greedy run was in.
 
 The address is the last one in X-Forwarded-For, the one our own nginx added (a client can write the header's
 first entries itself, never its last). Without the header (a server started directly, the tests, a laptop)

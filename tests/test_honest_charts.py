@@ -166,6 +166,18 @@ def test_ties_share_their_position_and_all_equal_is_no_comparison():
     assert equal["score"].isna().all()
 
 
+def test_positions_are_places_tied_values_share_the_better_one():
+    # 1, 2, 2, 4: two tied units share 2nd place and nobody is 3rd; the same places as pandas' rank(method="min")
+    values = pd.Series([0.71, 0.83, 0.71, 0.65, 0.83, 0.70], index=list("abcdef"))
+    assert C.value_positions(values, best_first=False).to_dict() == {"b": 1, "e": 1, "a": 3, "c": 3, "f": 5, "d": 6}
+    assert C.value_positions(values, best_first=True).to_dict() == {"d": 1, "f": 2, "a": 3, "c": 3, "b": 5, "e": 5}
+    for best_first in (True, False):
+        expected = values.rank(method="min", ascending=best_first).astype(int)
+        assert C.value_positions(values, best_first).equals(expected)
+    with pytest.raises(ValueError):  # a missing value has no place: the caller leaves it out first
+        C.value_positions(pd.Series([1.0, None]), best_first=True)
+
+
 def test_radar_draws_one_year_named_in_its_legend(real):
     obs, _ = boundary_observations(real, "63")
     state = F.FilterState("63", ["lang-son", "quang-tri", "da-nang"], (2014, 2026), "dti_score", "vi")

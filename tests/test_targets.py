@@ -182,3 +182,28 @@ def test_the_briefing_packs_carry_the_targets_table(tmp_path):
         pdf.write_bytes(packs.build_pdf([], **kw))
         text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
         assert "Mục tiêu của Nhà nước" in text and "≥ 80 % (QĐ 942; chỉ tiêu gần đúng), 2025" in text and "−11,46 %" in text
+
+
+def test_a_page_pack_gets_the_targets_lines_when_it_is_built(monkeypatch, real):
+    """The compare page's pack: the targets' lines are made when the pack is (not on every run), and they are
+    the compare table's (Hà Nam against Decision 942)."""
+    from lib import blocks, downloads
+    from lib.combine import boundary_observations
+    from lib.filters import FilterState
+    from lib.views import compare
+    from lib.views.targets import pack_lines
+
+    made, built = [], {}
+    monkeypatch.setattr(downloads, "download", lambda fmt, data, **kw: built.setdefault(fmt, data))
+    monkeypatch.setattr(downloads, "build_pptx", lambda specs, **kw: kw["targets"])
+    monkeypatch.setattr(downloads, "build_pdf", lambda specs, **kw: kw["targets"])
+    monkeypatch.setattr(downloads, "export_available", lambda start=False: (True, ""))
+    monkeypatch.setattr(downloads, "warm_up", lambda: None)
+    real_lines = blocks.shared.pack_target_lines
+    monkeypatch.setattr(blocks.shared, "pack_target_lines", lambda f, s: made.append(1) or real_lines(f, s))
+    state = FilterState("63", ["ha-nam"], (2016, 2025), "full_process_file_rate", "vi")
+    specs = compare.compare_specs(boundary_observations(real, "63")[0], real, state)
+    blocks.briefing_block(specs, real, state, key="compare")
+    assert made == [] and set(built) == {"pack-pptx", "pack-pdf"}  # drawn: nothing made yet
+    lines = built["pack-pptx"]()
+    assert made == [1] and lines == pack_lines(real, state) and "68,54 % (2024)" in lines[0]
