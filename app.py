@@ -7,7 +7,7 @@ from lib.blocks import copy_link
 from lib.i18n import t
 from lib.navigation import navigate
 from lib.serve import refuse_cache_clearing
-from lib.throttle import give_way, turn
+from lib.throttle import give_way, slot, turn
 from lib.ui import get_frames, lang_now, page_script, session_lang, show_problems, sidebar
 
 # The icon is an emoji: a ":material/…:" page icon makes the browser fetch Google's font server, which an
@@ -28,6 +28,11 @@ def main() -> None:
         show_problems(problems, lang)
         st.stop()
 
+    with slot():  # one run drawn at a time in this process, polite ones first (lib/throttle.py: Slots)
+        draw(frames)
+
+
+def draw(frames) -> None:
     # Navigation before any element: under a plain `streamlit run app.py` the first run of the process is wrapped
     # in Streamlit's legacy pages/ mode, and only what is drawn after st.navigation keeps its ids in later runs.
     page = navigate(session_lang(frames))

@@ -20,6 +20,9 @@ nothing waits: the limit belongs to the served deployment, behind nginx.
 
 from __future__ import annotations
 
+import contextlib
+import heapq
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +34,10 @@ MAX_WAIT = 10.0  # seconds a run waits at most (the debt of a client is capped a
 IDLE_FORGET = 300.0  # a client silent this long is forgotten (its bucket would be full again anyway)
 OVER_SHARE = BURST / 2  # a client with fewer runs left in its bucket than this gives way to the others' runs
 MAX_GIVE_WAY = 3.0  # seconds one run gives way at most, in all (others' runs never starve it)
+# Script runs drawn at once in one process; the others wait their turn (see Slots). 50 sessions on one process
+# (bench.loadgen, 2026-12-03): p95 1.62 s with 1, 2.07 s with 2, 2.39 s with 3, 7.8–9.3 s with no limit.
+RUNS_AT_ONCE = 1
+MAX_SLOT_WAIT = 30.0  # a run waits at most this long for a slot, then goes on anyway
 
 
 class Buckets:
@@ -95,61 +102,104 @@ def _take(headers, buckets: Buckets, sleep: Callable[[float], None]) -> tuple[fl
     return wait, wait > 0 or buckets.left(key) < OVER_SHARE
 
 
-class Turns:
-    """Which script runs are being drawn, and which of them give way: runs of clients within their share
-    (`polite`) go first; a run of a client over it waits at each checkpoint while one of those is on."""
+class Slots:
+    """At most `n` script runs drawn at once in one process; the others wait (sleeping) for a slot, runs of
+    clients within their share first, then in order of arrival; and a run of a client over its share hands its
+    slot to a waiting polite run at its next checkpoint (`give_way`), then waits for the next free one.
 
-    def __init__(self, max_give_way: float = MAX_GIVE_WAY, clock: Callable[[], float] = time.monotonic):
-        self.max_give_way, self.clock = max_give_way, clock
-        self._cond = threading.Condition()
-        self._polite = 0  # polite runs being drawn now
-        self._mine = threading.local()  # this thread's run: (gives way, seconds given so far)
+    One process runs Python one thread at a time. With 50 leaders' runs in flight at once (measured: 36
+    script threads) every lock a run takes on its way — Streamlit's store of download buttons, the renderer's —
+    became a convoy: each hand-over waited for the interpreter, and the process sat 20–50 % idle while runs
+    took 6–9 s (py-spy dumps; bench/README.md). One at a time keeps the core busy without the convoy (the
+    event loop still sends one run's messages while the next is drawn). And a greedy client's run no longer
+    shares the interpreter with a polite click for longer than one step."""
+
+    def __init__(self, n: int = RUNS_AT_ONCE, max_wait: float = MAX_SLOT_WAIT,
+                 max_give_way: float = MAX_GIVE_WAY, clock: Callable[[], float] = time.monotonic):
+        self.n, self.max_wait, self.max_give_way, self.clock = n, max_wait, max_give_way, clock
+        self._lock = threading.Lock()
+        self._busy = 0  # slots held
+        self._queue: list[tuple[int, int, threading.Event]] = []  # a heap of (0 polite / 1 over share, arrival)
+        self._arrival = itertools.count()
+        self._mine = threading.local()  # this thread's run: [gives way, seconds given so far] while it holds one
+
+    def _wait(self, priority: int, limit: float) -> float:
+        """Take a free slot, or queue for one (at most `limit` s, then go on beside the others)."""
+        with self._lock:
+            if self._busy < self.n and not self._queue:
+                self._busy += 1
+                return 0.0
+            entry = (priority, next(self._arrival), threading.Event())
+            heapq.heappush(self._queue, entry)
+        start = self.clock()
+        if not entry[2].wait(limit):
+            with self._lock:
+                if entry in self._queue:  # not handed one meanwhile
+                    self._queue.remove(entry)
+                    heapq.heapify(self._queue)
+                    self._busy += 1
+        return self.clock() - start
+
+    def _hand_on(self) -> None:
+        """(under the lock) Give a held slot to the first in the queue, or free it."""
+        if self._queue:
+            heapq.heappop(self._queue)[2].set()
+        else:
+            self._busy -= 1
 
     @contextmanager
-    def run(self, gives_way: bool) -> Iterator[None]:
-        """Around one script run (app.py), in the thread that draws it."""
+    def slot(self, gives_way: bool = False) -> Iterator[float]:
+        """Around the drawing of one run; yields the seconds it waited for its slot."""
+        waited = self._wait(int(gives_way), self.max_wait)
         self._mine.state = [gives_way, 0.0]
-        if not gives_way:
-            with self._cond:
-                self._polite += 1
         try:
-            yield
+            yield waited
         finally:
-            self._mine.state = [False, 0.0]
-            if not gives_way:
-                with self._cond:
-                    self._polite -= 1
-                    self._cond.notify_all()
+            self._mine.state = None
+            with self._lock:
+                self._hand_on()
 
     def give_way(self) -> float:
-        """A checkpoint: a run that gives way waits here (sleeping, no CPU) while a polite run is drawn, within
-        its budget. Returns the seconds waited (0 for a polite run, or with no one else on)."""
+        """A checkpoint: a run that gives way hands its slot to a waiting polite run, then waits for a slot
+        again (within its budget). Returns the seconds waited (0 for a polite run, or with no one waiting)."""
         state = getattr(self._mine, "state", None)
         if not state or not state[0] or state[1] >= self.max_give_way:
             return 0.0
-        with self._cond:
-            if self._polite == 0:  # no one to give way to
+        with self._lock:
+            if not self._queue or self._queue[0][0] != 0:  # no polite run waiting
                 return 0.0
-            start = self.clock()
-            self._cond.wait_for(lambda: self._polite == 0, timeout=self.max_give_way - state[1])
-            waited = self.clock() - start
+            heapq.heappop(self._queue)[2].set()  # our slot moves to the polite run (`busy` unchanged)
+        waited = self._wait(1, self.max_give_way - state[1])
         state[1] += waited
         return waited
 
+    @property
+    def busy(self) -> int:
+        return self._busy
 
-TURNS = Turns()
+
+SLOTS = Slots()
+_GIVES_WAY = threading.local()  # what turn() decided for this thread's run, read by slot()
 
 
 @contextmanager
-def turn(headers=None, buckets: Buckets = BUCKETS, turns: Turns = TURNS,
-         sleep: Callable[[float], None] = time.sleep) -> Iterator[float]:
-    """app.py's whole run: wait while this client is over its share, then draw (giving way at each checkpoint
-    while it stays over it). Yields the wait."""
+def turn(headers=None, buckets: Buckets = BUCKETS, sleep: Callable[[float], None] = time.sleep) -> Iterator[float]:
+    """app.py's whole run: wait while this client is over its share (before anything is drawn); whether its
+    run then gives way is kept for `slot`. Yields the wait."""
     wait, gives_way = _take(headers, buckets, sleep)
-    with turns.run(gives_way):
+    _GIVES_WAY.value = gives_way
+    try:
         yield wait
+    finally:
+        _GIVES_WAY.value = False
+
+
+def slot(slots: Slots | None = None) -> contextlib.AbstractContextManager:
+    """app.py's drawing, once the dataset is read (a first visitor's "loading" message is never queued): one of
+    the process's RUNS_AT_ONCE slots (see Slots)."""
+    return (slots or SLOTS).slot(getattr(_GIVES_WAY, "value", False))
 
 
 def give_way() -> float:
-    """A checkpoint of the drawing run (lib.ui.computed, lib.blocks.chart_block): see Turns.give_way."""
-    return TURNS.give_way()
+    """A checkpoint of the drawing run (the page and sidebar starts, lib.ui.computed, lib.blocks.chart_block)."""
+    return SLOTS.give_way()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
-from lib.throttle import Buckets, Turns, _take, client_address, wait_turn
+from lib.throttle import Buckets, Slots, _take, client_address, wait_turn
 
 
 class Clock:
@@ -70,64 +71,115 @@ def test_a_client_over_its_share_gives_way_and_one_within_it_does_not():
     assert _take({}, b, lambda s: None) == (0.0, False)  # behind no proxy: never
 
 
-def test_a_run_that_gives_way_waits_while_a_polite_run_is_drawn():
-    turns = Turns(max_give_way=5.0)
-    polite_on, polite_off, greedy_done = threading.Event(), threading.Event(), threading.Event()
-    order = []
+def test_runs_beyond_the_slots_wait_and_polite_ones_go_first():
+    slots = Slots(n=1, max_wait=5)
+    order, started = [], threading.Event()
+    hold = threading.Event()
 
-    def polite():
-        with turns.run(gives_way=False):
-            polite_on.set()
-            assert turns.give_way() == 0.0  # a polite run never waits
-            polite_off.wait(5)
-            order.append("polite done")
+    def run(name, gives_way, ready=None):
+        with slots.slot(gives_way):
+            if ready:
+                ready.set()
+                hold.wait(5)
+            order.append(name)
+
+    first = threading.Thread(target=run, args=("first", False, started))
+    first.start()
+    started.wait(5)
+    greedy = threading.Thread(target=run, args=("greedy", True))
+    greedy.start()
+    time.sleep(0.1)  # the greedy run queues first
+    polite = threading.Thread(target=run, args=("polite", False))
+    polite.start()
+    time.sleep(0.1)
+    assert order == [] and slots.busy == 1  # one slot: both wait
+    hold.set()
+    for th in (first, greedy, polite):
+        th.join(5)
+    assert order == ["first", "polite", "greedy"]  # the polite run jumped the queue
+    assert slots.busy == 0
+
+
+def test_a_run_over_its_share_hands_its_slot_to_a_waiting_polite_run():
+    slots = Slots(n=1, max_wait=5, max_give_way=5)
+    order = []
+    greedy_in, polite_queued = threading.Event(), threading.Event()
 
     def greedy():
-        polite_on.wait(5)
-        with turns.run(gives_way=True):
-            turns.give_way()  # blocks until the polite run is over
-            order.append("greedy went on")
-        greedy_done.set()
-
-    threads = [threading.Thread(target=polite), threading.Thread(target=greedy)]
-    for th in threads:
-        th.start()
-    assert not greedy_done.wait(0.3)  # still giving way: the polite run is on
-    polite_off.set()
-    for th in threads:
-        th.join(5)
-    assert order == ["polite done", "greedy went on"]
-
-
-def test_giving_way_is_bounded_and_needs_someone_to_give_way_to():
-    turns = Turns(max_give_way=0.2)
-    with turns.run(gives_way=True):
-        assert turns.give_way() == 0.0  # no polite run on: nothing to wait for
-    held = threading.Event()
-    release = threading.Event()
+        with slots.slot(gives_way=True):
+            greedy_in.set()
+            polite_queued.wait(5)
+            time.sleep(0.1)
+            waited = slots.give_way()  # a checkpoint: the polite run is waiting
+            order.append(("greedy went on", waited > 0))
 
     def polite():
-        with turns.run(gives_way=False):
-            held.set()
+        greedy_in.wait(5)
+        polite_queued.set()
+        with slots.slot(gives_way=False):
+            assert slots.give_way() == 0.0  # a polite run never gives way
+            order.append(("polite drawn", True))
+
+    threads = [threading.Thread(target=greedy), threading.Thread(target=polite)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(5)
+    assert order == [("polite drawn", True), ("greedy went on", True)]
+    assert slots.busy == 0
+
+
+def test_giving_way_needs_someone_to_give_way_to_and_is_bounded():
+    slots = Slots(n=1, max_wait=5, max_give_way=0.2)
+    with slots.slot(gives_way=True):
+        assert slots.give_way() == 0.0  # nobody waiting
+    # a polite run that never gets the slot back to the greedy one: the greedy run goes on after its budget
+    slots = Slots(n=1, max_wait=5, max_give_way=0.2)
+    release, greedy_in = threading.Event(), threading.Event()
+    waits = []
+
+    def polite():
+        greedy_in.wait(5)
+        with slots.slot(gives_way=False):
             release.wait(5)
 
     th = threading.Thread(target=polite)
     th.start()
-    held.wait(5)
-    with turns.run(gives_way=True):
-        first = turns.give_way()
-        assert 0.15 < first < 2.0  # waited its budget, then went on
-        assert turns.give_way() == 0.0  # the budget is spent: no second wait in the same run
+    with slots.slot(gives_way=True):
+        greedy_in.set()
+        time.sleep(0.1)  # the polite run is queued
+        waits.append(slots.give_way())
+        waits.append(slots.give_way())
     release.set()
     th.join(5)
+    assert 0.15 < waits[0] < 2.0 and waits[1] == 0.0  # its budget, once
+    assert slots.busy == 0
 
 
-def test_app_py_draws_inside_a_turn():
-    # app.py's whole run (the wait and every checkpoint) is inside lib.throttle.turn(); the checkpoints are the
-    # view computations and the charts
+def test_a_run_waits_for_a_slot_at_most_its_limit():
+    slots = Slots(n=1, max_wait=0.2)
+    with slots.slot():
+        out, held = [], []
+
+        def late():
+            held.append(slots.slot())
+            out.append(held[0].__enter__())
+
+        th = threading.Thread(target=late)
+        th.start()
+        th.join(5)
+        assert 0.15 < out[0] < 2.0 and slots.busy == 2  # went on beside the other
+        held[0].__exit__(None, None, None)
+    assert slots.busy == 0
+
+
+def test_app_py_draws_inside_a_turn_and_a_slot():
+    # app.py's whole run is inside lib.throttle.turn(), its drawing (not the dataset's loading) inside slot();
+    # the checkpoints are the view computations and the charts
     import inspect
 
     from lib import blocks, ui
     app = (Path(__file__).parent.parent / "app.py").read_text(encoding="utf-8")
     assert "with turn():\n    main()" in app
+    assert app.index("get_frames()") < app.index("with slot():")
     assert "give_way()" in inspect.getsource(ui.computed) and "give_way()" in inspect.getsource(blocks.chart_block)

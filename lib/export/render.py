@@ -88,6 +88,8 @@ class Renderer:
 
     def warm_up(self) -> None:
         """Start the server in a background thread, once, so the first click is fast."""
+        if self._warm_started:  # every chart of every run asks: no lock once it is done (a convoy under load)
+            return
         with self._start_lock:
             if self._warm_started:
                 return
