@@ -18,6 +18,7 @@ from lib import filters as F
 from lib.combine import view_observations
 from lib.data import DatasetError, Frames, Problem, load_frames_cached, max_bytes_limit, resolve_path
 from lib.i18n import fmt_date, t
+from lib.memo import Memo
 from lib.navigation import in_legacy_pages_mode
 from lib.safe_text import excerpt, md_escape
 from lib.throttle import give_way
@@ -98,9 +99,13 @@ def get_boundary_observations(frames: Frames, boundaries: str) -> tuple[pd.DataF
         return view_observations(frames, boundaries)
 
 
-@st.cache_resource(show_spinner=False, max_entries=96)
-def _computed(name: str, key: tuple, _fn, _frames: Frames, _args: tuple, _kwargs: dict):
-    return _frames, _fn(*_args, **_kwargs)
+COMPUTED = Memo()  # every session's view results, least recently used out first (lib/memo.py: why not st.cache_*)
+
+
+def _weight(frames: Frames) -> float:
+    """An entry's weight in COMPUTED: the dataset's units per hundred (a view's charts grow with its units)."""
+    units = getattr(frames, "units", None)
+    return max(1.0, len(units) / 100) if units is not None else 1.0
 
 
 def computed(fn, vobs: pd.DataFrame, frames: Frames, state: F.FilterState, *args, **kwargs):
@@ -117,8 +122,8 @@ def computed(fn, vobs: pd.DataFrame, frames: Frames, state: F.FilterState, *args
         state = replace(state, **{f.name: None for f in dataclass_fields(state) if f.name not in fields})
     key = (id(frames), state.boundaries, tuple(state.units or ()), tuple(state.years or ()), state.indicator,
            state.lang, args, tuple(sorted(kwargs.items())))
-    kept, value = _computed(f"{fn.__module__}.{fn.__qualname__}", key, fn, frames, (vobs, frames, state, *args),
-                            kwargs)
+    kept, value = COMPUTED.get((f"{fn.__module__}.{fn.__qualname__}", key),
+                               lambda: (frames, fn(vobs, frames, state, *args, **kwargs)), _weight(frames))
     if kept is not frames:  # another dataset's frames at a reused address: never replay its result
         return fn(vobs, frames, state, *args, **kwargs)
     return value

@@ -267,6 +267,29 @@ def test_a_chart_is_computed_once_per_dataset_and_filters():
     assert computed(view, None, frames_a, s1) is first and len(calls) == 4
 
 
+def test_another_clients_minute_of_clicks_does_not_evict_a_leaders_views():
+    """The views' memory is shared by every session. A client clicking through 150 filter states (a greedy
+    client's minute, five views a run) once evicted every other leader's views (96 entries): their next click
+    was recomputed, 4× slower (bench.fairness). Now a leader's view survives it and is replayed."""
+    import lib.filters as F
+    from lib import ui
+
+    calls = []
+
+    def view(vobs, frames, state):
+        calls.append(state.years)
+        return object()
+
+    frames = type("Frames", (), {})()
+    mine = F.FilterState("63", ["quang-tri"], (2016, 2025), "dti_score", "vi")
+    first = ui.computed(view, None, frames, mine)
+    for start in range(150):
+        ui.computed(view, None, frames, F.FilterState("63", ["ha-noi"], (1800 + start, 2025), "dti_score", "vi"))
+    assert len(calls) == 151
+    assert ui.computed(view, None, frames, mine) is first and len(calls) == 151  # replayed, not recomputed
+    assert ui.COMPUTED.weight <= ui.COMPUTED.budget  # and the memory stays bounded
+
+
 def test_a_view_that_reads_some_filters_is_kept_when_another_moves():
     """A view marked with lib.views.reads is keyed by those filters only: the map is not redrawn when the
     start of the period moves, and a filter it does not declare reaches it as None (never a stale replay)."""
