@@ -758,8 +758,11 @@ def measure(replicas: list[int], sessions: list[int], seconds: dict[int, float],
                 for i in range((repeat or {}).get((n, k), 1)):
                     settle(srv.processes())
                     log(f"load: {n} replica(s), {k} sessions, {seconds[k]:.0f} s (run {i + 1})")
+                    # each repeat its own leaders (seed): a repeat of the same links and clicks would be
+                    # served from the views' memory (lib/memo.py) and measure only the replay
                     every.append(asyncio.run(run_load(srv.url, k, seconds[k], think=think, timeout=timeout,
-                                                      max_requests=max_requests, processes=srv.processes())))
+                                                      max_requests=max_requests, processes=srv.processes(),
+                                                      seed=1 + i)))
                 res["runs"][str(k)] = every[0]
                 if len(every) > 1:
                     res.setdefault("repeats", {})[str(k)] = every
