@@ -7,6 +7,7 @@ import html
 
 import pandas as pd
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from lib import filters as F
 from lib.data import Frames
@@ -22,6 +23,31 @@ _VISUALLY_HIDDEN = ("position:absolute;width:1px;height:1px;padding:0;margin:-1p
                     "clip:rect(0,0,0,0);white-space:nowrap;border:0")
 
 
+class _Drawn(BaseFigure):
+    """A shared figure as st.plotly_chart reads it: Streamlit asks a Plotly figure for `to_dict()` (a deep copy
+    of every trace, the layout and the template: 2–4 ms a figure, on every rerun of every session) and then
+    reads only that dict. A figure replayed from lib.ui.computed is never changed (ChartSpec is frozen; the
+    print layout copies a figure before it changes it), so its dict is made once and handed over as it is."""
+
+    def __init__(self, figure_dict: dict):  # noqa: D107 - BaseFigure's own __init__ (validation) is skipped
+        object.__setattr__(self, "_figure_dict", figure_dict)
+
+    def to_dict(self) -> dict:
+        return self._figure_dict
+
+
+def drawn(figure) -> _Drawn:
+    """The figure as st.plotly_chart reads it, its dict made once per figure object and kept on it (they live
+    and die together: a figure evicted from lib.ui.computed takes its dict along)."""
+    if isinstance(figure, _Drawn):
+        return figure
+    out = getattr(figure, "_drawn", None)
+    if out is None:
+        out = _Drawn(figure.to_dict())
+        figure._drawn = out  # a private attribute: Plotly lets it through unvalidated
+    return out
+
+
 def chart_block(spec, lang: str) -> None:
     """A chart as a reader meets it: its title, the chart, its source line, the download buttons.
 
@@ -31,7 +57,7 @@ def chart_block(spec, lang: str) -> None:
 
     give_way()  # a checkpoint: a run of a client over its share waits here while another client's is drawn
     st.markdown(f"**{md_escape(spec.title)}**")
-    st.plotly_chart(spec.figure, config=screen_config(), key=f"chart_{spec.key}")
+    st.plotly_chart(drawn(spec.figure), config=screen_config(), key=f"chart_{spec.key}")
     if getattr(spec, "alt", ""):  # the chart in words, for a screen reader (visually hidden; lib.views.describe)
         st.markdown(f'<div class="chart-alt" style="{_VISUALLY_HIDDEN}">{html.escape(spec.alt)}</div>',
                     unsafe_allow_html=True)

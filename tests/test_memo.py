@@ -78,3 +78,27 @@ def test_two_runs_computing_one_key_at_once_replay_the_same_value():
     for th in threads:
         th.join(10)
     assert len(out) == 2 and out[0] is out[1] and len(memo) == 1
+
+
+def test_a_shared_figure_reaches_the_browser_unchanged_and_is_converted_once():
+    """lib.blocks.drawn: st.plotly_chart gets a replayed figure's dict made once (not Plotly's deep copy on
+    every rerun); the chart the browser receives is the figure's own JSON, byte for byte."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import plotly.graph_objects as go
+        import streamlit as st
+
+        from lib.blocks import drawn
+
+        fig = go.Figure(go.Bar(x=["Quảng Trị", "Hà Nội"], y=[0.4866, 0.6821], hovertext=["a", "b"]))
+        fig.update_layout(title="DTI 2024", separators=",.")
+        st.plotly_chart(fig, key="plain")
+        d = drawn(fig)
+        st.plotly_chart(d, key="drawn")
+        st.session_state["once"] = drawn(fig) is d and d.to_dict() is d.to_dict()
+
+    at = AppTest.from_function(script).run()
+    plain, kept = (c.proto.spec for c in at.get("plotly_chart"))
+    assert plain == kept and ("Quảng Trị" in plain or "Qu\\u1ea3ng Tr\\u1ecb" in plain)
+    assert at.session_state["once"]
