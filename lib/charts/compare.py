@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sequential
 
 from lib.charts.common import (
     DASHES,
@@ -37,6 +38,10 @@ from lib.data import rows_by_id
 from lib.draft import Draft
 from lib.i18n import fmt_value, t
 from lib.safe_text import plot_escape
+
+# Plotly's Cividis as the stops its property check writes for colorscale="Cividis" (figures from lib.draft are
+# not checked; plotly.js has a "Cividis" of its own, in other colours)
+CIVIDIS = [[i / (len(sequential.Cividis) - 1), c] for i, c in enumerate(sequential.Cividis)]
 
 
 def normalise(latest: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -148,7 +153,7 @@ def heatmap_figure(latest: pd.DataFrame, indicators: pd.DataFrame, labels: dict[
         # Above a region's size the cells are too narrow for words: colour and hover only (grey = no data).
         z=z, x=[wrap(labels.get(u, u), 18) for u in units], y=ylabels, text=text,
         texttemplate="%{text}" if len(units) <= HEATMAP_TEXT_MAX else None,
-        textfont={"size": 10}, hovertext=hover, hoverinfo="text", colorscale="Cividis", zmin=0, zmax=1,
+        textfont={"size": 10}, hovertext=hover, hoverinfo="text", colorscale=CIVIDIS, zmin=0, zmax=1,
         xgap=2, ygap=2,  # the colour bar lies under the grid: on a phone every pixel of width goes to the cells
         colorbar={"title": {"text": "0–1", "side": "right"}, "thickness": 10, "orientation": "h", "len": 0.6,
                   "x": 0.5, "xanchor": "center", "y": -0.02, "yanchor": "top"},
