@@ -10,16 +10,16 @@ from lib.views import timeline as view
 
 frames, state, vobs, status = page_start("page_timeline")
 lang = state.lang
-notes = shared.merger_notes(frames, state)
+notes = computed(shared.merger_notes_of, vobs, frames, state)
 if notes:
     st.info("  \n".join(notes), icon=":material/merge_type:")
 tl_specs = computed(view.timeline_specs, vobs, frames, state)
-note = shared.coverage_note(vobs, frames, state)
+note = computed(shared.coverage_note, vobs, frames, state)
 if note:
     st.caption(note)
 for spec in tl_specs:
     chart_block(spec, lang)
-table = view.events_table(frames, state)
+table = computed(view.events_table_of, vobs, frames, state)
 if table.empty:
     st.info(t("no_data_filters", lang))
 else:

@@ -14,7 +14,7 @@ from lib.views import targets as views_targets
 frames, state, vobs, status = page_start("page_compare")
 lang = state.lang
 specs = list(computed(view.compare_specs, vobs, frames, state))  # a copy: this page adds to it
-note = shared.coverage_note(vobs, frames, state)
+note = computed(shared.coverage_note, vobs, frames, state)
 for spec in specs:
     if note and spec.key == "compare-bars":
         st.caption(note)
@@ -56,7 +56,7 @@ def side_by_side(specs: list) -> None:
                      key="cmp_x")
     y_default = kids[5] if len(kids) > 5 else view.widest_other(frames, state, x)
     y = c2.selectbox(t("scatter_y", lang), ids, index=ids.index(y_default), format_func=titles.get, key="cmp_y")
-    years = view.scatter_years(vobs, state, x, y)
+    years = computed(view.scatter_years_of, vobs, frames, state, x, y)
     if years:
         year = c3.selectbox(t("scatter_year", lang), years[::-1], key="cmp_year")
         fit = st.checkbox(t("scatter_fit", lang), value=False, key="cmp_fit")

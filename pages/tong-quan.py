@@ -13,11 +13,11 @@ from lib.views import shared
 
 frames, state = current()
 lang = state.lang
-vobs, status = get_boundary_observations(frames, state.boundaries)
+vobs, _ = get_boundary_observations(frames, state.boundaries)
 
 # --- Header ---
 st.title(t("app_title", lang))
-notes = shared.merger_notes(frames, state)
+notes = computed(shared.merger_notes_of, vobs, frames, state)
 if notes:
     st.info("  \n".join(notes), icon=":material/merge_type:")
 
@@ -28,18 +28,17 @@ if not state.units:
 # --- Ranking ---
 st.header(t("ranking", lang))
 table, spec, n_units, year = computed(view.overview_ranking, vobs, frames, state)
-for note in shared.not_combinable_notes(status, frames, state, year=year, vobs=vobs):
+for note in computed(shared.not_combinable_of, vobs, frames, state, year):
     st.markdown(note)
 ind_name = shared.indicator_titles(frames, lang)[state.indicator]
 st.caption(t("provinces_with_data", lang, n=n_units, indicator=md_escape(f"{ind_name} ({year})")))
 chart_block(spec, lang)
-map_chart = view.map_spec(vobs, frames, state, year,
-                           computed(view.map_figure_of, vobs, frames, state, year, by_url=shapes_by_url()))
+map_chart = computed(view.map_chart, vobs, frames, state, year, by_url=shapes_by_url())
 chart_block(map_chart, lang)
 if not table.empty:
     st.header(t("standing_title", lang))
     st.dataframe(table, hide_index=True, width="stretch")
-official = view.official_34_table(vobs, frames, state)
+official = computed(view.official_34_table, vobs, frames, state)
 if not official.empty:
     st.header(t("official_34_title", lang))
     st.caption(t("official_34_note", lang))

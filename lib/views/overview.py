@@ -76,6 +76,12 @@ def map_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int, 
                      C.chart_title(meta, state.lang, (year, year)))
 
 
+def map_chart(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int, by_url: bool = False) -> ChartSpec:
+    """The map as the page shows it, for lib.ui.computed: the spec (title, sources, alt text, file name) cost
+    13–15 ms on every run when only the figure was kept."""
+    return map_spec(vobs, frames, state, year, map_figure_of(vobs, frames, state, year, by_url=by_url))
+
+
 MOVEMENT_MIN_SHARE = 0.5  # a year joins the movement chart when it covers at least half the best year's units
 
 

@@ -268,3 +268,16 @@ def derived_text(derived, rule, lang: str) -> str:
         return ""
     key = f"derived_{rule}"
     return t(key, lang) if key in STRINGS else t("derived", lang)
+
+
+@reads("boundaries", "units", "lang")
+def merger_notes_of(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> list[str]:
+    """merger_notes as a view function, for lib.ui.computed (2–3 ms a run on the overview and the timeline)."""
+    return merger_notes(frames, state)
+
+
+def not_combinable_of(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int | None) -> list[str]:
+    """not_combinable_notes of the view's combining status, for lib.ui.computed (6 ms a run in the 34 view)."""
+    from lib.combine import view_observations
+
+    return not_combinable_notes(view_observations(frames, state.boundaries)[1], frames, state, year=year, vobs=vobs)

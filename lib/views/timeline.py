@@ -82,6 +82,11 @@ def timeline_specs(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> li
     ]
 
 
+def events_table_of(vobs: pd.DataFrame, frames: Frames, state: FilterState) -> pd.DataFrame:
+    """events_table as a view function, for lib.ui.computed (5–7 ms on every run of the timeline)."""
+    return events_table(frames, state)
+
+
 def events_table(frames: Frames, state: FilterState) -> pd.DataFrame:
     """The events the timeline marks, numbered as on the chart; in the 34-unit view the predecessors'
     events too, each marked with the unit it belongs to now."""
