@@ -381,6 +381,8 @@ def test_a_rerun_that_changes_nothing_builds_nothing_again(page, boundaries, mon
     import lib.views.overview as VO
     import lib.views.shared as VS
     import lib.views.timeline as VT
+    from lib import ui
+    from lib.memo import Memo
 
     calls: list[str] = []
 
@@ -398,6 +400,7 @@ def test_a_rerun_that_changes_nothing_builds_nothing_again(page, boundaries, mon
     for mod, name in ((VS, "merger_notes"), (VS, "coverage_note"), (VS, "not_combinable_notes"),
                       (VT, "events_table"), (VC, "scatter_years"), (VO, "official_34_table")):
         monkeypatch.setattr(mod, name, counting(name, getattr(mod, name)))
+    monkeypatch.setattr(ui, "COMPUTED", Memo())  # nothing kept from earlier tests: the first run builds
     at = app({"view": boundaries}, page=page)
     assert not at.exception
     assert "make_spec" in calls  # the first run built the charts (through the counting functions)
