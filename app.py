@@ -7,13 +7,14 @@ from lib.blocks import copy_link
 from lib.i18n import t
 from lib.navigation import navigate
 from lib.serve import refuse_cache_clearing
-from lib.throttle import give_way, slot, turn
+from lib.throttle import collect_when_idle, give_way, slot, turn
 from lib.ui import get_frames, lang_now, page_script, session_lang, show_problems, sidebar
 
 # The icon is an emoji: a ":material/…:" page icon makes the browser fetch Google's font server, which an
 # offline intranet cannot reach.
 st.set_page_config(page_title="Chính quyền số cấp tỉnh", page_icon="🏛️", layout="wide")
 refuse_cache_clearing()  # a visitor's "clear cache" message does nothing, however the server was started
+collect_when_idle()  # Python's full garbage collection when no run is drawn, not in a leader's click (lib/throttle.py)
 
 
 def main() -> None:

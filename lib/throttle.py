@@ -21,6 +21,7 @@ nothing waits: the limit belongs to the served deployment, behind nginx.
 from __future__ import annotations
 
 import contextlib
+import gc
 import heapq
 import itertools
 import threading
@@ -203,3 +204,68 @@ def slot(slots: Slots | None = None) -> contextlib.AbstractContextManager:
 def give_way() -> float:
     """A checkpoint of the drawing run (the page and sidebar starts, lib.ui.computed, lib.blocks.chart_block)."""
     return SLOTS.give_way()
+
+
+# --- Python's full collection, when no run is drawn ----------------------------------------------------------
+
+# Python's full (generation 2) garbage collection walks every object the process holds. With the views' memory
+# full (lib/memo.py) one took 126–248 ms (gc.callbacks in the server under bench.fairness, 2026-12-03: six in
+# four minutes), started by whichever run allocated at that moment; a click drawn then waited for it (the
+# fairness run of 23:48 UTC: polite p95 225 ms against 117 alone, 100 ms in a run the pauses missed). Automatic
+# full collections are turned off (their threshold out of reach; the young generations are collected as
+# before) and a thread runs one when no run is being drawn and IDLE_GC_EVERY s have passed — or after
+# FORCE_GC_AFTER s whatever the load, so cyclic garbage never piles up on a server that is never idle.
+IDLE_GC_EVERY = 30.0
+FORCE_GC_AFTER = 120.0
+NO_AUTOMATIC_FULL = 1_000_000_000  # gc threshold 2: full collections after this many middle ones (never)
+
+
+class IdleCollector:
+    """`step()` runs a full collection when it is due (see above); `start()` calls it every `poll` s."""
+
+    def __init__(self, slots: Slots, every: float = IDLE_GC_EVERY, force_after: float = FORCE_GC_AFTER,
+                 clock: Callable[[], float] = time.monotonic, collect: Callable[[int], int] = gc.collect,
+                 poll: float = 0.25):
+        self.slots, self.every, self.force_after, self.clock, self.collect = slots, every, force_after, clock, collect
+        self.poll = poll
+        self.last = clock()
+        self.runs = 0
+
+    def due(self) -> bool:
+        since = self.clock() - self.last
+        idle = self.slots.busy == 0 and not self.slots._queue
+        return since >= self.force_after or (idle and since >= self.every)
+
+    def step(self) -> bool:
+        if not self.due():
+            return False
+        self.collect(2)
+        self.last = self.clock()
+        self.runs += 1
+        return True
+
+    def start(self) -> threading.Thread:
+        def loop() -> None:
+            while True:
+                time.sleep(self.poll)
+                self.step()
+
+        th = threading.Thread(target=loop, name="full-gc-when-idle", daemon=True)
+        th.start()
+        return th
+
+
+_COLLECTOR: list[IdleCollector] = []
+_COLLECTOR_LOCK = threading.Lock()
+
+
+def collect_when_idle() -> IdleCollector:
+    """Once per process (app.py, at every run: only the first does anything): automatic full collections off,
+    one when no run is drawn instead (IdleCollector)."""
+    with _COLLECTOR_LOCK:
+        if not _COLLECTOR:
+            young, middle, _ = gc.get_threshold()
+            gc.set_threshold(young, middle, NO_AUTOMATIC_FULL)
+            _COLLECTOR.append(IdleCollector(SLOTS))
+            _COLLECTOR[0].start()
+        return _COLLECTOR[0]

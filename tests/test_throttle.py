@@ -183,3 +183,34 @@ def test_app_py_draws_inside_a_turn_and_a_slot():
     assert "with turn():\n    main()" in app
     assert app.index("get_frames()") < app.index("with slot():")
     assert "give_way()" in inspect.getsource(ui.computed) and "give_way()" in inspect.getsource(blocks.chart_block)
+
+
+def test_a_full_collection_waits_for_no_run_being_drawn_but_not_forever():
+    """Python's full garbage collection (126–248 ms with the views' memory full) runs when no run is drawn,
+    at most every IDLE_GC_EVERY s; on a server that is never idle, after FORCE_GC_AFTER s anyway."""
+    from lib.throttle import IdleCollector, Slots
+
+    now = [0.0]
+    slots, collected = Slots(n=1, clock=lambda: now[0]), []
+    c = IdleCollector(slots, every=20, force_after=120, clock=lambda: now[0], collect=collected.append)
+    now[0] = 10
+    assert not c.step()  # idle, but one ran 10 s ago
+    now[0] = 21
+    with slots.slot():  # a leader's run is being drawn
+        assert not c.step() and collected == []
+    assert c.step() and collected == [2]  # the run ended: now
+    now[0] = 41
+    with slots.slot():
+        now[0] = 161  # 120 s after the last one, a run still being drawn (a server never idle)
+        assert c.step() and collected == [2, 2]
+
+
+def test_the_app_turns_off_automatic_full_collections_once():
+    import gc
+
+    from lib.throttle import NO_AUTOMATIC_FULL, collect_when_idle
+
+    before = gc.get_threshold()
+    first = collect_when_idle()  # its thread stays (a daemon), as in the served app
+    assert collect_when_idle() is first  # one collector (and one thread) per process
+    assert gc.get_threshold()[2] == NO_AUTOMATIC_FULL and gc.get_threshold()[:2] == before[:2]
