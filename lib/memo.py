@@ -18,7 +18,8 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 # Weight units (lib.ui.computed: one per hundred units in the dataset; the shipped dataset's 86 units weigh 1).
-# At the shipped scale 640 entries of ~0.1–0.4 MB: about 130 MB at most, beside the process's ~220 MB
+# At the shipped scale 640 entries of ~0.1–0.4 MB (measured before a drawn figure kept its dict beside it,
+# lib.blocks.drawn, which adds up to as much again): about 130–260 MB at most, beside the process's ~220 MB
 # (deploy/k8s/dashboard.yaml: request 512 MiB, limit 1 GiB). At 3,321 communes (weight 33): 19 entries.
 BUDGET = 640.0
 

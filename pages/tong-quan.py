@@ -33,7 +33,7 @@ for note in computed(shared.not_combinable_of, vobs, frames, state, year):
 ind_name = shared.indicator_titles(frames, lang)[state.indicator]
 st.caption(t("provinces_with_data", lang, n=n_units, indicator=md_escape(f"{ind_name} ({year})")))
 chart_block(spec, lang)
-map_chart = computed(view.map_chart, vobs, frames, state, year, by_url=shapes_by_url())
+map_chart = computed(view.map_spec, vobs, frames, state, year, by_url=shapes_by_url())
 chart_block(map_chart, lang)
 if not table.empty:
     st.header(t("standing_title", lang))

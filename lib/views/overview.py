@@ -68,18 +68,16 @@ def map_figure_of(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: 
                       unit_codes=codes, by_url=by_url)
 
 
-def map_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int, fig=None) -> ChartSpec:
-    """The map as a chart to show and download; `fig`: map_figure_of's figure, if already drawn."""
+def map_spec(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int, fig=None,
+             by_url: bool = False) -> ChartSpec:
+    """The map as a chart to show and download; `fig`: map_figure_of's figure, if already drawn, else drawn here
+    (`by_url`: the shapes by their static file's address, for the page). The page keeps the whole spec in
+    lib.ui.computed: its title, sources, alt text and file name cost 13–15 ms on every run when only the figure
+    was kept."""
     meta = C.meta_of(frames.indicators, state.indicator)
-    fig = map_figure_of(vobs, frames, state, year) if fig is None else fig
+    fig = map_figure_of(vobs, frames, state, year, by_url=by_url) if fig is None else fig
     return make_spec("overview-map", fig, _map_rows(vobs, state, year), frames, state, meta,
                      C.chart_title(meta, state.lang, (year, year)))
-
-
-def map_chart(vobs: pd.DataFrame, frames: Frames, state: FilterState, year: int, by_url: bool = False) -> ChartSpec:
-    """The map as the page shows it, for lib.ui.computed: the spec (title, sources, alt text, file name) cost
-    13–15 ms on every run when only the figure was kept."""
-    return map_spec(vobs, frames, state, year, map_figure_of(vobs, frames, state, year, by_url=by_url))
 
 
 MOVEMENT_MIN_SHARE = 0.5  # a year joins the movement chart when it covers at least half the best year's units
