@@ -262,3 +262,59 @@ def test_file_names_follow_the_language():
     assert file_name(data_file_stem(en), "xlsx") == "data_2-units_2016-2025.xlsx"
     assert file_name(file_stem("brief", "en", "Quảng Trị", "34"), "brief-pdf") == "brief_quang-tri_34.pdf"
     assert file_name(file_stem("brief", "vi", "Quảng Trị", "34"), "brief-pptx") == "ban-tom-tat_quang-tri_34.pptx"
+
+
+def _legend_and_footer(svg: str) -> tuple[float, float, float, float]:
+    """(the lowest x tick label's bottom, the legend's top, its bottom, the footer's top) in a printed SVG, px."""
+    legend = re.search(r'<g class="legend"[^>]*transform="translate\(([\d.]+),\s?([\d.]+)\)">'
+                       r'<rect class="bg"[^>]*height="([\d.]+)"', svg)
+    assert legend, "no legend printed"
+    top, height = float(legend.group(2)), float(legend.group(3))
+    ticks = [float(y) for y in re.findall(r'<g class="x\d*tick"><text[^>]*? y="([\d.]+)"', svg)]
+    assert ticks, "no x axis labels found"
+    notes = [float(m.group(1)) for m in re.finditer(
+        r'<g class="cursor-pointer" transform="translate\([\d.]+,([\d.]+)\)"><rect class="bg"[^>]*/>'
+        r'<text class="annotation-text"[^>]*>.{0,400}?(?:Nguồn|Source)', svg, re.S)]
+    assert notes, "no footer with the source printed"
+    return max(ticks) + 4, top, top + height, min(notes)  # a label's y is its baseline
+
+
+@needs_chromium
+def test_a_printed_legend_sits_between_the_axis_and_the_footer(kaleido_ready, real):
+    """The movement chart of four provinces printed at the PDF's width: its legend wraps to several rows, and
+    none of them may print over the source line below (it did) or over the title above (it did, before that)."""
+    from lib import filters as F
+    from lib import views
+    from lib.combine import boundary_observations
+    from lib.export.printing import PDF_PRINT_WIDTH, PRINT_MAX_HEIGHT
+
+    vobs, _ = boundary_observations(real, "63")
+    state = F.FilterState("63", ["quang-tri", "quang-binh", "lang-son", "quang-nam"], (2014, 2026), "dti_score", "vi")
+    specs = [views.movement_spec(vobs, real, state), views.timeline_specs(vobs, real, state)[0]]
+    for spec in specs:
+        for width in (PDF_PRINT_WIDTH, ex.EXPORT_WIDTH):
+            svg = ex.to_svg(spec, "vi", width=width, height=PRINT_MAX_HEIGHT).decode()
+            axis_bottom, legend_top, legend_bottom, footer_top = _legend_and_footer(svg)
+            where = f"{spec.key} at {width} px"
+            assert axis_bottom <= legend_top, f"{where}: the legend ({legend_top}) covers the x axis ({axis_bottom})"
+            assert legend_bottom <= footer_top, f"{where}: the legend ends at {legend_bottom}, the footer starts " \
+                                                f"at {footer_top}"
+
+
+def test_a_printed_numbers_table_says_how_many_rows_it_leaves_out(real):
+    """Four provinces over three years are twelve values; the page beside the chart holds eight, and the fourth
+    province must not look as if it had no data."""
+    from lib import filters as F
+    from lib import views
+    from lib.combine import boundary_observations
+
+    vobs, _ = boundary_observations(real, "63")
+    units = ["quang-tri", "quang-binh", "lang-son", "quang-nam"]
+    for lang, more in (("vi", "… và 4 dòng nữa"), ("en", "… and 4 more rows")):
+        state = F.FilterState("63", units, (2014, 2026), "dti_score", lang)
+        header, rows = views.movement_spec(vobs, real, state).numbers
+        assert len(rows) == views.PRINT_TABLE_ROWS + 1
+        assert rows[-1][0].startswith(more) and rows[-1][1:] == ("", "")
+        state = F.FilterState("63", units[:2], (2014, 2026), "dti_score", lang)
+        header, rows = views.movement_spec(vobs, real, state).numbers
+        assert len(rows) == 6 and not any("…" in r[0] for r in rows)  # all there: nothing to say

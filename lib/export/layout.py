@@ -11,6 +11,7 @@ import math
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import plotly.graph_objects as go
 
@@ -139,22 +140,47 @@ def _margin_left(fig: go.Figure, cartesian: list, base_size: float) -> float:
     return max(margin_l, _PAD + ytitle + ytick_w + 12)
 
 
-def _legend_facts(fig: go.Figure, base_size: float) -> tuple[bool, bool, float, list[str], str]:
-    """(shown at the side, shown below horizontally, its font size, its names, its title)."""
+def _within(pos, anchor, low_side: str, high_side: str) -> bool:
+    """A legend's position along one axis puts its box inside the plot area (plot-area fractions)."""
+    if pos is None or not 0 <= pos <= 1:
+        return False
+    return not ((pos >= 1 and anchor == high_side) or (pos <= 0 and anchor == low_side))
+
+
+class _Legend(NamedTuple):
+    side: bool  # shown at the side of the plot
+    below: bool  # shown below it, horizontally (moved there for print)
+    font: float
+    names: list[str]
+    title: str
+    groups: list  # each name's legendgroup, or None
+    entrywidth: float | None  # every item's set width in px (its symbol not counted), when the figure sets one
+
+
+def _legend_facts(fig: go.Figure, base_size: float) -> _Legend:
+    """What the print layout needs to know of the figure's legend."""
     legend = fig.layout.legend
     show_legend = legend_shown(fig)
-    legend_inside = (legend.x is not None and 0 <= legend.x <= 1 and legend.y is not None and 0 <= legend.y <= 1)
+    # Inside the plot area only when its box is: a legend at y=1 anchored at its bottom sits above the plot
+    # (the screen charts' place, lib.charts.common), one at y=0 anchored at its top below it.
+    legend_inside = (_within(legend.x, legend.xanchor, "right", "left")
+                     and _within(legend.y, legend.yanchor, "top", "bottom"))
     legend_font = float(legend.font.size or base_size)
-    names = [str(t.name) for t in fig.data if t.name and t.showlegend is not False]
+    shown = [t for t in fig.data if t.name and t.showlegend is not False]
+    names = [str(t.name) for t in shown]
+    groups = [t.legendgroup or None for t in shown]
     legend_title = str(legend.title.text or "")
     horizontal_legend = show_legend and not legend_inside and legend.orientation == "h"
     side_legend = show_legend and not legend_inside and not horizontal_legend
-    return side_legend, horizontal_legend, legend_font, names, legend_title
+    entrywidth = legend.entrywidth or None
+    if entrywidth and legend.entrywidthmode == "fraction":
+        entrywidth = None  # a share of the plot's width: items as wide as their names is the nearer guess
+    return _Legend(side_legend, horizontal_legend, legend_font, names, legend_title, groups, entrywidth)
 
 
-def _margin_right(fig: go.Figure, legend: tuple, width: int, margin_l: float) -> float:
+def _margin_right(fig: go.Figure, legend: _Legend, width: int, margin_l: float) -> float:
     """Room for a legend at the side (measured) or a colour bar."""
-    side_legend, _, legend_font, names, legend_title = legend
+    side_legend, legend_font, names, legend_title = legend.side, legend.font, legend.names, legend.title
     margin_r = max(float(fig.layout.margin.r or 0), _PAD + 6)
     if side_legend:
         legend_w = max([_text_w(n, legend_font) for n in names] + [_text_w(legend_title, legend_font)], default=0)
@@ -164,19 +190,37 @@ def _margin_right(fig: go.Figure, legend: tuple, width: int, margin_l: float) ->
     return margin_r
 
 
-def _legend_height(legend: tuple, text_px: float) -> float:
-    """The height of a horizontal legend below the plot: its items wrapped into rows of the print width."""
-    _, horizontal_legend, legend_font, names, legend_title = legend
-    if not horizontal_legend:
+def _legend_height(legend: _Legend, plot_w: float) -> float:
+    """The height of a horizontal legend below the plot, laid out as plotly.js does (legend/draw.js): an item is
+    its symbol (40 px) and its name; the items share one row when they fit in the plot area's width with 5 px
+    between them. Otherwise they wrap: into columns as wide as the widest item, or, when any trace names a
+    legendgroup, group after group, each as wide as its widest item, rows 10 px apart (tracegroupgap). An item is
+    1.3 lines of text high, at least 16 px, plus 3; the box adds 10 (measured in Chromium at 11 px: 29 px for one
+    row, 19 px for each further one, 29 with groups)."""
+    if not legend.below or not legend.names:
         return 0.0
-    per_row = text_px - (_text_w(legend_title, legend_font) + 10 if legend_title else 0)
-    items = [40 + _text_w(n, legend_font) + 10 for n in names]
-    rows, used = 1, 0.0
-    for w in items:
-        if used and used + w > per_row:
-            rows, used = rows + 1, 0.0
-        used += w
-    return rows * (legend_font + 10) + 6
+    font = legend.font
+    room = plot_w - (_text_w(legend.title, font) + 10 if legend.title else 0)
+    item_h = max(1.3 * font, 16) + 3
+    widths = [40 + (legend.entrywidth or _text_w(n, font)) for n in legend.names]
+    groups = legend.groups
+    if any(groups):
+        by_group: dict = {}
+        for i, (w, g) in enumerate(zip(widths, groups)):
+            by_group.setdefault(g if g is not None else ("trace", i), []).append(w)
+        total, row_w, row_h = 0.0, 0.0, 0.0
+        for items in by_group.values():
+            w, h = max(items) + 5, item_h * len(items)
+            if row_w and row_w + w > room:
+                total, row_w, row_h = total + row_h + 10, 0.0, 0.0
+            row_w, row_h = row_w + w, max(row_h, h)
+        return total + row_h + 10 + 4
+    if sum(widths) + 10 + 5 * (len(widths) - 1) < room:
+        rows = 1
+    else:
+        per_row = max(1, 1 + int((room - max(widths)) // (max(widths) + 5)))
+        rows = math.ceil(len(widths) / per_row)
+    return rows * item_h + 10 + 4  # 4 px to spare: Plotly grows a margin that is short, and the footer moves
 
 
 def _tick_height(max_w: float, xfont: float, n_labels: int, angle, plot_w: float) -> float:
@@ -260,7 +304,7 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
     old = fig.layout.margin
     margin_l = _margin_left(fig, cartesian, base_size)
     legend = _legend_facts(fig, base_size)
-    horizontal_legend = legend[1]
+    horizontal_legend = legend.below
     margin_r = _margin_right(fig, legend, width, margin_l)
     plot_w = max(width - margin_l - margin_r, 50)
 
@@ -268,7 +312,7 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
     # Title and filters are one Plotly title (pinned to the canvas top); every line takes ~23.5 px (1.3 × 18 px).
     header_lines = len(title_lines) + len(filter_lines)
     margin_t = max(float(old.t or 0), 9 + 23.5 * header_lines + 22)
-    legend_h = _legend_height(legend, text_px)
+    legend_h = _legend_height(legend, plot_w)
     axis_room = _axis_room(fig, cartesian, base_size, plot_w)
     margin_b = max(float(old.b or 0), axis_room + legend_h + footer_h + 16)
     plot_h = max(height - margin_t - margin_b, 50)

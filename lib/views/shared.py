@@ -105,7 +105,8 @@ PRINT_TABLE_ROWS = 8  # the numbers printed beside a chart in the packs: the sel
 
 def numbers_table(obs: pd.DataFrame, frames: Frames, state: FilterState) -> tuple:
     """A chart's numbers for print, as plain text: the selected units' newest value of each indicator and
-    year the chart draws, at most PRINT_TABLE_ROWS rows ((header, rows); () when the rows lack values)."""
+    year the chart draws, at most PRINT_TABLE_ROWS rows and then one saying how many more the chart draws
+    ((header, rows); () when the rows lack values)."""
     need = {"unit", "indicator", "value", "year", "as_of"}
     if obs.empty or not need <= set(obs.columns):
         return ()
@@ -115,12 +116,17 @@ def numbers_table(obs: pd.DataFrame, frames: Frames, state: FilterState) -> tupl
     if rows.empty:
         return ()
     order = {u: i for i, u in enumerate(state.units)}
-    rows = rows.assign(_u=rows["unit"].map(order)).sort_values(["indicator", "_u", "year"]).head(PRINT_TABLE_ROWS)
+    rows = rows.assign(_u=rows["unit"].map(order)).sort_values(["indicator", "_u", "year"])
+    rows = rows[rows["value"].notna()]
+    left_out = len(rows) - PRINT_TABLE_ROWS
+    rows = rows.head(PRINT_TABLE_ROWS)
     labels, titles = labels_for(frames, lang), indicator_titles(frames, lang)
     many = rows["indicator"].nunique() > 1
     body = tuple((labels.get(u, u) + (f" · {titles[i]}" if many else ""), str(int(y)),
                   C.format_obs(v, C.meta_of(frames.indicators, i), lang))
-                 for u, i, y, v in zip(rows["unit"], rows["indicator"], rows["year"], rows["value"]) if pd.notna(v))
+                 for u, i, y, v in zip(rows["unit"], rows["indicator"], rows["year"], rows["value"]))
+    if body and left_out > 0:  # a reader must not take the last unit's absence for no data
+        body += ((t("print_rows_more", lang, n=int(left_out)), "", ""),)
     return ((t("col_unit", lang), t("col_year", lang), t("col_value", lang)), body) if body else ()
 
 
