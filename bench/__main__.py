@@ -347,16 +347,18 @@ def _page_lines(r: dict) -> list[str]:
     if not bp:
         return []
     L = ["5b. FILTER CHANGE → EVERY CHART UPDATED, per page (real data; the period's end one year back and forth; "
-         "median; bytes = websocket frames the server sent per change, median; new = a period not shown before)",
-         f"{'page':<10}{'what':<8}{'change':>9}{'× replay':>10}{'× bare':>8}{'bytes':>10}{'new':>10}{'charts':>7}"
-         "  note"]
+         "median; bytes = websocket messages the server sent per change, median; wire = the same on the wire, "
+         "compressed (bench/wire.py); new = a period not shown before)",
+         f"{'page':<10}{'what':<8}{'change':>9}{'× replay':>10}{'× bare':>8}{'bytes':>10}{'new':>10}{'wire':>9}"
+         f"{'new':>9}{'charts':>7}  note"]
     for page, p in bp.items():
         rep, bare = p.get("replay", {}).get("change_s"), p.get("bare", {}).get("change_s")
         for what in ("app", "replay", "bare"):
             x = p.get(what, {})
             v = x.get("change_s")
             L.append(f"{page:<10}{what:<8}{_fmt_s(v):>9}{_ratio_text(v, rep):>10}{_ratio_text(v, bare):>8}"
-                     f"{_fmt_b(x.get('bytes')):>10}{_fmt_b(x.get('new_period_bytes')):>10}{x.get('charts', '—'):>7}"
+                     f"{_fmt_b(x.get('bytes')):>10}{_fmt_b(x.get('new_period_bytes')):>10}"
+                     f"{_fmt_b(x.get('wire_bytes')):>9}{_fmt_b(x.get('new_period_wire_bytes')):>9}{x.get('charts', '—'):>7}"
                      f"  {x.get('error', '')}{' stException' if x.get('exceptions') else ''}")
     return L + [""]
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench import browser_bench as B
 from bench import replay
+from bench.wire import CountingRelay
 from lib.navigation import page_by_name
 
 CHART_PAGES = ["overview", "compare", "timeline"]
@@ -65,6 +66,10 @@ def _press(page, thumb, key: str) -> None:
         raise RuntimeError(f"{key} did not move the period's end ({before})")
 
 
+def _down(relay: CountingRelay | None) -> int:
+    return relay.down if relay else 0
+
+
 def _open(context, url: str):
     page = context.new_page()
     counter = WsBytes(page)
@@ -73,8 +78,10 @@ def _open(context, url: str):
     return page, counter
 
 
-def changes(context, url: str, n: int) -> dict:
-    """n timed period changes on the page at `url`; per change the seconds and the websocket bytes.
+def changes(context, url: str, n: int, relay: CountingRelay | None = None) -> dict:
+    """n timed period changes on the page at `url`; per change the seconds and the websocket bytes: the messages
+    (`bytes`, as Streamlit wrote them) and, when the page is reached through `relay`, the bytes on the wire
+    (`wire_bytes`: compressed when the server compresses its websocket).
 
     The timed changes go back and forth between two periods, so the browser holds both pages' large
     elements in its message cache (Streamlit sends a reference for an element ≥ 10 KB it already has);
@@ -84,17 +91,18 @@ def changes(context, url: str, n: int) -> dict:
         thumb = page.get_by_test_id("stSlider").get_by_role("slider").last
         keys = ("ArrowLeft", "ArrowRight")
         settled = [_settled_text(page)]
-        b0 = counter.received
+        b0, w0 = counter.received, _down(relay)
         _press(page, thumb, keys[0])
         settled.append(_settled_text(page))  # settled[1 - k % 2] is the target of change k
         new_bytes = counter.received - b0  # a period this page had not shown: nothing in the browser's cache
+        new_wire = _down(relay) - w0
         _press(page, thumb, keys[1])
         if _settled_text(page) != settled[0] or settled[0] == settled[1]:
             raise RuntimeError("the charts do not show the period change, or do not return after a change back")
-        times, nbytes, sent = [], [], []
+        times, nbytes, sent, wire = [], [], [], []
         for k in range(n):
             target = settled[1 - k % 2]
-            b0, s0 = counter.received, counter.sent
+            b0, s0, w0 = counter.received, counter.sent, _down(relay)
             t0 = time.perf_counter()
             _press(page, thumb, keys[k % 2])
             page.wait_for_function(f"t => !{RUNNING} && ({B.CHARTS_TEXT})() === t", arg=target, timeout=120_000)
@@ -102,10 +110,13 @@ def changes(context, url: str, n: int) -> dict:
             page.wait_for_timeout(300)  # frames still under way (none expected after the run ended)
             nbytes.append(counter.received - b0)
             sent.append(counter.sent - s0)
+            wire.append(_down(relay) - w0)
         charts = page.locator('[data-testid="stPlotlyChart"]').count()
         return {"change_s": statistics.median(times), "runs": times, "bytes": statistics.median(nbytes),
                 "bytes_runs": nbytes, "new_period_bytes": new_bytes, "sent_bytes": statistics.median(sent),
-                "charts": charts, "exceptions": B._exceptions(page)}
+                "charts": charts, "exceptions": B._exceptions(page),
+                **({"wire_bytes": statistics.median(wire), "wire_runs": wire, "new_period_wire_bytes": new_wire}
+                   if relay else {})}
     finally:
         page.close()
 
@@ -123,21 +134,24 @@ def _capture_all(data_path: str, units: list[str], out: Path, pages: list[str]) 
 def _measure(pw, servers: dict, units: list[str], repeats: int, pages: list[str], log=print) -> dict:
     browser = B.launch(pw)
     out: dict = {}
+    relays = {what: CountingRelay("127.0.0.1", s.port) for what, s in servers.items()}
     try:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         for name in pages:
             r = out.setdefault(name, {})
-            for what, url in (("app", B.app_url(servers["app"], name, units)),
-                              ("replay", f"{servers['replay'].url}?page={name}"),
-                              ("bare", servers["bare"].url)):
+            for what, url in (("app", B.app_url(relays["app"], name, units)),
+                              ("replay", f"{relays['replay'].url}?page={name}"),
+                              ("bare", relays["bare"].url)):
                 log(f"page {name}: {what}")
                 try:
-                    r[what] = changes(context, url, repeats)
+                    r[what] = changes(context, url, repeats, relays[what])
                 except Exception as exc:  # noqa: BLE001 - say so, go on
                     r[what] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
         context.close()
     finally:
         browser.close()
+        for relay in relays.values():
+            relay.close()
     return out
 
 
