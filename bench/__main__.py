@@ -358,7 +358,8 @@ def _page_lines(r: dict) -> list[str]:
             v = x.get("change_s")
             L.append(f"{page:<10}{what:<8}{_fmt_s(v):>9}{_ratio_text(v, rep):>10}{_ratio_text(v, bare):>8}"
                      f"{_fmt_b(x.get('bytes')):>10}{_fmt_b(x.get('new_period_bytes')):>10}"
-                     f"{_fmt_b(x.get('wire_bytes')):>9}{_fmt_b(x.get('new_period_wire_bytes')):>9}{x.get('charts', '—'):>7}"
+                     f"{_fmt_b(x.get('wire_bytes')):>9}{_fmt_b(x.get('new_period_wire_bytes')):>9}"
+                     f"{x.get('charts', '—'):>7}"
                      f"  {x.get('error', '')}{' stException' if x.get('exceptions') else ''}")
     return L + [""]
 
