@@ -43,6 +43,7 @@ from lib.charts import (
     latest_per_unit,
     source_line,
 )
+from lib.draft import Draft
 from lib.i18n import t
 from lib.safe_text import plot_escape
 
@@ -89,25 +90,25 @@ def _derived(rows: pd.DataFrame) -> pd.Series:
     return rows["derived"].fillna(False).astype(bool) if "derived" in rows else pd.Series(False, index=rows.index)
 
 
-def _anchor(subplot: str) -> go.Scattergeo:
+def _anchor(subplot: str) -> dict:
     """An empty lon/lat trace that must come first in its geo subplot (see the module docstring)."""
-    return go.Scattergeo(lon=[], lat=[], mode="markers", geo=subplot, hoverinfo="skip", showlegend=False)
+    return dict(type="scattergeo", lon=[], lat=[], mode="markers", geo=subplot, hoverinfo="skip", showlegend=False)
 
 
-def _labels(lang: str) -> go.Scattergeo:
+def _labels(lang: str) -> dict:
     """The archipelagos' names at fixed positions next to them; hovering gives the full name."""
     a = geo.ARCHIPELAGOS
-    return go.Scattergeo(
+    return dict(type="scattergeo", 
         lon=[x.lon for x in a], lat=[x.lat for x in a], mode="text", text=[x.label[lang] for x in a],
         textposition="top center", textfont={"size": 10, "color": "#333", "family": FONT},
         hovertext=[x.name[lang] for x in a], hoverinfo="text", showlegend=False, geo="geo",
     )
 
 
-def _inset_box() -> go.Scattergeo:
+def _inset_box() -> dict:
     """A dotted frame on the main map around the area the inset enlarges."""
     x0, y0, x1, y1 = geo.DELTA_BOX
-    return go.Scattergeo(lon=[x0, x1, x1, x0, x0], lat=[y0, y0, y1, y1, y0], mode="lines", geo="geo",
+    return dict(type="scattergeo", lon=[x0, x1, x1, x0, x0], lat=[y0, y0, y1, y1, y0], mode="lines", geo="geo",
                          line={"color": "#555", "width": 1, "dash": "dot"}, hoverinfo="skip", showlegend=False)
 
 
@@ -140,9 +141,9 @@ def embed_shapes(fig: go.Figure) -> go.Figure:
 
 
 def _value_trace(rows: pd.DataFrame, meta: dict, lang: str, boundaries: str, subplot: str,
-                 zrange: tuple[float, float], by_url: bool) -> go.Choropleth:
+                 zrange: tuple[float, float], by_url: bool) -> dict:
     codes = list(rows["unit"])
-    return go.Choropleth(
+    return dict(type="choropleth", 
         geojson=_shapes(boundaries, codes, subplot, by_url), featureidkey="properties.code", locations=codes,
         z=list(rows["value"]), zmin=zrange[0], zmax=zrange[1], colorscale=SCALE, reversescale=_lower_is_better(meta),
         showscale=subplot == "geo", colorbar=_colorbar(meta, lang, zrange[1]),
@@ -152,10 +153,10 @@ def _value_trace(rows: pd.DataFrame, meta: dict, lang: str, boundaries: str, sub
 
 
 def _no_data_traces(missing: list[str], labels: dict[str, str], lang: str, boundaries: str,
-                    subplot: str, by_url: bool) -> list[go.BaseTraceType]:
+                    subplot: str, by_url: bool) -> list[dict]:
     """Grey shapes plus their hatching (one legend entry for both)."""
     name = t("map_no_data", lang)
-    shapes = go.Choropleth(
+    shapes = dict(type="choropleth", 
         geojson=_shapes(boundaries, missing, subplot, by_url), featureidkey="properties.code", locations=missing,
         z=[0] * len(missing), colorscale=[[0, NO_DATA], [1, NO_DATA]], showscale=False,
         marker={"line": {"color": BORDER, "width": 0.5}}, name=name, legendgroup="no-data",
@@ -165,15 +166,15 @@ def _no_data_traces(missing: list[str], labels: dict[str, str], lang: str, bound
     hatch = geo.hatch_lines(boundaries, HATCH_SPACING[subplot], None if subplot == "geo" else geo.DELTA_BOX)
     lons = [x for c in missing for x in hatch.get(c, ([], []))[0]]
     lats = [y for c in missing for y in hatch.get(c, ([], []))[1]]
-    lines = go.Scattergeo(lon=lons, lat=lats, mode="lines", line={"color": HATCH, "width": 0.6},
+    lines = dict(type="scattergeo", lon=lons, lat=lats, mode="lines", line={"color": HATCH, "width": 0.6},
                           hoverinfo="skip", showlegend=False, legendgroup="no-data", geo=subplot)
     return [shapes, lines] if lons else [shapes]
 
 
-def _derived_marks(rows: pd.DataFrame, lang: str, boundaries: str, subplot: str) -> go.Scattergeo:
+def _derived_marks(rows: pd.DataFrame, lang: str, boundaries: str, subplot: str) -> dict:
     """A white dot with a dark ring on each unit whose value is derived (legend: "Giá trị tính gộp")."""
     points = geo.label_points(boundaries, None if subplot == "geo" else geo.DELTA_BOX)
-    return go.Scattergeo(
+    return dict(type="scattergeo", 
         lon=[points[c][0] for c in rows["unit"]], lat=[points[c][1] for c in rows["unit"]], mode="markers",
         marker={"symbol": "circle", "size": 8, "color": "white", "line": {"color": "#111", "width": 2}},
         name=t("map_derived", lang), legendgroup="derived", showlegend=subplot == "geo",
@@ -182,16 +183,16 @@ def _derived_marks(rows: pd.DataFrame, lang: str, boundaries: str, subplot: str)
 
 
 def _outline_traces(codes: list[str], lang: str, boundaries: str, subplot: str,
-                    by_url: bool) -> list[go.BaseTraceType]:
+                    by_url: bool) -> list[dict]:
     """A white halo under a dark line: readable on the palest and the darkest fill alike."""
     common = dict(geojson=_shapes(boundaries, codes, subplot, by_url), featureidkey="properties.code", locations=codes,
                   z=[0] * len(codes), colorscale=TRANSPARENT, showscale=False, hoverinfo="skip", geo=subplot,
                   legendgroup="selected", showlegend=False)
-    traces = [go.Choropleth(marker={"line": {"color": HIGHLIGHT, "width": 2}}, **common)]
+    traces = [dict(type="choropleth", marker={"line": {"color": HIGHLIGHT, "width": 2}}, **common)]
     if len(codes) <= HALO_MAX:
-        traces.insert(0, go.Choropleth(marker={"line": {"color": "white", "width": 4.5}}, **common))
+        traces.insert(0, dict(type="choropleth", marker={"line": {"color": "white", "width": 4.5}}, **common))
     if subplot == "geo":  # a choropleth's own legend symbol would be its (transparent) fill: show a line instead
-        traces.append(go.Scattergeo(lon=[None], lat=[None], mode="lines", line={"color": HIGHLIGHT, "width": 3},
+        traces.append(dict(type="scattergeo", lon=[None], lat=[None], mode="lines", line={"color": HIGHLIGHT, "width": 3},
                                     name=t("map_selected", lang), legendgroup="selected", geo=subplot))
     return traces
 
@@ -248,7 +249,7 @@ def map_figure(rows: pd.DataFrame, meta: dict, labels: dict[str, str], highlight
     chosen = set(highlight)
     selected = [c for c in view if c in chosen] if not set(view) <= chosen else []
     zrange = _colour_range(rows, meta)
-    fig = go.Figure()
+    fig = Draft()  # the traces as dicts, made one figure unchecked at the end (lib.draft)
     for subplot, shown in (("geo", set(view)), ("geo2", geo.codes_in_box(boundaries))):
         fig.add_traces(_subplot_traces(
             subplot, rows[rows["unit"].isin(shown)], [c for c in missing if c in shown],

@@ -88,6 +88,11 @@ class Draft:
         self.data.append({**trace, **self._axes_of(row)})
         return self
 
+    def add_traces(self, traces: list[dict]) -> Draft:
+        for trace in traces:
+            self.add_trace(trace)
+        return self
+
     def add_bar(self, **kw) -> Draft:
         return self.add_trace({"type": "bar", **kw})
 

@@ -515,7 +515,9 @@ def _every_views_figures(real, boundaries: str, lang: str) -> list:
     for indicator in ("dti_score", "dti_rank", "vc_endpoints", "dvc_level4_share"):
         state = F.default_state(real, lang)
         state.boundaries, state.indicator, state.units = boundaries, indicator, [codes[0], codes[5], codes[9]]
-        specs = [overview.overview_ranking(vobs, real, state)[1], overview.movement_spec(vobs, real, state),
+        _, ranking, _, year = overview.overview_ranking(vobs, real, state)
+        specs = [ranking, overview.movement_spec(vobs, real, state),
+                 overview.map_spec(vobs, real, state, year), overview.map_spec(vobs, real, state, year, by_url=True),
                  *compare.compare_specs(vobs, real, state), compare.subindex_spec(vobs, real, state),
                  compare.scatter_spec(vobs, real, state, "dti_score", "vc_endpoints", 2024, True)[0],
                  *timeline.timeline_specs(vobs, real, state), profile.neighbour_spec(vobs, real, state, codes[0])]
@@ -538,7 +540,7 @@ def test_every_figure_of_every_view_is_valid_plotly_and_the_same_unchecked(real,
     checked = _every_views_figures(real, boundaries, lang)
     monkeypatch.setattr(draft, "VALIDATE", False)
     served = _every_views_figures(real, boundaries, lang)
-    assert len(served) == len(checked) >= 30
-    assert [f._validate for f in served].count(False) >= 25  # most come from a Draft, unchecked
+    assert len(served) == len(checked) >= 38
+    assert [f._validate for f in served].count(False) >= 33  # most come from a Draft, unchecked
     for a, b in zip(checked, served, strict=True):
         assert json.loads(pio.to_json(b, validate=False)) == json.loads(pio.to_json(a, validate=False))
