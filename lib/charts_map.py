@@ -98,7 +98,7 @@ def _anchor(subplot: str) -> dict:
 def _labels(lang: str) -> dict:
     """The archipelagos' names at fixed positions next to them; hovering gives the full name."""
     a = geo.ARCHIPELAGOS
-    return dict(type="scattergeo", 
+    return dict(type="scattergeo",
         lon=[x.lon for x in a], lat=[x.lat for x in a], mode="text", text=[x.label[lang] for x in a],
         textposition="top center", textfont={"size": 10, "color": "#333", "family": FONT},
         hovertext=[x.name[lang] for x in a], hoverinfo="text", showlegend=False, geo="geo",
@@ -143,7 +143,7 @@ def embed_shapes(fig: go.Figure) -> go.Figure:
 def _value_trace(rows: pd.DataFrame, meta: dict, lang: str, boundaries: str, subplot: str,
                  zrange: tuple[float, float], by_url: bool) -> dict:
     codes = list(rows["unit"])
-    return dict(type="choropleth", 
+    return dict(type="choropleth",
         geojson=_shapes(boundaries, codes, subplot, by_url), featureidkey="properties.code", locations=codes,
         z=list(rows["value"]), zmin=zrange[0], zmax=zrange[1], colorscale=SCALE, reversescale=_lower_is_better(meta),
         showscale=subplot == "geo", colorbar=_colorbar(meta, lang, zrange[1]),
@@ -156,7 +156,7 @@ def _no_data_traces(missing: list[str], labels: dict[str, str], lang: str, bound
                     subplot: str, by_url: bool) -> list[dict]:
     """Grey shapes plus their hatching (one legend entry for both)."""
     name = t("map_no_data", lang)
-    shapes = dict(type="choropleth", 
+    shapes = dict(type="choropleth",
         geojson=_shapes(boundaries, missing, subplot, by_url), featureidkey="properties.code", locations=missing,
         z=[0] * len(missing), colorscale=[[0, NO_DATA], [1, NO_DATA]], showscale=False,
         marker={"line": {"color": BORDER, "width": 0.5}}, name=name, legendgroup="no-data",
@@ -174,7 +174,7 @@ def _no_data_traces(missing: list[str], labels: dict[str, str], lang: str, bound
 def _derived_marks(rows: pd.DataFrame, lang: str, boundaries: str, subplot: str) -> dict:
     """A white dot with a dark ring on each unit whose value is derived (legend: "Giá trị tính gộp")."""
     points = geo.label_points(boundaries, None if subplot == "geo" else geo.DELTA_BOX)
-    return dict(type="scattergeo", 
+    return dict(type="scattergeo",
         lon=[points[c][0] for c in rows["unit"]], lat=[points[c][1] for c in rows["unit"]], mode="markers",
         marker={"symbol": "circle", "size": 8, "color": "white", "line": {"color": "#111", "width": 2}},
         name=t("map_derived", lang), legendgroup="derived", showlegend=subplot == "geo",
