@@ -192,8 +192,9 @@ def _outline_traces(codes: list[str], lang: str, boundaries: str, subplot: str,
     if len(codes) <= HALO_MAX:
         traces.insert(0, dict(type="choropleth", marker={"line": {"color": "white", "width": 4.5}}, **common))
     if subplot == "geo":  # a choropleth's own legend symbol would be its (transparent) fill: show a line instead
-        traces.append(dict(type="scattergeo", lon=[None], lat=[None], mode="lines", line={"color": HIGHLIGHT, "width": 3},
-                                    name=t("map_selected", lang), legendgroup="selected", geo=subplot))
+        traces.append(dict(type="scattergeo", lon=[None], lat=[None], mode="lines",
+                           line={"color": HIGHLIGHT, "width": 3}, name=t("map_selected", lang),
+                           legendgroup="selected", geo=subplot))
     return traces
 
 
