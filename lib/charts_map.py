@@ -109,7 +109,7 @@ def _inset_box() -> dict:
     """A dotted frame on the main map around the area the inset enlarges."""
     x0, y0, x1, y1 = geo.DELTA_BOX
     return dict(type="scattergeo", lon=[x0, x1, x1, x0, x0], lat=[y0, y0, y1, y1, y0], mode="lines", geo="geo",
-                         line={"color": "#555", "width": 1, "dash": "dot"}, hoverinfo="skip", showlegend=False)
+                line={"color": "#555", "width": 1, "dash": "dot"}, hoverinfo="skip", showlegend=False)
 
 
 def _shapes(boundaries: str, codes: list[str], subplot: str, by_url: bool = False) -> dict | str:
@@ -167,7 +167,7 @@ def _no_data_traces(missing: list[str], labels: dict[str, str], lang: str, bound
     lons = [x for c in missing for x in hatch.get(c, ([], []))[0]]
     lats = [y for c in missing for y in hatch.get(c, ([], []))[1]]
     lines = dict(type="scattergeo", lon=lons, lat=lats, mode="lines", line={"color": HATCH, "width": 0.6},
-                          hoverinfo="skip", showlegend=False, legendgroup="no-data", geo=subplot)
+                 hoverinfo="skip", showlegend=False, legendgroup="no-data", geo=subplot)
     return [shapes, lines] if lons else [shapes]
 
 
