@@ -14,7 +14,6 @@ from lib.data import Frames
 from lib.i18n import t
 from lib.safe_text import md_escape
 from lib.throttle import give_way
-from lib.ui import computed
 from lib.views import shared
 
 # The usual "visually hidden" rule: out of sight, still read by a screen reader (display:none would hide it
@@ -164,8 +163,10 @@ def profile_brief(prof, vobs: pd.DataFrame, frames: Frames, state: F.FilterState
     from lib.views.profile import neighbour_spec
 
     lang = state.lang
-    spec = computed(neighbour_spec, vobs, frames, state, prof.unit)
     stem = file_stem("brief", lang, prof.name, state.boundaries)
+
+    def neighbours():  # the brief's chart, made when a brief is asked for (a fifth of the page's run when cold)
+        return neighbour_spec(vobs, frames, state, prof.unit)
 
     def kwargs() -> dict:
         return dict(title=t("app_title", lang), subtitle=t(f"boundaries_{state.boundaries}", lang),
@@ -174,6 +175,6 @@ def profile_brief(prof, vobs: pd.DataFrame, frames: Frames, state: F.FilterState
     st.divider()
     st.subheader(t("profile_brief", lang))
     with st.container(horizontal=True, gap="small", key="profile-brief"):
-        download("brief-pdf", lambda: build_brief_pdf(prof, spec, **kwargs()), stem=stem, lang=lang, key="brief-pdf")
-        download("brief-pptx", lambda: build_brief_pptx(prof, spec, **kwargs()), stem=stem, lang=lang,
+        download("brief-pdf", lambda: build_brief_pdf(prof, neighbours(), **kwargs()), stem=stem, lang=lang, key="brief-pdf")
+        download("brief-pptx", lambda: build_brief_pptx(prof, neighbours(), **kwargs()), stem=stem, lang=lang,
                  key="brief-pptx")

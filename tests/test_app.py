@@ -361,6 +361,36 @@ def test_streamlit_bind_carries_labels_not_codes(lang, param, selected):
     assert at.session_state["units"] == selected
 
 
+def test_the_profile_is_not_rebuilt_when_only_the_indicator_changes(monkeypatch):
+    """The profile reads its own indicators, never the sidebar's: a leader who changes the indicator on the
+    profile page (or comes back to it after changing it elsewhere) waits for no rebuild (lib.views.reads). The
+    brief's chart is made when a brief is asked for, not on every run (a fifth of a cold profile run)."""
+    import lib.views.profile as VP
+    from lib import ui
+    from lib.memo import Memo
+
+    calls: list[str] = []
+    for name in ("build_profile", "neighbour_spec"):
+        fn = getattr(VP, name)
+
+        def wrapped(*a, _fn=fn, _name=name, **k):
+            calls.append(_name)
+            return _fn(*a, **k)
+
+        wrapped.__qualname__ = f"{fn.__qualname__}.counted"
+        wrapped.reads = getattr(fn, "reads", None)
+        monkeypatch.setattr(VP, name, wrapped)
+    monkeypatch.setattr(ui, "COMPUTED", Memo())
+    at = app({"unit": "quang-tri"}, page="profile")
+    assert calls == ["build_profile"]
+    before = [m.value for m in at.markdown]
+    widget(at, "selectbox", "f_ind").set_value("vc_endpoints").run()
+    assert not at.exception and calls == ["build_profile"]
+    assert [m.value for m in at.markdown] == before  # the same profile on screen
+    next(s for s in at.slider if s.key == "f_years").set_value((2020, 2024)).run()
+    assert not at.exception and calls == ["build_profile"] * 2  # the period is read: rebuilt
+
+
 @pytest.mark.parametrize("page", ["overview", "compare", "timeline"])
 def test_every_chart_has_a_text_alternative_on_the_page(page):
     """Issue 23: a screen reader gets each chart in words (visually hidden, after the chart)."""

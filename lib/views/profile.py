@@ -29,7 +29,7 @@ from lib.views.profile_headline import (  # noqa: F401 - Headline, sentences: th
     sentences,
     year_values,
 )
-from lib.views.shared import _same_basis, derived_text, in_period, indicator_titles, labels_for
+from lib.views.shared import _same_basis, derived_text, in_period, indicator_titles, labels_for, reads
 from lib.views.timeline import events_of
 
 # The unit's size, shown as figures beside its name (34-unit view), not as indicators of digital government.
@@ -283,6 +283,7 @@ def _cited(vobs: pd.DataFrame, frames: Frames, state: FilterState, unit: str) ->
     return list(dict.fromkeys(cite.citation(src[s], state.lang) for s in ids if s in src))
 
 
+@reads("boundaries", "years", "lang")  # the unit is its argument; the indicator and selection are not read
 def build_profile(vobs: pd.DataFrame, frames: Frames, state: FilterState, unit: str) -> Profile:
     lang = state.lang
     name = labels_for(frames, lang).get(unit, unit)

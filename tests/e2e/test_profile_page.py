@@ -40,3 +40,30 @@ def test_profile_link_shows_value_position_and_published_rank(browser, app_url, 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         main.screenshot(path=str(ARTIFACTS / f"profile-quang-tri-{view}-{name}.png"))
         context.close()
+
+
+def test_the_brief_downloads_as_a_pdf_with_the_units_numbers(browser, app_url):
+    """The brief's button builds the PDF when clicked (its chart too: lib.blocks.profile_brief), and the file is
+    the unit's: its name, its value."""
+    from io import BytesIO
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        open_app(page, f"{app_url}/ho-so-tinh?view=63&unit=quang-tri&lang=vi")
+        button = page.get_by_test_id("stDownloadButton").filter(has_text="Tải bản tóm tắt (PDF")
+        expect(button).to_be_visible(timeout=EXPECT_TIMEOUT_MS)
+        with page.expect_download(timeout=90_000) as info:
+            button.get_by_role("button").click()
+        download = info.value
+        data = Path(download.path()).read_bytes()
+        assert download.suggested_filename.endswith(".pdf") and "quang-tri" in download.suggested_filename
+        pages = PdfReader(BytesIO(data)).pages
+        text = " ".join(p.extract_text() for p in pages)
+        assert "Quảng Trị" in text and "0,677" in text, text[:500]
+        assert any(p.images for p in pages)  # the ranking around the unit, drawn for the brief
+    finally:
+        context.close()
