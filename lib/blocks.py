@@ -175,6 +175,7 @@ def profile_brief(prof, vobs: pd.DataFrame, frames: Frames, state: F.FilterState
     st.divider()
     st.subheader(t("profile_brief", lang))
     with st.container(horizontal=True, gap="small", key="profile-brief"):
-        download("brief-pdf", lambda: build_brief_pdf(prof, neighbours(), **kwargs()), stem=stem, lang=lang, key="brief-pdf")
+        download("brief-pdf", lambda: build_brief_pdf(prof, neighbours(), **kwargs()), stem=stem, lang=lang,
+                 key="brief-pdf")
         download("brief-pptx", lambda: build_brief_pptx(prof, neighbours(), **kwargs()), stem=stem, lang=lang,
                  key="brief-pptx")
