@@ -318,3 +318,25 @@ def test_a_printed_numbers_table_says_how_many_rows_it_leaves_out(real):
         state = F.FilterState("63", units[:2], (2014, 2026), "dti_score", lang)
         header, rows = views.movement_spec(vobs, real, state).numbers
         assert len(rows) == 6 and not any("…" in r[0] for r in rows)  # all there: nothing to say
+
+
+def test_the_printed_timeline_keeps_room_for_its_lanes(real):
+    """The timeline with its milestone lanes, as a pack prints it: the page's whole width, its dozen legend
+    entries beside the plot, the lanes' names on two lines. Printed at 60 % of the width with the legend below,
+    the plot was squeezed to nothing and the lanes, labels and footer printed over each other (2026-12-04)."""
+    from lib import filters as F
+    from lib import views
+    from lib.combine import boundary_observations
+    from lib.export.layout import export_figure
+    from lib.export.printing import PDF_WIDE_WIDTH, PRINT_MAX_HEIGHT, print_parts, print_wide
+
+    vobs, _ = boundary_observations(real, "63")
+    state = F.FilterState("63", ["quang-tri", "quang-binh", "lang-son", "quang-nam"], (2014, 2026), "dti_score", "vi")
+    spec = views.timeline_specs(vobs, real, state)[0]
+    assert print_wide(spec)
+    (part,) = print_parts(spec, "vi")
+    fig = export_figure(part, "vi", width=PDF_WIDE_WIDTH, height=PRINT_MAX_HEIGHT)
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
+    plot_h = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    assert plot_h >= 0.5 * fig.layout.height, (fig.layout.height, fig.layout.margin)
+    assert fig.layout.margin.l < 200  # "Quảng Bình<br>(trước 7/2025)" measured by its longer line (was 237 px)

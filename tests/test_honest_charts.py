@@ -287,10 +287,40 @@ def test_milestones_carry_the_numbers_of_the_events_table(real):
     marks = [tr for tr in line.figure.data if tr.mode == "markers+text" and tr.yaxis == "y2"]
     numbers = {int(n) for tr in marks for label in tr.text for n in label.split(",") if n}
     assert numbers == set(table["Số"])
-    # Neighbours in one lane alternate right and left of their marker.
-    positions = [p for tr in marks for p in tr.textposition]
-    assert {"middle right", "middle left"} <= set(positions)
     assert "Số trên mỗi mốc" in line.note
+
+
+@pytest.mark.parametrize("boundaries,units", [("63", ["quang-tri", "quang-binh", "lang-son", "quang-nam"]),
+                                              ("34", ["da-nang-2025", "quang-tri-2025"])])
+def test_milestone_labels_print_over_no_label_and_no_marker(real, boundaries, units):
+    """On a time axis as narrow as a printed page's (460 px), no event number runs into another label or into
+    another marker of its lane: each event with its own label, alternating sides, the numbers of close events
+    ran together ("5 ●13 6■" read as 5136, 2026-12-04). Touching markers share a label ("5,6"), and the time axis
+    runs on past the last label."""
+    obs, _ = boundary_observations(real, boundaries)
+    state = F.FilterState(boundaries, units, (2014, 2026), "dti_score", "vi")
+    fig = views.timeline_specs(obs, real, state)[0].figure
+    marks = [tr for tr in fig.data if tr.mode == "markers+text" and tr.yaxis == "y2"]
+    points = [(lane, pd.Timestamp(x), text, side) for tr in marks
+              for lane, x, text, side in zip(tr.y, tr.x, tr.text, tr.textposition)]
+    first, last = min(p[1] for p in points), max(p[1] for p in points)
+    px = 460 / (last - first).days  # px per day
+
+    for lane in {p[0] for p in points}:
+        xs = sorted((when - first).days * px for ln, when, _, _ in points if ln == lane)
+        boxes = []
+        for _, when, text, side in (p for p in points if p[0] == lane and p[2]):
+            x, w = (when - first).days * px, 6.5 * len(text)  # 11–12 px digits and commas
+            box = (x + 6, x + 8 + w) if side == "middle right" else (x - 8 - w, x - 6)
+            under = (x + 1, box[1] + 6) if side == "middle right" else (box[0] - 6, x - 1)  # not its own markers
+            assert not [m for m in xs if under[0] < m < under[1]], (lane, text, side)  # a marker under it
+            boxes.append(box)
+        boxes.sort()
+        assert all(a[1] <= b[0] for a, b in zip(boxes, boxes[1:])), (lane, boxes)  # labels over each other
+    texts = [p[2] for p in points if p[2]]
+    assert any("," in x for x in texts) and len(texts) < len({(p[0], p[1]) for p in points})
+    room = pd.Timestamp(fig.layout.xaxis.range[1]) - last
+    assert room.days * px >= 8 + 6.5 * max(len(p[2]) for p in points if p[1] == last)
 
 
 def test_gantt_gives_each_unit_and_partner_its_own_row(real):

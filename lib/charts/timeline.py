@@ -106,30 +106,69 @@ def _event_rows(evs: pd.DataFrame, units: list[str], hist: pd.DataFrame, event_u
     return ev_rows
 
 
-def _event_labels(ev_rows: list[tuple[str, dict]]) -> tuple[list[str], list[str]]:
-    """One label per lane and date ("6,7,8,9" for four events of one day), alternately left and right of the
-    marker (above or below, a label would run into the next lane): (texts, positions) per event row."""
-    groups: dict[tuple, list[int]] = {}
-    for lab, e in ev_rows:
-        groups.setdefault((lab, e["as_of"]), []).append(int(e.get("number") or 0))
-    side: dict[str, int] = {}
-    label: dict[tuple, tuple[str, str]] = {}
-    for (lab, when), nums in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        side[lab] = side.get(lab, -1) + 1
-        label[(lab, when)] = (",".join(str(n) for n in sorted(set(nums)) if n),
-                              "middle right" if side[lab] % 2 == 0 else "middle left")
-    texts, place, seen = [], [], set()
-    for lab, e in ev_rows:
-        key = (lab, e["as_of"])
-        texts.append("" if key in seen else label[key][0])
-        place.append(label[key][1])
-        seen.add(key)
-    return texts, place
+LABEL_PLOT_PX = 460  # the time axis's width in px: a laptop's is ~780, a printed page's ~460 (legend beside it)
+LABEL_CHAR_PX = 7.5  # one character of an event number (11 px on screen, 12 px in print)
 
 
-def _event_traces(fig: Draft, ev_rows: list[tuple[str, dict]], lang: str, sources: pd.DataFrame) -> None:
-    """The milestones: a symbol per kind, each marked with its number (the events table's row below)."""
-    texts, place = _event_labels(ev_rows)
+def _event_labels(ev_rows: list[tuple[str, dict]], span_days: float) -> tuple[list[str], list[str], float]:
+    """The events' numbers beside their markers, one label per group of touching markers ("5,13" for two
+    events of a day), right of the group's last marker, or left of its first when the next group is too close
+    and the left is free; when neither side has room the two groups share one label. No label prints over
+    another or over a marker: each event with its own label, alternating sides, ran together ("5 ●13 6■" read
+    as 5136). `span_days`: the time axis's span. (texts and positions, one per event row; the days the last
+    labels reach past the last event: the room the axis must give them)."""
+    per_px = max(span_days, 1.0) / LABEL_PLOT_PX
+    touch = 14 * per_px  # markers closer than this overlap
+    end = max((pd.Timestamp(e["as_of"]) for _, e in ev_rows), default=None)
+
+    def when(i: int) -> pd.Timestamp:
+        return pd.Timestamp(ev_rows[i][1]["as_of"])
+
+    def text(group: list[int]) -> str:
+        return ",".join(str(n) for n in sorted({int(ev_rows[k][1].get("number") or 0) for k in group}) if n)
+
+    def reach(group: list[int]) -> pd.Timedelta:  # along the axis: the gap, the label, half the next marker
+        return pd.Timedelta(days=(6 + LABEL_CHAR_PX * len(text(group)) + 10) * per_px)
+
+    lanes: dict[str, list[int]] = {}
+    for i, (lab, _) in enumerate(ev_rows):
+        lanes.setdefault(lab, []).append(i)
+    texts, place, room = [""] * len(ev_rows), ["middle right"] * len(ev_rows), 0.0
+    for idx in lanes.values():
+        idx.sort(key=when)
+        groups: list[list[int]] = []
+        for i in idx:
+            if groups and (when(i) - when(groups[-1][-1])).days <= touch:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        taken = pd.Timestamp.min  # the lane is drawn on up to here (markers and labels so far)
+        g = 0
+        while g < len(groups):
+            grp = groups[g]
+            first, last = when(grp[0]), when(grp[-1])
+            nxt = when(groups[g + 1][0]) if g + 1 < len(groups) else None
+            if nxt is None or last + reach(grp) < nxt:
+                texts[grp[-1]] = text(grp)
+                taken = last + reach(grp)
+            elif first - reach(grp) > taken:
+                texts[grp[0]], place[grp[0]] = text(grp), "middle left"
+                taken = last + pd.Timedelta(days=touch)
+            else:  # no room on either side: one label for both groups
+                groups[g:g + 2] = [grp + groups[g + 1]]
+                continue
+            g += 1
+        last_group = groups[-1]
+        if texts[last_group[-1]]:
+            room = max(room, (when(last_group[-1]) + reach(last_group) - end).days)
+    return texts, place, room
+
+
+def _event_traces(fig: Draft, ev_rows: list[tuple[str, dict]], lang: str, sources: pd.DataFrame,
+                  span_days: float) -> float:
+    """The milestones: a symbol per kind, each marked with its number (the events table's row below); returns
+    the days the last labels reach past the last event."""
+    texts, place, room = _event_labels(ev_rows, span_days)
     for kind, sym in EVENT_SYMBOLS.items():
         sel = [(lab, e, p, x) for (lab, e), p, x in zip(ev_rows, place, texts) if e["kind"] == kind]
         if not sel:
@@ -145,6 +184,7 @@ def _event_traces(fig: Draft, ev_rows: list[tuple[str, dict]], lang: str, source
                        f"<br>{source_line([e['source']], sources, lang, 1)}" for _, e, _, _ in sel],
             hoverinfo="text",
         ), row=2, col=1)
+    return room
 
 
 def _timeline_finish(fig: Draft, title: str, src: list, lanes: list[str], note: str, *, lang: str,
@@ -183,12 +223,21 @@ def timeline_figure(rows: pd.DataFrame, evs: pd.DataFrame, meta: dict, labels: d
     _add_time_targets(fig, targets, meta, lang, years)
     _value_axis(fig, rows, hist, meta, lang)
     ev_rows = _event_rows(evs, units, hist, event_units, labels)
-    _event_traces(fig, ev_rows, lang, sources)
+    dates = pd.to_datetime(pd.concat([rows["as_of"], hist.get("as_of", pd.Series(dtype=object)), evs["as_of"]]))
+    span = (dates.max() - dates.min()).days if len(dates) else 365.0
+    room = _event_traces(fig, ev_rows, lang, sources, span)
+    if room > 0:  # the time axis runs on far enough to hold the last labels (Plotly's own range cut them off)
+        xs = pd.to_datetime(pd.Series([x for tr in fig.data if tr.get("type") == "scatter"
+                                       for x in list(tr.get("x", []))]))
+        pad = pd.Timedelta(days=0.03 * max(span, 1.0))
+        fig.update_xaxes(range=[str(xs.min() - pad), str(max(xs.max() + pad, dates.max() + pd.Timedelta(days=room)))])
     if list(merger_units):
         fig.add_vline(x=pd.Timestamp(MERGER_DATE).timestamp() * 1000, line={"color": "#D55E00", "dash": "dot"})
     lanes = list(dict.fromkeys(lab for lab, _ in ev_rows))
+    # A lane's name on two lines when long ("Quảng Bình<br>(trước 7/2025)"): on a phone it took half the width.
     fig.update_yaxes(type="category", row=2, col=1, tickfont={"size": 10}, tickmode="array",
-                     tickvals=lanes, categoryorder="array", categoryarray=lanes)
+                     tickvals=lanes, ticktext=[wrap(lab, 16) for lab in lanes], categoryorder="array",
+                     categoryarray=lanes)
     src = list(rows["source"]) + (list(hist["source"]) if len(hist) else []) + list(evs["source"])
     note = _join_notes(t("timeline_numbers_note", lang) if ev_rows else "", bounds_note(bounds, meta, labels, lang))
     return _timeline_finish(fig, title, src, lanes, note, lang=lang, sources=sources)

@@ -134,7 +134,12 @@ def _margin_left(fig: go.Figure, cartesian: list, base_size: float) -> float:
     if not cartesian:
         return max(margin_l, _PAD)
     yfont = float(fig.layout.yaxis.tickfont.size or base_size)
-    ylabels = [s for t in cartesian for s in _str_values(t.y)] + _str_values(fig.layout.yaxis.ticktext)
+    ylabels: list[str] = []
+    for name in {tr.yaxis or "y" for tr in cartesian}:  # each y axis: its tick texts if set (lines), else values
+        axis = fig.layout[name.replace("y", "yaxis", 1)]
+        ticktext = _str_values(axis.ticktext)
+        ylabels += ([line for s in ticktext for line in re.split(r"<br\s*/?>", s)] if ticktext else
+                    [s for tr in cartesian if (tr.yaxis or "y") == name for s in _str_values(tr.y)])
     ytick_w = max((_text_w(s, yfont) for s in ylabels), default=0) if ylabels else 5 * 0.62 * yfont
     ytitle = 26 if fig.layout.yaxis.title.text else 0
     return max(margin_l, _PAD + ytitle + ytick_w + 12)

@@ -123,7 +123,11 @@ def _print_fonts(spec: ChartSpec) -> ChartSpec:
         if trace.type == "heatmap" and trace.showscale is not False:
             trace.colorbar.update(orientation="v", x=1.02, xanchor="left", y=0.5, yanchor="middle", len=0.9,
                                   thickness=14, title={"side": "top"})
-    if fig.layout.legend.orientation == "h":  # above the plot it would cover the printed header: move it below,
+    if _event_lanes(fig):  # the timeline: its dozen entries beside the plot, which keeps the page's height
+        fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
+                                  "entrywidth": None, "entrywidthmode": None},
+                          margin={"b": 0})  # the screen's room for the legend below: export_figure sets its own
+    elif fig.layout.legend.orientation == "h":  # above the plot it would cover the printed header: move it below,
         fig.update_layout(legend={"y": -0.2})  # where export_figure reserves its room above the footer
     return replace(spec, figure=fig)
 
@@ -142,10 +146,16 @@ def print_parts(spec: ChartSpec, lang: str) -> list[ChartSpec]:
 
 
 def print_wide(spec: ChartSpec) -> bool:
-    """Whether the chart needs the page's whole width in print: a colour bar or a legend at its side."""
+    """Whether the chart needs the page's whole width in print: a colour bar or a legend at its side, or the
+    timeline's milestone lanes (a second row of categories), whose numbered labels need the room."""
     fig = spec.figure
     side_legend = legend_shown(fig) and fig.layout.legend.orientation not in (None, "h")
-    return has_colorbar(fig) or side_legend
+    return has_colorbar(fig) or side_legend or _event_lanes(fig)
+
+
+def _event_lanes(fig: go.Figure) -> bool:
+    """The timeline's second row: its milestones in one lane of categories per unit."""
+    return "yaxis2" in fig.layout and fig.layout.yaxis2.type == "category"
 
 
 def setup_pdf(pdf, title: str, lang: str, *, bottom: float) -> float:
