@@ -8,6 +8,7 @@ import re
 import sys
 import threading
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -290,7 +291,12 @@ def test_a_printed_legend_sits_between_the_axis_and_the_footer(kaleido_ready, re
 
     vobs, _ = boundary_observations(real, "63")
     state = F.FilterState("63", ["quang-tri", "quang-binh", "lang-son", "quang-nam"], (2014, 2026), "dti_score", "vi")
-    specs = [views.movement_spec(vobs, real, state), views.timeline_specs(vobs, real, state)[0]]
+    from lib.export.printing import print_parts
+
+    specs = [views.movement_spec(vobs, real, state), views.timeline_specs(vobs, real, state)[0],
+             # as a pack prints it: its last tilted label made Plotly widen the margin, the labels turned
+             # upright, the legend rewrapped to three rows and printed over the source line
+             print_parts(views.subindex_spec(vobs, real, replace(state, years=(2016, 2026))), "vi")[0]]
     for spec in specs:
         for width in (PDF_PRINT_WIDTH, ex.EXPORT_WIDTH):
             svg = ex.to_svg(spec, "vi", width=width, height=PRINT_MAX_HEIGHT).decode()
@@ -340,3 +346,33 @@ def test_the_printed_timeline_keeps_room_for_its_lanes(real):
     plot_h = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
     assert plot_h >= 0.5 * fig.layout.height, (fig.layout.height, fig.layout.margin)
     assert fig.layout.margin.l < 200  # "Quảng Bình<br>(trước 7/2025)" measured by its longer line (was 237 px)
+
+
+def test_every_printed_part_of_the_heatmap_draws_its_cells(real):
+    """The 34 view's heatmap of four units prints in four parts; the first two hold no coloured cell (values of
+    another year, or nothing to compare), which Plotly draws as an empty box: there a grey layer draws the
+    cells and their words. Every row name fits two printed lines."""
+    from lib import filters as F
+    from lib import views
+    from lib.combine import boundary_observations
+    from lib.export.printing import print_parts
+
+    vobs, _ = boundary_observations(real, "34")
+    state = F.FilterState("34", ["quang-tri-2025", "da-nang-2025", "lang-son", "hue"], (2016, 2026), "dti_score",
+                          "en")
+    parts = print_parts(views.compare_specs(vobs, real, state)[1], "en")
+    assert len(parts) >= 3
+    bare = 0
+    for part in parts:
+        heat = part.figure.data[0]
+        coloured = any(v is not None for row in heat.z for v in row)
+        layers = [tr for tr in part.figure.data[1:] if tr.type == "heatmap"]
+        if not coloured:
+            bare += 1
+            (grey,) = layers
+            assert list(grey.y) == list(heat.y) and list(map(list, grey.text)) == list(map(list, heat.text))
+            assert all(v == 0 for row in grey.z for v in row) and grey.showscale is False
+        else:
+            assert layers == []
+        assert all(y.count("<br>") <= 1 for y in heat.y), heat.y
+    assert bare >= 1  # the case this test is about is in the shipped data

@@ -228,27 +228,72 @@ def _legend_height(legend: _Legend, plot_w: float) -> float:
     return rows * item_h + 10 + 4  # 4 px to spare: Plotly grows a margin that is short, and the footer moves
 
 
-def _tick_height(max_w: float, xfont: float, n_labels: int, angle, plot_w: float) -> float:
-    """The height of the x axis's tick labels: at their set angle, or as Plotly turns them when they do not fit."""
-    if isinstance(angle, (int, float)):
-        a = math.radians(abs(angle))
-        return max_w * math.sin(a) + xfont * math.cos(a)
-    if not n_labels or max_w + 10 <= plot_w / n_labels:
-        return xfont + 6  # labels fit side by side
-    if plot_w / n_labels >= 2.2 * xfont:
-        return 0.5 * max_w + xfont  # Plotly tilts them by 30°
-    return max_w + 6  # Plotly turns them by 90°
+def _lines_w(text: str, size: float) -> float:
+    """The width of the longest line of a label (Plotly breaks a label at <br>)."""
+    return max(_text_w(line, size) for line in re.split(r"<br\s*/?>", text))
 
 
-def _axis_room(fig: go.Figure, cartesian: list, base_size: float, plot_w: float) -> float:
-    """The room below the plot area for the x axis's tick labels and title."""
-    if not cartesian:
-        return 10.0
+class _Ticks(NamedTuple):
+    """The x axis's category labels as the print layout sees them."""
+
+    font: float
+    widths: list[float]  # each label's longest line, px
+    lines: int  # the most lines of any label
+
+
+def _x_ticks(fig: go.Figure, cartesian: list, base_size: float) -> _Ticks | None:
     xfont = float(fig.layout.xaxis.tickfont.size or base_size)
     xlabels = list(dict.fromkeys(s for t in cartesian for s in _str_values(t.x)))
-    max_w = max((_text_w(s, xfont) for s in xlabels), default=0.0)
-    tick_h = _tick_height(max_w, xfont, len(xlabels), fig.layout.xaxis.tickangle, plot_w)
-    return 14 + tick_h + (32 if fig.layout.xaxis.title.text else 0)
+    if not xlabels:
+        return None
+    return _Ticks(xfont, [_lines_w(s, xfont) for s in xlabels], max(len(re.split(r"<br\s*/?>", s)) for s in xlabels))
+
+
+def _tick_angle(ticks: _Ticks, plot_w: float) -> int:
+    """The angle Plotly's automatic rule gives the labels (0, 30 or 90°): flat when they fit side by side, tilted
+    by 30° when the tilted lines clear each other (slanted text d px apart is d·sin 30° apart across its lines)."""
+    step = plot_w / len(ticks.widths)
+    if max(ticks.widths) + 10 <= step:
+        return 0
+    return 30 if step * 0.5 >= ticks.lines * 1.3 * ticks.font + 4 else 90
+
+
+def _tick_height(ticks: _Ticks | None, angle: float) -> float:
+    """The height of the x axis's tick labels at `angle`."""
+    if ticks is None:
+        return 0.0
+    a = math.radians(abs(angle))
+    return max(ticks.widths) * math.sin(a) + ticks.lines * 1.3 * ticks.font * math.cos(a) + 6
+
+
+def _tick_overhang(ticks: _Ticks, plot_w: float) -> float:
+    """How far the last label, tilted by 30°, reaches right of the plot area."""
+    return ticks.widths[-1] * math.cos(math.radians(30)) - plot_w / (2 * len(ticks.widths))
+
+
+def _x_axis_layout(fig: go.Figure, cartesian: list, base_size: float, width: float, margin_l: float,
+                   margin_r: float) -> tuple[float, float]:
+    """The x labels' angle, set on the figure (Plotly's automatic choice moved with the margins it then grew:
+    a tilted last label widened the right margin, the narrower plot turned the labels upright and the legend
+    rewrapped, and the legend printed over the source line), and the right margin a tilted last label needs.
+    Returns (right margin, room below the plot for the labels and the axis title)."""
+    title = 32 if fig.layout.xaxis.title.text else 0
+    ticks = _x_ticks(fig, cartesian, base_size) if cartesian else None
+    if ticks is None:  # numbers or dates: one flat line of labels
+        xfont = float(fig.layout.xaxis.tickfont.size or base_size)
+        return margin_r, (14 + xfont + 6 + title if cartesian else 10.0)
+    angle = fig.layout.xaxis.tickangle
+    if not isinstance(angle, (int, float)):
+        angle = _tick_angle(ticks, max(width - margin_l - margin_r, 50))
+        if angle == 30:
+            overhang = _tick_overhang(ticks, max(width - margin_l - margin_r, 50))
+            wider = max(margin_r, _PAD + overhang + 4)
+            if _tick_angle(ticks, max(width - margin_l - wider, 50)) == 30:
+                margin_r = wider
+            else:  # no room for the tilted last label: upright labels, which hang down only
+                angle = 90
+        fig.update_xaxes(tickangle=angle)
+    return margin_r, 14 + _tick_height(ticks, angle) + title
 
 
 def _is_below_plot(a) -> bool:
@@ -310,7 +355,8 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
     margin_l = _margin_left(fig, cartesian, base_size)
     legend = _legend_facts(fig, base_size)
     horizontal_legend = legend.below
-    margin_r = _margin_right(fig, legend, width, margin_l)
+    margin_r, axis_room = _x_axis_layout(fig, cartesian, base_size, width, margin_l,
+                                         _margin_right(fig, legend, width, margin_l))
     plot_w = max(width - margin_l - margin_r, 50)
 
     # ---- vertical space ---------------------------------------------------------------------------------------
@@ -318,7 +364,6 @@ def export_figure(spec: ChartSpec, lang: str, *, width: int = EXPORT_WIDTH, heig
     header_lines = len(title_lines) + len(filter_lines)
     margin_t = max(float(old.t or 0), 9 + 23.5 * header_lines + 22)
     legend_h = _legend_height(legend, plot_w)
-    axis_room = _axis_room(fig, cartesian, base_size, plot_w)
     margin_b = max(float(old.b or 0), axis_room + legend_h + footer_h + 16)
     plot_h = max(height - margin_t - margin_b, 50)
 

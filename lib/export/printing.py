@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import math
+import re
 
 import plotly.graph_objects as go
 
+from lib.charts.common import NO_DATA
 from lib.export.layout import FONT_BOLD, FONT_REGULAR, has_colorbar, legend_shown
 from lib.export.spec import ChartSpec
 from lib.i18n import t
@@ -29,6 +31,7 @@ PART_PITCH = 18  # px per row of a printed ranking part
 
 
 HEATMAP_PART_ROWS = 8  # a heatmap of more rows (indicators) is split the same way
+HEATMAP_LABEL_CHARS = 44  # a printed heatmap's row name: at most two lines of this many characters
 HEATMAP_PITCH = 26
 
 
@@ -77,6 +80,31 @@ def _slice_trace(trace, sl: slice) -> None:
         trace.marker.color = list(color)[sl]
 
 
+def _rewrap_rows(fig: go.Figure, width: int) -> None:
+    """The row names on fewer, longer lines (the screen's wrap is for a phone): at print size three lines of
+    12 px ran into the next row's."""
+    from lib.charts.common import wrap
+
+    names = {y: wrap(re.sub(r"<br\s*/?>", " ", y), width) for y in fig.data[0].y if isinstance(y, str)}
+    for trace in fig.data:
+        if trace.y is not None:
+            trace.y = [names.get(y, y) if isinstance(y, str) else y for y in trace.y]
+
+
+def _grey_cells_drawn(fig: go.Figure) -> None:
+    """A heatmap part without one coloured cell (values of another year, or nothing to compare): Plotly draws
+    no cell and no word of a heatmap without a number, and the part printed as an empty box. Its grey cells
+    and their words drawn by a grey layer; the heatmap itself keeps its colour bar (the same as the other
+    parts', and the same page width)."""
+    heat = fig.data[0]
+    if heat.type != "heatmap" or not all(v is None or v != v for r in heat.z for v in r):
+        return
+    fig.add_trace(go.Heatmap(z=[[0] * len(r) for r in heat.z], x=heat.x, y=heat.y, text=heat.text,
+                             texttemplate=heat.texttemplate, textfont=heat.textfont, xgap=heat.xgap,
+                             ygap=heat.ygap, colorscale=[[0, NO_DATA], [1, NO_DATA]], showscale=False,
+                             hoverinfo="skip", showlegend=False))
+
+
 def _part(spec: ChartSpec, sl: slice, i: int, k: int, lang: str) -> ChartSpec:
     from dataclasses import replace
 
@@ -84,6 +112,9 @@ def _part(spec: ChartSpec, sl: slice, i: int, k: int, lang: str) -> ChartSpec:
 
     fig = go.Figure(spec.figure)
     _slice_trace(fig.data[0], sl)
+    _grey_cells_drawn(fig)
+    if fig.data[0].type == "heatmap":
+        _rewrap_rows(fig, HEATMAP_LABEL_CHARS)
     for trace in fig.data[1:]:
         _keep_rows(trace, set(fig.data[0].y))
     ticks = list(fig.layout.yaxis.ticktext or fig.data[0].y)
