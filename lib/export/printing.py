@@ -94,8 +94,8 @@ def _rewrap_rows(fig: go.Figure, width: int) -> None:
 def _grey_cells_drawn(fig: go.Figure) -> None:
     """A heatmap part without one coloured cell (values of another year, or nothing to compare): Plotly draws
     no cell and no word of a heatmap without a number, and the part printed as an empty box. Its grey cells
-    and their words drawn by a grey layer; the heatmap itself keeps its colour bar (the same as the other
-    parts', and the same page width)."""
+    and their words drawn by a grey layer under it; the heatmap keeps its settings, so the part is printed as wide
+    as the others (Plotly draws no colour bar for it, having no colour to show)."""
     heat = fig.data[0]
     if heat.type != "heatmap" or not all(v is None or v != v for r in heat.z for v in r):
         return
@@ -112,9 +112,6 @@ def _part(spec: ChartSpec, sl: slice, i: int, k: int, lang: str) -> ChartSpec:
 
     fig = go.Figure(spec.figure)
     _slice_trace(fig.data[0], sl)
-    _grey_cells_drawn(fig)
-    if fig.data[0].type == "heatmap":
-        _rewrap_rows(fig, HEATMAP_LABEL_CHARS)
     for trace in fig.data[1:]:
         _keep_rows(trace, set(fig.data[0].y))
     ticks = list(fig.layout.yaxis.ticktext or fig.data[0].y)
@@ -137,6 +134,9 @@ def _print_fonts(spec: ChartSpec) -> ChartSpec:
     from dataclasses import replace
 
     fig = go.Figure(spec.figure)
+    if fig.data and fig.data[0].type == "heatmap":  # a whole heatmap or one part of it
+        _grey_cells_drawn(fig)
+        _rewrap_rows(fig, HEATMAP_LABEL_CHARS)
     fig.update_layout(font={"size": max(PRINT_FONT, fig.layout.font.size or 0)},
                       legend={"font": {"size": PRINT_FONT}})
     fig.update_xaxes(tickfont={"size": PRINT_FONT})
