@@ -54,3 +54,16 @@ def test_a_chart_spec_cannot_be_changed_in_place():
     with pytest.raises(dataclasses.FrozenInstanceError):
         spec.key = "other"
     assert dataclasses.replace(spec, key="other").key == "other" and spec.key == "overview-ranking"
+
+
+def test_the_dataset_is_the_one_the_command_line_or_the_environment_names(monkeypatch, tmp_path):
+    """`streamlit run app.py -- --data FILE` wins over $PROVINCES_DATA, which wins over the shipped file; the
+    `--data` argument is parsed once per command line, and a different command line is read afresh."""
+    chosen, env = tmp_path / "chosen.yaml", tmp_path / "env.yaml"
+    monkeypatch.setenv("PROVINCES_DATA", str(env))
+    monkeypatch.setattr("sys.argv", ["app.py", "--server.port", "1", "--data", str(chosen)])
+    assert ui.dataset_path() == chosen
+    monkeypatch.setattr("sys.argv", ["app.py"])
+    assert ui.dataset_path() == env
+    monkeypatch.delenv("PROVINCES_DATA")
+    assert ui.dataset_path().name == "provinces.yaml" and ui.dataset_path().parent.name == "data"
