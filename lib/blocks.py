@@ -4,6 +4,7 @@ pack's buttons, the copy-link button, and the profile's unit picker and brief.""
 from __future__ import annotations
 
 import html
+import urllib.parse
 
 import pandas as pd
 import streamlit as st
@@ -83,11 +84,20 @@ def briefing_block(specs: list, frames: Frames, state: F.FilterState, key: str) 
 
 # --- Copy link -------------------------------------------------------------------------------------
 
+# The button's link icon as an image: an emoji (it was 🔗) is an empty box where no emoji font is installed, and
+# st.html drops inline <svg>. Material Symbols' "link", in the page's text colour.
+_LINK_ICON = "data:image/svg+xml," + urllib.parse.quote(
+    "<svg xmlns='http://www.w3.org/2000/svg' width='18' height='18' viewBox='0 0 24 24' fill='#31333f'><path d='"
+    "M3.9 12c0-1.71 1.39-3.1 3.1-3.1h4V7H7c-2.76 0-5 2.24-5 5s2.24 5 5 5h4v-1.9H7c-1.71 0-3.1-1.39-3.1-3.1zM8 13h8"
+    "v-2H8v2zm9-6h-4v1.9h4c1.71 0 3.1 1.39 3.1 3.1s-1.39 3.1-3.1 3.1h-4V17h4c2.76 0 5-2.24 5-5s-2.24-5-5-5z'/></svg>",
+    safe=" =:/.-,'")
+
 _COPY_LINK = """<div class="copy-link"
  style="display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;justify-content:flex-end">
 <button id="copy-link-btn" type="button" aria-label="%(label)s"
- style="border:1px solid #bbb;border-radius:.5rem;background:#fff;padding:.25rem .75rem;cursor:pointer">
-🔗 %(label)s</button>
+ style="border:1px solid #bbb;border-radius:.5rem;background:#fff;padding:.25rem .75rem;cursor:pointer;
+ display:inline-flex;align-items:center;gap:.35rem">
+<img alt="" width="18" height="18" src="%(icon)s">%(label)s</button>
 <span id="copy-link-msg" role="status" style="font-size:.85rem;color:#444"></span>
 <input id="copy-link-url" readonly hidden aria-label="%(label)s" style="width:100%%;font-size:.8rem"></div>
 <script>
@@ -115,7 +125,7 @@ def copy_link(lang: str) -> None:
     """A "copy link" button on every page: the page's address (its filters are in it) to the clipboard; where
     the browser refuses the clipboard (plain http, a locked-down browser) the link is shown selected, to copy by
     hand. The address is read in the browser, so it is exactly the one in the address bar."""
-    st.html(_COPY_LINK % {"label": t("copy_link", lang), "done": t("copy_link_done", lang),
+    st.html(_COPY_LINK % {"label": t("copy_link", lang), "icon": _LINK_ICON, "done": t("copy_link_done", lang),
                           "manual": t("copy_link_manual", lang)}, unsafe_allow_javascript=True)
 
 

@@ -68,6 +68,19 @@ def year_bounds(frames: Frames) -> tuple[int, int]:
     return frames.remember("year_bounds", compute)
 
 
+def period_within(value, lo: int, hi: int) -> tuple[int, int]:
+    """The period slider's value kept to a (start, end) pair inside [lo, hi]: clipped to it, or the whole range
+    when nothing of it is inside or it is no pair at all (a single year: the slider's fallback when Streamlit
+    lost its state)."""
+    try:
+        start, end = (int(v) for v in value)
+    except (TypeError, ValueError):
+        return (lo, hi)
+    if start > end or end < lo or start > hi:  # nothing of it inside the data's years: all of them
+        return (lo, hi)
+    return (max(start, lo), min(end, hi))
+
+
 def units_for_boundaries(units: pd.DataFrame, boundaries: str) -> pd.DataFrame:
     """The 63 boundaries: the old provinces (and the unchanged ones); the 34 boundaries: the new units."""
     return units[units["era"].isin(Boundaries(boundaries).eras)]

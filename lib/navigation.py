@@ -66,9 +66,16 @@ def navigate(lang: str):
 
     from lib.i18n import t
 
-    pages = [st.Page(str(ROOT / p.file), title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path,
-                     default=p.default) for p in PAGES]
-    return st.navigation(pages, position="top")
+    # The default page reserves no address of its own (url_path ""): Streamlit serves it at "/" only, and its own
+    # address (/tong-quan, typed or in an old link) opened Streamlit's "Page not found" dialog, in English, over
+    # the page. A hidden page at that address runs the same file (not st.switch_page to "/": a page switch in the
+    # middle of a run lost the period's widget state, and the browser's Back button led there again).
+    pages = [st.Page(str(ROOT / p.file), title=t(p.title_key, lang), icon=p.icon,
+                     url_path="" if p.default else p.url_path, default=p.default) for p in PAGES]
+    home = next(p for p in PAGES if p.default)
+    alias = st.Page(str(ROOT / home.file), title=t(home.title_key, lang), icon=home.icon, url_path=home.url_path,
+                    visibility="hidden")
+    return st.navigation([*pages, alias], position="top")
 
 
 def leave_legacy_pages_mode() -> None:

@@ -304,6 +304,9 @@ def sidebar(frames: Frames) -> F.FilterState:
         view = st.session_state.f_view
         _switch_notice(frames, lang)
         lo, hi = F.year_bounds(frames)
+        period = F.period_within(st.session_state.get("f_years"), lo, hi)
+        if st.session_state.get("f_years") != period:  # lost or outside a new dataset's years: never a traceback
+            st.session_state.f_years = period
         st.slider(t("period", lang), lo, hi, key="f_years", on_change=_picked)
         years = tuple(st.session_state.f_years)
 

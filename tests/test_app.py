@@ -437,3 +437,19 @@ def test_a_rerun_that_changes_nothing_builds_nothing_again(page, boundaries, mon
     calls.clear()
     at.run()
     assert not at.exception and calls == []
+
+
+def test_a_dataset_edited_to_fewer_years_keeps_the_open_page_working(dataset, write_yaml, monkeypatch):
+    """A curator removes the first year's values while a leader has the page open: the leader's next click draws
+    the period inside the years the data now has, never a traceback."""
+    path = write_yaml(dataset)
+    monkeypatch.setenv("PROVINCES_DATA", str(path))
+    at = app({"units": "old-a"})
+    first, last = at.slider(key="f_years").value
+    assert first == 2020
+    for part in ("observations", "events"):
+        dataset[part] = [o for o in dataset[part] if not str(o["date"]).startswith("2020")]
+    write_yaml(dataset)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.slider(key="f_years").value == (2022, last)

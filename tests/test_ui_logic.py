@@ -544,3 +544,16 @@ def test_every_figure_of_every_view_is_valid_plotly_and_the_same_unchecked(real,
     assert [f._validate for f in served].count(False) >= 33  # most come from a Draft, unchecked
     for a, b in zip(checked, served, strict=True):
         assert json.loads(pio.to_json(b, validate=False)) == json.loads(pio.to_json(a, validate=False))
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ((2016, 2024), (2016, 2024)),
+    ([2016.0, 2024.0], (2016, 2024)),   # as the browser sends it
+    (2014, (2014, 2026)),               # one year: what the slider falls back to when Streamlit lost its state
+    (None, (2014, 2026)),
+    ((2010, 2030), (2014, 2026)),       # years the dataset no longer has: clipped
+    ((2030, 2040), (2014, 2026)),       # nothing left inside: every year
+    (("a", "b"), (2014, 2026)),
+])
+def test_the_period_is_always_a_pair_inside_the_datas_years(value, expected):
+    assert F.period_within(value, 2014, 2026) == expected

@@ -144,6 +144,36 @@ def test_stale_link_warns_and_falls_back(page: Page, app_url: str) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
+def test_the_overviews_own_address_opens_the_overview_with_the_links_filters(page: Page, app_url: str) -> None:
+    """/tong-quan (the overview's address, typed after its name in the bar, or in an old link) opens the overview
+    with the link's filters, and so does the browser's Back button to it; a link icon beside "Copy link" that
+    needs no emoji font."""
+    open_app(page, f"{app_url}/tong-quan?lang=en&view=34&units=quang-tri-2025")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_role("heading", level=1)).to_have_text("Provincial digital government")
+    expect(sidebar(page).get_by_test_id("stMultiSelect")).to_contain_text("Quang Tri (from 7/2025)")
+    expect(main.get_by_test_id("stPlotlyChart")).to_have_count(3)
+    # Must NOT happen (it did): Streamlit's "Page not found" dialog, in English, over the page.
+    expect(page.get_by_test_id("stDialog")).to_have_count(0)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    # The button's icon is an image: an emoji (it was 🔗) is an empty box where no emoji font is installed.
+    button = page.get_by_role("button", name="Copy link")
+    expect(button).to_have_text("Copy link")
+    assert button.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+
+    page.get_by_role("link", name="Compare").click()
+    expect(main.get_by_role("heading", level=1)).to_have_text("Compare")
+    expect(page).to_have_url(re.compile(r"/so-sanh\?.*years="))  # the page's filters written into its address
+    wait_for_app(page)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/tong-quan\?"))
+    expect(main.get_by_role("heading", level=1)).to_have_text("Provincial digital government")
+    expect(main.get_by_test_id("stPlotlyChart")).to_have_count(3)
+    # Must NOT happen (it did, when the address switched pages): a traceback after Back, the period lost.
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(sidebar(page).get_by_test_id("stSlider")).to_contain_text("2014")
+
+
 def test_sources_csv_download(page: Page, app_url: str) -> None:
     """'Tải CSV' on the Sources page downloads a UTF-8 CSV (with BOM, for Excel) of the selected data."""
     open_app(page, f"{app_url}/nguon-du-lieu?{FILTERS}")
