@@ -314,7 +314,8 @@ class Session:
         elif kind == "page_info_changed":
             self.query_string = fm.page_info_changed.query_string
         elif kind == "navigation":
-            self.pages = {p.url_pathname: p.page_script_hash for p in fm.navigation.app_pages}
+            # the pages a reader can click: not a hidden one (the overview's own address, lib.navigation)
+            self.pages = {p.url_pathname: p.page_script_hash for p in fm.navigation.app_pages if not p.is_hidden}
             self.page_hash = fm.navigation.page_script_hash or self.page_hash
         elif kind == "page_not_found":
             raise SessionError(f"page not found: {fm.page_not_found.page_name!r}")

@@ -88,6 +88,10 @@ def test_deep_link_renders_and_the_session_stays_on_one_replica(cluster):
     s, seen = run_async(visit())
     assert "So sánh" in seen[0]
     assert "Dòng thời gian" in seen[1]
+    # The generator clicks only the pages a reader can click: not the hidden one at the overview's own address.
+    from bench.loadgen import PAGE_PATHS
+
+    assert sorted(s.pages) == sorted(PAGE_PATHS)
     cookie = s.cookies[replicas.COOKIE]
     mine = [r for r in log_lines(cluster, "/_stcore/stream") if cookie in (r["cookie"], r["route"])]
     paths = [r["path"].split("?")[0] for r in mine]
